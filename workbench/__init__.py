@@ -1,0 +1,12 @@
+"""Community Agenda Workbench: participatory planning for residential communities.
+
+Public API:
+
+- :mod:`workbench.layers` - a community's map layers (``load_community``, ``read_layers``)
+- :mod:`workbench.proposals` - proposals and their rules (``validate_proposal``)
+- :mod:`workbench.store` - the database (``Store``)
+- :mod:`workbench.i18n` - zh-CN and English strings
+- :mod:`workbench.ui` - the ipywidgets pages
+"""
+
+__version__ = "0.1.0"

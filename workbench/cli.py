@@ -1,0 +1,78 @@
+"""The ``workbench`` command. Each part of the workbench adds its subcommand here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import settings
+
+
+def _init(args) -> int:
+    from .demo import init
+
+    result = init()
+    state = "created" if result["created"] else "already there, kept as it was"
+    print(f"database: {result['database']} (schema {result['revision']})")
+    print(f"community {result['community']}: {state}; demo proposals added: "
+          f"{result['demo_proposals']}")
+    return 0
+
+
+def _serve(args) -> int:
+    from .demo import init
+    from .serve import serve
+
+    if not args.no_init:
+        init()
+    return serve(lab=not args.no_lab)
+
+
+def _settings(args) -> int:
+    print(settings.describe())
+    return 0
+
+
+def _check_layers(args) -> int:
+    from .layers import LayerError, load_community
+
+    try:
+        community = load_community(args.folder or settings.get("layers_dir"))
+    except LayerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, fc in community.layers.items():
+        print(f"{name}: {len(fc['features'])} features")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Community Agenda Workbench: participatory planning for residential "
+                    "communities. Settings come from WORKBENCH_* environment variables "
+                    "(see 'workbench settings').")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    p = sub.add_parser("init", help="create or upgrade the database and add the demo community "
+                                    "(keeps existing data)")
+    p.set_defaults(func=_init)
+    p = sub.add_parser("serve", help="run the resident web app (Voilà) and JupyterLab for "
+                                     "planners until Ctrl-C")
+    p.add_argument("--no-lab", action="store_true", help="run the resident web app only")
+    p.add_argument("--no-init", action="store_true", help="do not run 'init' first")
+    p.set_defaults(func=_serve)
+    p = sub.add_parser("settings", help="list every setting with its value and help")
+    p.set_defaults(func=_settings)
+    p = sub.add_parser("check-layers", help="validate a community's layer folder")
+    p.add_argument("folder", nargs="?", help="folder with community.yaml (default: the setting)")
+    p.set_defaults(func=_check_layers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""The demo community's database: created once, never overwritten."""
+
+from __future__ import annotations
+
+from . import settings
+from .layers import load_community
+from .proposals import validate_proposal
+from .store import Store
+
+#: A few proposals so a new page is not empty; they go through the same validation as any.
+DEMO_PROPOSALS = [
+    {"title": "银杏口袋公园加几张有靠背的长椅", "scenario": "health",
+     "description": "老人散步走累了没地方坐，希望加三四张有靠背的长椅。"},
+    {"title": "Shade sails over the children's play area", "scenario": "neighbourhood",
+     "description": "In summer the slide is too hot to touch after 10 am."},
+    {"title": "邻里中心开设周末四点半课堂", "scenario": "education",
+     "description": "双职工家庭放学后没人接，希望有志愿者带孩子写作业。"},
+    {"title": "Secure bicycle parking near the main gate", "scenario": "transport",
+     "description": "Bikes are chained to trees; a covered rack would keep the paths clear."},
+]
+
+
+def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
+    """Create or upgrade the schema and add the demo community if it is missing.
+
+    Idempotent: a second run keeps every existing row. Returns what it did."""
+    store = store or Store()
+    store.upgrade()
+    community = load_community(layers_dir or settings.get("layers_dir"))
+    created = store.ensure_community(community)
+    added = 0
+    if created:
+        spaces = list(community.public_spaces)
+        for i, raw in enumerate(DEMO_PROPOSALS):
+            space = spaces[(i * 3) % len(spaces)]
+            proposal = validate_proposal({**raw, "public_space_id": space}, community)
+            store.add_proposal(community.id, proposal, source="demo")
+            added += 1
+    return {"database": store.url, "community": community.id, "created": created,
+            "demo_proposals": added, "revision": store.schema_revision()}

@@ -1,0 +1,128 @@
+"""Starting the two servers: Voilà for residents, JupyterLab for planners.
+
+The command lines are built here, once, and used by ``workbench serve`` and by the tests, so
+what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import settings
+
+PUBLIC_NOTEBOOKS = settings.PROJECT_DIR / "notebooks" / "public"
+RESIDENT_NOTEBOOK = PUBLIC_NOTEBOOKS / "resident.ipynb"
+
+
+def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None,
+                  preheat: int | None = None, cull_idle: int | None = None,
+                  cull_interval: int | None = None) -> list[str]:
+    """The Voilà command line for a public notebook, with the settings that hold up in use.
+
+    - single-notebook mode with the public folder as root: no other notebook is reachable;
+      static files only from an allowlist of images (never .py, .ipynb or .db);
+    - kernels over IPC: TCP ports of preheated kernels sometimes clashed ("Address already in
+      use") and left a page hanging;
+    - idle kernels culled: a closed page leaves its kernel running otherwise;
+    - no tracebacks sent to the browser, sources stripped.
+    """
+    port = settings.get("voila_port") if port is None else port
+    preheat = settings.get("preheat_kernels") if preheat is None else preheat
+    cull_idle = settings.get("cull_idle_seconds") if cull_idle is None else cull_idle
+    cull_interval = settings.get("cull_interval_seconds") if cull_interval is None else cull_interval
+    runtime = settings.home() / "runtime"
+    runtime.mkdir(parents=True, exist_ok=True)
+    cmd = [
+        sys.executable, "-m", "voila", str(notebook),
+        f"--Voila.ip={settings.get('bind')}", f"--port={port}", "--no-browser",
+        f"--Voila.root_dir={notebook.parent}",
+        "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|jpeg|gif|svg|webp)']",
+        "--VoilaConfiguration.file_denylist=['.*\\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$']",
+        "--KernelManager.transport=ipc",
+        f"--Voila.connection_dir={runtime}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.allow_tracebacks=False",
+        "--MappingKernelManager.traceback_replacement_message=An error occurred on the server.",
+    ]
+    if preheat > 0:
+        cmd += ["--VoilaConfiguration.preheat_kernel=True",
+                f"--VoilaConfiguration.default_pool_size={preheat}"]
+    return cmd
+
+
+def lab_command(token: str, *, port: int | None = None) -> list[str]:
+    port = settings.get("lab_port") if port is None else port
+    return [
+        sys.executable, "-m", "jupyterlab", f"--ServerApp.ip={settings.get('bind')}",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--no-browser",
+        f"--ServerApp.root_dir={settings.PROJECT_DIR}",
+        f"--IdentityProvider.token={token}",
+        "--KernelManager.transport=ipc",
+        "--ServerApp.open_browser=False",
+    ]
+
+
+def server_env() -> dict[str, str]:
+    """The environment for both servers: settings resolved to absolute values so kernels
+    started anywhere read the same database and layers."""
+    env = dict(os.environ)
+    env["WORKBENCH_HOME"] = str(settings.home())
+    env["WORKBENCH_DATABASE_URL"] = settings.database_url()
+    env["WORKBENCH_LAYERS_DIR"] = str(Path(settings.get("layers_dir")).resolve())
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def serve(lab: bool = True) -> int:
+    """Run Voilà (and JupyterLab) in the foreground until Ctrl-C, then stop both cleanly."""
+    env = server_env()
+    procs: list[subprocess.Popen] = []
+    token = secrets.token_hex(24)
+    bind = settings.get("bind")
+    procs.append(subprocess.Popen(voila_command(), env=env, start_new_session=True))
+    if lab:
+        procs.append(subprocess.Popen(lab_command(token), env=env, start_new_session=True))
+    print(f"\n  Resident web app (Voilà):  http://{bind}:{settings.get('voila_port')}/"
+          f"\n  Planners (JupyterLab):     http://{bind}:{settings.get('lab_port')}/lab?token={token}"
+          "\n  Press Ctrl-C to stop both.\n", flush=True)
+
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    try:
+        while not stopping:
+            for p in procs:
+                if p.poll() is not None:
+                    print(f"a server stopped (exit {p.returncode}); stopping the other",
+                          file=sys.stderr)
+                    code = p.returncode or 1
+                    stopping = True
+            time.sleep(0.3)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+        deadline = time.time() + 15
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+        print("stopped.", flush=True)
+    return code

@@ -1,0 +1,192 @@
+"""The one place that reads and writes the database.
+
+SQLite by default (one file, WAL journal so readers never block the writer, a busy timeout
+so concurrent kernels wait instead of failing, foreign keys enforced); any SQLAlchemy URL,
+PostgreSQL included, by the ``database_url`` setting. The schema is created and upgraded by
+Alembic migrations (:meth:`Store.upgrade`), never by ``create_all``.
+
+A write returns only after its transaction has committed, so a receipt shown after it can
+be trusted: whatever happens to the kernel next, the proposal is on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from sqlalchemy import create_engine, event, func, insert, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from .. import settings
+from ..proposals import Proposal, new_receipt_code
+from ._schema import communities, proposal_authors, proposals
+
+__all__ = ["Store", "StoreBusy", "PUBLIC_PROPOSAL_COLUMNS"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: Columns of a proposal that may be shown or exported; the author's name is not one of them.
+PUBLIC_PROPOSAL_COLUMNS = ("id", "receipt_code", "title", "description", "scenario", "lon",
+                           "lat", "public_space_id", "status", "source", "created_at")
+
+
+class StoreBusy(RuntimeError):
+    """The database stayed locked through every retry: nothing was written."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # NORMAL is durable in WAL mode against a process crash (what a kernel dying is); only a
+    # power cut can lose the last commits. https://www.sqlite.org/pragma.html#pragma_synchronous
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _is_locked(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+class Store:
+    """Reads and writes one database. Cheap to create; one per kernel or process."""
+
+    def __init__(self, url: str | None = None, *, retries: int = 8):
+        self.url = url or settings.database_url()
+        self.retries = retries
+        if self.url.startswith("sqlite"):
+            path = self.url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    # -- schema -----------------------------------------------------------------------------
+    def upgrade(self, revision: str = "head") -> None:
+        """Create or upgrade the schema with the migrations."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    def schema_revision(self) -> str | None:
+        if "alembic_version" not in inspect(self.engine).get_table_names():
+            return None
+        with self.engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+    # -- writing ----------------------------------------------------------------------------
+    def _write(self, work: Callable[..., T]) -> T:
+        """Run ``work(connection)`` in one transaction, retrying while the database is locked
+        (SQLite with many kernels writing at once), so that no resident ever sees a 'database is
+        locked' error."""
+        delay = 0.05
+        for attempt in range(self.retries + 1):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except OperationalError as exc:
+                if not _is_locked(exc) or attempt == self.retries:
+                    if _is_locked(exc):
+                        raise StoreBusy("the database stayed locked") from exc
+                    raise
+                log.warning("database locked, retry %d", attempt + 1)
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+        raise AssertionError("unreachable")
+
+    def ensure_community(self, community) -> bool:
+        """Add the community if it is not there yet; True when it was added. Existing data is
+        never touched, so ``workbench init`` can run again safely."""
+        def work(conn):
+            exists = conn.execute(select(communities.c.id).where(
+                communities.c.id == community.id)).first()
+            if exists:
+                return False
+            conn.execute(insert(communities).values(
+                id=community.id, name_zh=community.name.get("zh", community.id),
+                name_en=community.name.get("en", community.id),
+                created_at=datetime.now(timezone.utc)))
+            return True
+        return self._write(work)
+
+    def add_proposal(self, community_id: str, proposal: Proposal, *,
+                     source: str = "resident_page") -> str:
+        """Store a validated proposal; returns its receipt code once committed."""
+        for _ in range(5):
+            code = new_receipt_code()
+
+            def work(conn, code=code):
+                result = conn.execute(insert(proposals).values(
+                    community_id=community_id, receipt_code=code, title=proposal.title,
+                    description=proposal.description, scenario=proposal.scenario,
+                    lon=proposal.lon, lat=proposal.lat,
+                    public_space_id=proposal.public_space_id, status="open", source=source,
+                    created_at=datetime.now(timezone.utc)))
+                if proposal.author_name:
+                    conn.execute(insert(proposal_authors).values(
+                        proposal_id=result.inserted_primary_key[0],
+                        name=proposal.author_name))
+                return code
+            try:
+                return self._write(work)
+            except IntegrityError as exc:
+                # A receipt code collision (1 in 31^8 per pair) is retried with a new code;
+                # anything else is a real error.
+                if "receipt_code" not in str(exc.orig).lower():
+                    raise
+        raise RuntimeError("could not find a free receipt code")
+
+    # -- reading ----------------------------------------------------------------------------
+    def _public_columns(self):
+        return [proposals.c[name] for name in PUBLIC_PROPOSAL_COLUMNS]
+
+    def list_proposals(self, community_id: str, limit: int | None = None) -> list[dict]:
+        """Public fields of a community's proposals, newest first."""
+        query = (select(*self._public_columns())
+                 .where(proposals.c.community_id == community_id)
+                 .order_by(proposals.c.id.desc()))
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def proposal_by_receipt(self, receipt_code: str) -> dict | None:
+        query = select(*self._public_columns()).where(proposals.c.receipt_code == receipt_code)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def count_proposals(self, community_id: str | None = None) -> int:
+        query = select(func.count()).select_from(proposals)
+        if community_id:
+            query = query.where(proposals.c.community_id == community_id)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def proposals_frame(self, community_id: str):
+        """The community's proposals as a GeoDataFrame (EPSG:4326), public fields only."""
+        import geopandas as gpd
+        import pandas as pd
+
+        rows = self.list_proposals(community_id)
+        frame = pd.DataFrame(rows, columns=list(PUBLIC_PROPOSAL_COLUMNS))
+        return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+                                crs="EPSG:4326")
+
+    def dispose(self) -> None:
+        self.engine.dispose()

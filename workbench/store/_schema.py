@@ -1,0 +1,40 @@
+"""The database tables, as SQLAlchemy Core. Migrations in ``migrations/versions`` create them;
+this module describes the current shape for queries. Change both together."""
+
+from sqlalchemy import (Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table,
+                        Text)
+
+metadata = MetaData()
+
+communities = Table(
+    "communities", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+proposals = Table(
+    "proposals", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("community_id", String(64), ForeignKey("communities.id"), nullable=False, index=True),
+    Column("receipt_code", String(16), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("scenario", String(32), nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("public_space_id", String(64), nullable=True),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("source", String(32), nullable=False, default="resident_page"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Personal data lives apart from what is published or exported, so an export of proposals
+# cannot carry a name by accident.
+proposal_authors = Table(
+    "proposal_authors", metadata,
+    Column("proposal_id", Integer, ForeignKey("proposals.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("name", String(200), nullable=True),
+)

@@ -1,0 +1,159 @@
+"""The community map as an ipyleaflet widget, drawn from the community's own layers.
+
+No web tiles by default: at a workshop or in a test there may be no internet, and the map
+must still make sense. The boundary, roads, buildings and public spaces (coloured by kind,
+with a legend) are drawn from the project's GeoJSON; tiles are a setting.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ipyleaflet import (CircleMarker, GeoJSON, LayerGroup, Map, TileLayer, basemaps,
+                        basemap_to_tiles)
+
+from .. import vocabulary
+
+ROAD_STYLE = {
+    "primary": {"color": "#8d8d8d", "weight": 7},
+    "secondary": {"color": "#a5a5a5", "weight": 5},
+    "residential": {"color": "#b8b8b8", "weight": 3.5},
+    "footway": {"color": "#9e8a6a", "weight": 2, "dashArray": "4 4"},
+}
+LAND_COLOUR = "#f4f1e8"
+
+
+def basemap_layer(setting: str):
+    """None for 'none'; OSM tiles for 'osm'; else the value is a tile URL template."""
+    if not setting or setting == "none":
+        return None
+    if setting == "osm":
+        return basemap_to_tiles(basemaps.OpenStreetMap.Mapnik)
+    return TileLayer(url=setting, max_zoom=19, name="basemap")
+
+
+def kind_colour(kinds: dict, kind: str) -> str:
+    return kinds.get(kind, {}).get("color", "#555555")
+
+
+def fit_zoom(widget, target, view) -> None:
+    """Set the integer zoom at which ``target`` bounds fit inside the ``view`` bounds."""
+    import math
+
+    (ts, tw), (tn, te) = target
+    (vs, vw), (vn, ve) = view
+    if min(tn - ts, te - tw, vn - vs, ve - vw) <= 0:
+        return
+    ratio = min((vn - vs) / (tn - ts), (ve - vw) / (te - tw)) * 0.92  # a margin around it
+    widget.center = ((ts + tn) / 2, (tw + te) / 2)
+    widget.zoom = max(widget.min_zoom, min(widget.max_zoom,
+                                           widget.zoom + math.floor(math.log2(ratio))))
+
+
+def proposal_features(rows: list[dict]) -> dict:
+    """Proposal rows as a GeoJSON FeatureCollection for the map (public fields only)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": {"id": row["id"], "title": row["title"],
+                               "scenario": row["scenario"]},
+            }
+            for row in rows
+        ],
+    }
+
+
+class CommunityMap:
+    """The map widget and the layers the pages update (proposals, the resident's pin)."""
+
+    def __init__(self, community, lang: str, basemap: str = "none", height: str = "48vh"):
+        self.community = community
+        self.lang = lang
+        tiles = basemap_layer(basemap)
+        kinds = community.kinds
+
+        self.boundary = GeoJSON(
+            data=community.layers["boundary"], name="boundary",
+            style={"color": "#5d4037", "weight": 2.5, "dashArray": "8 5",
+                   "fillColor": LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0})
+        self.roads = GeoJSON(
+            data=community.layers["roads"], name="roads",
+            style_callback=lambda f: {"opacity": 1, **ROAD_STYLE.get(
+                f["properties"].get("class"), ROAD_STYLE["residential"])})
+        self.buildings = GeoJSON(
+            data=community.layers["buildings"], name="buildings",
+            style={"color": "#8d8171", "weight": 1, "fillColor": "#d7cfc2", "fillOpacity": 1})
+        self.public_spaces = GeoJSON(
+            data=community.layers["public_spaces"], name="public_spaces",
+            style_callback=lambda f: {
+                "color": kind_colour(kinds, f["properties"]["kind"]), "weight": 2,
+                "fillColor": kind_colour(kinds, f["properties"]["kind"]), "fillOpacity": 0.55},
+            point_style={"radius": 9, "fillOpacity": 0.9, "weight": 2},
+            hover_style={"fillOpacity": 0.8, "weight": 3})
+        self.proposals = GeoJSON(
+            data=proposal_features([]), name="proposals",
+            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95},
+            style_callback=lambda f: {"fillColor": next(
+                (s["color"] for s in vocabulary.scenarios()
+                 if s["code"] == f["properties"]["scenario"]), "#333333")})
+        self.pin = CircleMarker(location=community.center, radius=11, color="#000000",
+                                weight=3, fill_color="#ffeb3b", fill_opacity=0.9, name="pin")
+        self.pin_group = LayerGroup(layers=(), name="pin")
+
+        layers = ([tiles] if tiles else []) + [
+            self.boundary, self.roads, self.buildings, self.public_spaces, self.proposals,
+            self.pin_group]
+        # Passing layers explicitly keeps ipyleaflet from adding its default OSM tiles.
+        self.widget = Map(
+            layers=tuple(layers), center=community.center, zoom=community.zoom,
+            min_zoom=14, max_zoom=19, scroll_wheel_zoom=False, attribution_control=bool(tiles),
+            layout={"height": height, "width": "100%"})
+        self.widget.add_class("wb-map")
+        self._fitted = False
+        self.widget.observe(self._fit_once, names="bounds")
+        self.set_language(lang)
+
+    def _fit_once(self, change) -> None:
+        """Zoom so that the whole community fills the map, once the browser has told us how
+        big the map is (its first 'bounds'): a phone and a projector need different zooms."""
+        if self._fitted or not change["new"]:
+            return
+        self._fitted = True
+        fit_zoom(self.widget, self.community.bounds_latlon(), change["new"])
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+
+    def legend_html(self) -> str:
+        """The legend as compact HTML for below the map: a control on the map would cover
+        half of it on a phone."""
+        from ..i18n import t
+
+        lang = self.lang
+        kinds = self.community.kinds
+        present = {f["properties"]["kind"]
+                   for f in self.community.layers["public_spaces"]["features"]}
+        entries = [(kinds[k][lang], kinds[k]["color"], "square") for k in kinds if k in present]
+        entries.append((t(lang, "map.buildings"), "#d7cfc2", "square"))
+        entries.append((t(lang, "map.proposals"), "#e41a1c", "dot"))
+        entries.append((t(lang, "map.your_pin"), "#ffeb3b", "dot"))
+        items = "".join(
+            f"<span class='wb-key'><i class='wb-{shape}' style='background:{colour}'></i>"
+            f"{escape(label)}</span>" for label, colour, shape in entries)
+        return (f"<div class='wb-legend' aria-label='{escape(t(lang, 'map.legend'))}'>"
+                f"{items}</div>")
+
+    def show_proposals(self, rows: list[dict]) -> None:
+        self.proposals.data = proposal_features(rows)
+
+    def show_pin(self, lon: float | None, lat: float | None) -> None:
+        if lon is None or lat is None:
+            self.pin_group.layers = ()
+            return
+        self.pin.location = (lat, lon)
+        if not self.pin_group.layers:
+            self.pin_group.layers = (self.pin,)

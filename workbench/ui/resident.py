@@ -1,0 +1,439 @@
+"""The resident page: the community map, a proposal form, a receipt, and the list of proposals.
+
+Data flows one way: widget values -> :func:`workbench.proposals.validate_proposal` -> the store
+(committed) -> receipt shown. Every value is validated in Python, because any client of the
+kernel can set any widget's value and press any button. Resident text is escaped wherever it
+is shown (HTML widgets and map popups alike).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+
+import ipywidgets as w
+from ipyleaflet import Popup
+
+from .. import i18n, settings, vocabulary
+from ..layers import load_community
+from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
+from ..store import Store, StoreBusy
+from ._safe import guarded, server_log
+from .map import CommunityMap
+
+LIST_LIMIT = 200
+FORM_FIELDS = ("title", "description", "scenario", "location", "name")
+
+CSS = """
+<style>
+.wb-app { max-width: 1200px; margin: 0 auto; font-size: 16px; }
+.wb-app .wb-header { display: flex; flex-wrap: wrap; align-items: center;
+  justify-content: space-between; gap: 8px; }
+.wb-app h1 { font-size: 22px; margin: 6px 0 2px 0; }
+.wb-app h2 { font-size: 19px; margin: 12px 0 4px 0; }
+.wb-app .wb-sub { color: #444; margin: 0 0 6px 0; }
+.wb-app .wb-hint { color: #555; font-size: 14px; }
+.wb-app .leaflet-container { background: #dfe5e8; }
+.wb-app .wb-field { width: 100%; }
+.wb-app .wb-field .widget-label { width: auto !important; max-width: none; font-weight: 600;
+  text-align: left; margin-bottom: 2px; }
+.wb-app .wb-field.widget-text, .wb-app .wb-field.widget-textarea,
+.wb-app .wb-field.widget-dropdown { flex-direction: column; align-items: stretch;
+  width: 100%; height: auto; }
+.wb-app .wb-field { max-width: 100%; box-sizing: border-box; margin-left: 0; margin-right: 0; }
+.wb-app .wb-field input, .wb-app .wb-field textarea, .wb-app .wb-field select {
+  font-size: 16px; width: 100%; box-sizing: border-box; }
+.wb-app .wb-field input, .wb-app .wb-field select { height: 40px; flex: 0 0 auto; }
+.wb-app .wb-field textarea { min-height: 90px; }
+.wb-app .wb-error { color: #b00020; font-weight: 600; min-height: 0; }
+.wb-app .wb-error:empty { display: none; }
+.wb-app .wb-submit { height: 44px; font-size: 17px; width: 100%; margin-top: 8px; }
+.wb-app .wb-receipt { border: 2px solid #2e7d32; background: #f1f8e9; border-radius: 8px;
+  padding: 10px 14px; }
+.wb-app .wb-code { font-family: monospace; font-size: 26px; letter-spacing: 2px;
+  font-weight: 700; }
+.wb-app .wb-list ol { padding-left: 22px; margin: 4px 0; }
+.wb-app .wb-list li { margin-bottom: 8px; overflow-wrap: anywhere; }
+.wb-app .wb-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
+  font-size: 13px; margin-right: 6px; }
+.wb-app .wb-space { border-left: 4px solid #2e7d32; padding: 4px 10px; background: #fafafa; }
+.wb-app .wb-legend { display: flex; flex-wrap: wrap; gap: 2px 12px; font-size: 13px;
+  margin: 4px 0; }
+.wb-app .wb-key { white-space: nowrap; }
+.wb-app .wb-key i { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
+  vertical-align: -1px; border: 1px solid #777; }
+.wb-app .wb-key i.wb-dot { border-radius: 50%; }
+@media (min-width: 900px) {
+  .wb-app .wb-main { display: grid !important; grid-template-columns: 3fr 2fr; gap: 18px; }
+}
+</style>
+"""
+
+
+def esc(text) -> str:
+    """Escape resident text for an HTML widget or a popup."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+class ResidentApp:
+    """The whole resident page as one widget tree (``app.widget``)."""
+
+    def __init__(self, community, store: Store, lang: str = "zh", basemap: str = "none"):
+        self.community = community
+        self.store = store
+        self.lang = lang if lang in i18n.LANGUAGES else "zh"
+        self.log = server_log()
+        self.limiter = RateLimiter(settings.get("submissions_per_page"),
+                                   settings.get("seconds_between_submissions"))
+        self.lon: float | None = None
+        self.lat: float | None = None
+        self.errors: dict[str, tuple[str, dict]] = {}
+        self.general_error: tuple[str, dict] | None = None
+        self.last_receipt: dict | None = None
+        self.rows: list[dict] = []
+        self.selected_space: str | None = None
+        self._build(basemap)
+        self.set_language(self.lang)
+        self.refresh()
+
+    # -- building -----------------------------------------------------------------------
+    def _build(self, basemap: str) -> None:
+        safe = guarded(self._show_unexpected)
+        self.style = w.HTML(CSS)
+        self.title = w.HTML()
+        self.language = w.ToggleButtons(options=[(i18n.LANGUAGE_NAMES[c], c)
+                                                 for c in i18n.LANGUAGES], value=self.lang,
+                                        style={"button_width": "84px"})
+        self.language.observe(safe(self._on_language), names="value")
+        self.hint = w.HTML()
+
+        self.map = CommunityMap(self.community, self.lang, basemap=basemap)
+        self.map.widget.on_interaction(safe(self._on_map_interaction))
+        self.map.public_spaces.on_click(safe(self._on_space_click))
+        self.map.proposals.on_click(safe(self._on_proposal_click))
+        self.popup = Popup(child=w.HTML(), close_button=True, auto_close=True,
+                           max_width=280)
+        self.legend = w.HTML()
+        self.space_info = w.HTML()
+        self.space_info.add_class("wb-space")
+        self.space_info.layout.display = "none"
+
+        self.form_heading = w.HTML()
+        self.title_input = w.Text(continuous_update=False)
+        self.description_input = w.Textarea(continuous_update=False, rows=4)
+        self.scenario_input = w.Dropdown()
+        self.space_input = w.Dropdown()
+        self.space_input.observe(safe(self._on_space_chosen), names="value")
+        self.place_text = w.HTML()
+        self.name_input = w.Text(continuous_update=False)
+        self.name_note = w.HTML()
+        for field in (self.title_input, self.description_input, self.scenario_input,
+                      self.space_input, self.name_input):
+            field.add_class("wb-field")
+            field.layout.width = "100%"
+        self.field_errors = {name: w.HTML() for name in FORM_FIELDS}
+        for label in self.field_errors.values():
+            label.add_class("wb-error")
+        self.submit = w.Button(button_style="primary", icon="")
+        self.submit.add_class("wb-submit")
+        self.submit.on_click(safe(self._on_submit))
+        self.form_error = w.HTML()
+        self.form_error.add_class("wb-error")
+        self.form = w.VBox([
+            self.form_heading,
+            self.title_input, self.field_errors["title"],
+            self.description_input, self.field_errors["description"],
+            self.scenario_input, self.field_errors["scenario"],
+            self.space_input, self.place_text, self.field_errors["location"],
+            self.name_input, self.name_note, self.field_errors["name"],
+            self.submit, self.form_error,
+        ])
+        self.receipt = w.HTML()
+        self.another = w.Button()
+        self.another.on_click(safe(self._on_another))
+        self.receipt_box = w.VBox([self.receipt, self.another])
+        self.receipt_box.layout.display = "none"
+        self.list_html = w.HTML()
+        self.list_html.add_class("wb-list")
+
+        header = w.HBox([self.title, self.language])
+        header.add_class("wb-header")
+        left = w.VBox([self.hint, self.map.widget, self.legend, self.space_info])
+        right = w.VBox([self.form, self.receipt_box])
+        main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
+        main.add_class("wb-main")
+        self.widget = w.VBox([self.style, header, main, self.list_html])
+        self.widget.add_class("wb-app")
+
+    # -- language -----------------------------------------------------------------------
+    def t(self, key: str, **params) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        if self.language.value != lang:
+            self.language.value = lang
+        t = self.t
+        self.language.description = ""
+        self.title.value = (f"<h1>{esc(self.community.name.get(lang, self.community.id))}</h1>"
+                            f"<p class='wb-sub'>{esc(t('app.subtitle'))}</p>")
+        self.hint.value = f"<span class='wb-hint'>{esc(t('map.hint'))}</span>"
+        self.map.set_language(lang)
+        self.legend.value = self.map.legend_html()
+        self.form_heading.value = f"<h2>{esc(t('form.heading'))}</h2>"
+        self.title_input.description = t("form.title")
+        self.title_input.placeholder = t("form.title_placeholder")
+        self.description_input.description = t("form.description")
+        self.description_input.placeholder = t("form.description_placeholder")
+        self.scenario_input.description = t("form.scenario")
+        chosen = self.scenario_input.value
+        self.scenario_input.options = [(t("form.scenario_choose"), "")] + [
+            (s[lang], s["code"]) for s in vocabulary.scenarios()]
+        self.scenario_input.value = chosen or ""
+        self.space_input.description = t("form.space")
+        chosen_space = self.space_input.value
+        self.space_input.options = [(t("form.space_none"), "")] + [
+            (f"{f['properties'][f'name_{lang}']} · {self.community.kinds[f['properties']['kind']][lang]}",
+             space_id)
+            for space_id, f in self.community.public_spaces.items()]
+        self.space_input.value = chosen_space or ""
+        self.name_input.description = t("form.name")
+        self.name_input.placeholder = t("form.name_placeholder")
+        self.name_note.value = f"<span class='wb-hint'>{esc(t('form.name_note'))}</span>"
+        self.submit.description = t("form.submit")
+        self.another.description = t("receipt.another")
+        self._render_place()
+        self._render_errors()
+        self._render_receipt()
+        self._render_list()
+        if self.selected_space:
+            self._render_space(self.selected_space)
+
+    def _on_language(self, change) -> None:
+        if change["new"] in i18n.LANGUAGES and change["new"] != self.lang:
+            self.set_language(change["new"])
+
+    # -- map ----------------------------------------------------------------------------
+    def _on_map_interaction(self, **event) -> None:
+        if event.get("type") != "click":
+            return
+        lat, lon = event.get("coordinates", (None, None))
+        self.place_at(lon, lat)
+
+    def place_at(self, lon, lat) -> None:
+        """Put the proposal's pin where the resident tapped; a tap inside a public space also
+        picks that space. Values are checked again on submit."""
+        try:
+            lon, lat = float(lon), float(lat)
+        except (TypeError, ValueError):
+            return
+        self.lon, self.lat = lon, lat
+        space = self.community.public_space_at(lon, lat)
+        self._set_space_silently(space or "")
+        self.map.show_pin(lon, lat)
+        self.errors.pop("location", None)
+        self._render_place()
+        self._render_errors()
+
+    def _set_space_silently(self, space_id: str) -> None:
+        self._ignore_space_change = True
+        try:
+            self.space_input.value = space_id if space_id in self.community.public_spaces else ""
+        finally:
+            self._ignore_space_change = False
+
+    def _on_space_chosen(self, change) -> None:
+        if getattr(self, "_ignore_space_change", False):
+            return
+        space_id = change["new"]
+        if space_id and space_id in self.community.public_spaces:
+            self.lon, self.lat = self.community.public_space_location(space_id)
+            self.map.show_pin(self.lon, self.lat)
+            self._render_space(space_id)
+            self.errors.pop("location", None)
+        self._render_place()
+        self._render_errors()
+
+    def _on_space_click(self, event=None, feature=None, properties=None, **_) -> None:
+        space_id = (properties or {}).get("id")
+        if space_id in self.community.public_spaces:
+            self._render_space(space_id)
+
+    def _render_space(self, space_id: str) -> None:
+        self.selected_space = space_id
+        p = self.community.public_spaces[space_id]["properties"]
+        kind = self.community.kinds.get(p["kind"], {})
+        lines = [f"<b>{esc(p.get(f'name_{self.lang}'))}</b>",
+                 f"{esc(self.t('space.kind'))}: {esc(kind.get(self.lang, p['kind']))}"]
+        if p.get("area_m2"):
+            lines.append(f"{esc(self.t('space.area'))}: {int(p['area_m2']):,} m²")
+        if p.get("opening_hours"):
+            lines.append(f"{esc(self.t('space.hours'))}: {esc(p['opening_hours'])}")
+        if p.get(f"description_{self.lang}"):
+            lines.append(esc(p[f"description_{self.lang}"]))
+        self.space_info.value = "<br>".join(lines)
+        self.space_info.layout.display = None
+
+    def _on_proposal_click(self, event=None, feature=None, properties=None, **_) -> None:
+        pid = (properties or {}).get("id")
+        row = next((r for r in self.rows if r["id"] == pid), None)
+        if row is None:
+            return
+        self.popup.child.value = (
+            f"<b>{esc(row['title'])}</b><br>"
+            f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}<br>"
+            f"{esc(row['description'][:280])}")
+        self.popup.location = (row["lat"], row["lon"])
+        if self.popup not in self.map.widget.layers:
+            self.map.widget.add(self.popup)
+        self.popup.open_popup(location=(row["lat"], row["lon"]))
+
+    def _render_place(self) -> None:
+        if self.lon is None:
+            text = self.t("form.place_choose")
+        else:
+            text = self.t("form.place_point", lat=self.lat, lon=self.lon)
+        self.place_text.value = (f"<span class='wb-hint'><b>{esc(self.t('form.place'))}:</b> "
+                                 f"{esc(text)}</span>")
+
+    # -- submitting ---------------------------------------------------------------------
+    def form_values(self) -> dict:
+        return {
+            "title": self.title_input.value, "description": self.description_input.value,
+            "scenario": self.scenario_input.value, "name": self.name_input.value,
+            "public_space_id": self.space_input.value or None,
+            "lon": self.lon, "lat": self.lat,
+        }
+
+    def _on_submit(self, _button=None) -> None:
+        self.submit_proposal()
+
+    def submit_proposal(self) -> str | None:
+        """Validate, store, and show the receipt; returns the receipt code or None."""
+        self.general_error = None
+        limited = self.limiter.check()
+        if limited:
+            self.general_error = limited
+            self._render_errors()
+            return None
+        try:
+            proposal = validate_proposal(self.form_values(), self.community)
+        except ProposalInvalid as invalid:
+            self.errors = invalid.errors
+            self.general_error = ("form.fix_errors", {})
+            self._render_errors()
+            return None
+        self.errors = {}
+        self.submit.disabled = True
+        self.submit.description = self.t("form.saving")
+        try:
+            code = self.store.add_proposal(self.community.id, proposal)
+        except StoreBusy:
+            self.log.warning("proposal not saved: database busy")
+            self.general_error = ("error.busy", {})
+            return None
+        finally:
+            self.submit.disabled = False
+            self.submit.description = self.t("form.submit")
+            self._render_errors()
+        self.limiter.record()
+        self.log.info("proposal %s saved", code)
+        self.last_receipt = {"code": code, "title": proposal.title}
+        self._clear_form()
+        self._render_receipt()
+        self.refresh()
+        return code
+
+    def _clear_form(self) -> None:
+        self.title_input.value = ""
+        self.description_input.value = ""
+        self.scenario_input.value = ""
+        self.name_input.value = ""
+        self._set_space_silently("")
+        self.lon = self.lat = None
+        self.map.show_pin(None, None)
+        self._render_place()
+
+    def _on_another(self, _button=None) -> None:
+        self.last_receipt = None
+        self._render_receipt()
+
+    def _render_errors(self) -> None:
+        for name, label in self.field_errors.items():
+            problem = self.errors.get(name)
+            label.value = esc(self.t(problem[0], **problem[1])) if problem else ""
+        self.form_error.value = (esc(self.t(self.general_error[0], **self.general_error[1]))
+                                 if self.general_error else "")
+
+    def _render_receipt(self) -> None:
+        if not self.last_receipt:
+            self.receipt_box.layout.display = "none"
+            self.form.layout.display = None
+            return
+        r = self.last_receipt
+        self.receipt.value = (
+            f"<div class='wb-receipt' role='status'><h2>{esc(self.t('receipt.heading'))}</h2>"
+            f"<div>{esc(r['title'])}</div>"
+            f"<div>{esc(self.t('receipt.code'))}: <span class='wb-code'>{esc(r['code'])}</span>"
+            f"</div><p>{esc(self.t('receipt.keep'))}</p></div>")
+        self.receipt_box.layout.display = None
+        self.form.layout.display = "none"
+
+    def _show_unexpected(self) -> None:
+        self.general_error = ("error.unexpected", {})
+        self.submit.disabled = False
+        self._render_errors()
+
+    # -- the list ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the proposals again and redraw the list and the map."""
+        self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
+        self.map.show_proposals(self.rows)
+        self._render_list()
+
+    def _render_list(self) -> None:
+        t = self.t
+        head = (f"<h2>{esc(t('list.heading'))}</h2>"
+                f"<div class='wb-hint'>{esc(t('list.count', count=len(self.rows)))}</div>")
+        if not self.rows:
+            self.list_html.value = head + f"<p>{esc(t('list.empty'))}</p>"
+            return
+        colours = {s["code"]: s["color"] for s in vocabulary.scenarios()}
+        spaces = self.community.public_spaces
+        items = []
+        for row in self.rows:
+            chip = (f"<span class='wb-chip' style='background:{colours.get(row['scenario'], '#333')}'>"
+                    f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}</span>")
+            place = ""
+            if row.get("public_space_id") in spaces:
+                name = spaces[row["public_space_id"]]["properties"][f"name_{self.lang}"]
+                place = f"<br><span class='wb-hint'>{esc(t('list.at', place=name))}</span>"
+            desc = f"<br>{esc(row['description'][:200])}" if row.get("description") else ""
+            items.append(f"<li>{chip}<b>{esc(row['title'])}</b>{desc}{place}</li>")
+        self.list_html.value = head + "<ol>" + "".join(items) + "</ol>"
+
+    # -- entry points -------------------------------------------------------------------
+    @classmethod
+    def from_settings(cls, lang: str | None = None) -> "ResidentApp":
+        community = load_community(settings.get("layers_dir"))
+        return cls(community, Store(), lang=lang or settings.get("default_language"),
+                   basemap=settings.get("basemap"))
+
+    def start(self, query_string: str | None = None) -> w.Widget:
+        """Called when a resident's request reaches the (maybe preheated) kernel: take the
+        language from the link, read the newest proposals, and hand out the page."""
+        lang = i18n.language_from_query(query_string, settings.get("default_language"))
+        if lang != self.lang:
+            self.set_language(lang)
+        self.refresh()
+        return self.widget
+
+
+def request_query_string() -> str:
+    """The page's query string. In a preheated Voilà kernel this waits for the request; in
+    JupyterLab or a test there is none."""
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        from voila.utils import get_query_string
+
+        return get_query_string() or ""
+    return os.environ.get("QUERY_STRING", "")
