@@ -1,0 +1,52 @@
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from workbench import i18n, vocabulary
+
+PACKAGE = Path(i18n.__file__).resolve().parent.parent
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    zh, en = i18n.catalogue("zh"), i18n.catalogue("en")
+    assert set(zh) == set(en), f"missing in en: {set(zh) - set(en)}; in zh: {set(en) - set(zh)}"
+    for key in zh:
+        assert zh[key].strip() and en[key].strip(), key
+        assert placeholders(zh[key]) == placeholders(en[key]), key
+
+
+def test_every_key_used_in_the_code_exists():
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""["']((?:app|map|space|form|receipt|list|error)\.[a-z_]+)["']""",
+                               text))
+    assert used, "the pattern found no keys: the test would prove nothing"
+    for lang in i18n.LANGUAGES:
+        missing = used - set(i18n.catalogue(lang))
+        assert not missing, f"{lang} lacks {missing}"
+
+
+def test_missing_key_is_an_error_not_a_blank():
+    with pytest.raises(KeyError):
+        i18n.t("en", "no.such.key")
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("lang=en", "en"), ("lang=en-US", "en"), ("lang=zh-CN", "zh"), ("", "zh"), (None, "zh"),
+    ("lang=fr", "zh"), ("lang=<script>", "zh"), ("a=1&lang=EN", "en"),
+])
+def test_language_from_query(query, expected):
+    assert i18n.language_from_query(query) == expected
+
+
+def test_vocabularies_are_bilingual():
+    assert len(vocabulary.scenarios()) == 9
+    for item in list(vocabulary.scenarios()) + list(vocabulary.public_space_kinds().values()):
+        assert item["zh"] and item["en"] and item["color"].startswith("#")

@@ -1,0 +1,111 @@
+import sqlite3
+import threading
+
+import pytest
+from sqlalchemy import inspect, text
+
+from communities import INSIDE_P1
+from workbench.proposals import Proposal
+from workbench.store import PUBLIC_PROPOSAL_COLUMNS, Store
+
+
+def proposal(**kw):
+    base = dict(title="长椅", description="", scenario="health", lon=INSIDE_P1[0],
+                lat=INSIDE_P1[1], public_space_id="P1")
+    base.update(kw)
+    return Proposal(**base)
+
+
+def test_migrations_create_the_schema(store):
+    assert store.schema_revision() == "0001"
+    tables = set(inspect(store.engine).get_table_names())
+    assert {"communities", "proposals", "proposal_authors", "alembic_version"} <= tables
+
+
+def test_sqlite_settings(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_add_and_read_back(store, tmp_path):
+    code = store.add_proposal("test", proposal(author_name="王阿姨"))
+    row = store.proposal_by_receipt(code)
+    assert row["title"] == "长椅" and row["public_space_id"] == "P1"
+    # committed: a separate connection (another kernel) sees it at once
+    con = sqlite3.connect(tmp_path / "test.db")
+    assert con.execute("select title from proposals where receipt_code=?", (code,)).fetchone()
+    con.close()
+
+
+def test_names_are_kept_apart_and_never_in_public_reads(store):
+    store.add_proposal("test", proposal(author_name="王阿姨"))
+    rows = store.list_proposals("test")
+    assert "author_name" not in rows[0] and "name" not in rows[0]
+    assert set(rows[0]) == set(PUBLIC_PROPOSAL_COLUMNS)
+    frame = store.proposals_frame("test")
+    assert "王阿姨" not in frame.to_csv()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("select name from proposal_authors")).scalar() == "王阿姨"
+
+
+def test_foreign_key_is_enforced(store):
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError):
+        store.add_proposal("no-such-community", proposal())
+    assert store.count_proposals() == 0
+
+
+def test_ensure_community_is_idempotent(store, community):
+    assert store.ensure_community(community) is False
+
+
+def test_concurrent_writers_lose_nothing(store):
+    errors = []
+
+    def write(n):
+        s = Store(store.url)
+        try:
+            for i in range(10):
+                s.add_proposal("test", proposal(title=f"t{n}-{i}"))
+        except Exception as exc:  # any error reaching here would reach a resident
+            errors.append(exc)
+        finally:
+            s.dispose()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert store.count_proposals("test") == 80
+
+
+def test_init_is_idempotent_and_keeps_data(tmp_path):
+    from workbench.demo import init
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    first = init(Store(url))
+    assert first["created"] and first["demo_proposals"] == 4
+    s = Store(url)
+    from workbench.layers import load_community
+    from conftest import DEMO_LAYERS
+
+    c = load_community(DEMO_LAYERS)
+    lon, lat = c.public_space_location("PS01")
+    s.add_proposal("heguang", proposal(lon=lon, lat=lat, public_space_id="PS01"))
+    second = init(Store(url))
+    assert not second["created"] and second["demo_proposals"] == 0
+    assert Store(url).count_proposals("heguang") == 5
+
+
+def test_init_command(capsys):
+    from workbench.cli import main
+
+    assert main(["init"]) == 0
+    assert "created" in capsys.readouterr().out
+    assert main(["init"]) == 0
+    assert "kept as it was" in capsys.readouterr().out

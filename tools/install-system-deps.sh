@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs the Debian packages the project needs when they are missing.
+#   venv:    python3-venv (Debian ships venv apart from Python)
+#   browser: chromium (Playwright drives Debian's build; `playwright install` cannot download
+#            here) and fonts-noto-cjk (Chinese text in screenshots and charts)
+set -eu
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+missing=""
+case "${1:-browser}" in
+  venv)
+    missing="python3-venv" ;;
+  browser)
+    command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    fc-list :lang=zh 2>/dev/null | grep -q . || missing="$missing fonts-noto-cjk" ;;
+esac
+if [ -n "$missing" ]; then
+  echo "installing:$missing"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
+fi
