@@ -51,6 +51,17 @@ def store(tmp_path, community):
     s.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server for the session (see tests/postgres.py)."""
+    from postgres import TempPostgres
+
+    server = TempPostgres()
+    url = server.start()
+    yield url
+    server.stop()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

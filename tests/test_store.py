@@ -1,4 +1,3 @@
-import sqlite3
 import threading
 
 import pytest
@@ -7,6 +6,24 @@ from sqlalchemy import inspect, text
 from communities import INSIDE_P1
 from workbench.proposals import Proposal
 from workbench.store import PUBLIC_PROPOSAL_COLUMNS, Store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path, community):
+    """The store tests run on both databases the workbench supports."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        s = Store(url)
+        with s.engine.begin() as conn:  # a clean database for each test
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        s.dispose()
+    s = Store(url)
+    s.upgrade()
+    s.ensure_community(community)
+    yield s
+    s.dispose()
 
 
 def proposal(**kw):
@@ -23,6 +40,8 @@ def test_migrations_create_the_schema(store):
 
 
 def test_sqlite_settings(store):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -33,10 +52,10 @@ def test_add_and_read_back(store, tmp_path):
     code = store.add_proposal("test", proposal(author_name="王阿姨"))
     row = store.proposal_by_receipt(code)
     assert row["title"] == "长椅" and row["public_space_id"] == "P1"
-    # committed: a separate connection (another kernel) sees it at once
-    con = sqlite3.connect(tmp_path / "test.db")
-    assert con.execute("select title from proposals where receipt_code=?", (code,)).fetchone()
-    con.close()
+    # committed: a separate engine (another kernel) sees it at once
+    other = Store(store.url)
+    assert other.proposal_by_receipt(code)["title"] == "长椅"
+    other.dispose()
 
 
 def test_names_are_kept_apart_and_never_in_public_reads(store):

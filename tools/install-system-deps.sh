@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages the project needs when they are missing.
 #   venv:    python3-venv (Debian ships venv apart from Python)
-#   browser: chromium (Playwright drives Debian's build; `playwright install` cannot download
+#   browser: postgresql (a throwaway server for the store tests), chromium (Playwright drives Debian's build; `playwright install` cannot download
 #            here) and fonts-noto-cjk (Chinese text in screenshots and charts)
 set -eu
 SUDO=""
@@ -12,7 +12,9 @@ case "${1:-browser}" in
     missing="python3-venv" ;;
   browser)
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
-    fc-list :lang=zh 2>/dev/null | grep -q . || missing="$missing fonts-noto-cjk" ;;
+    fc-list :lang=zh 2>/dev/null | grep -q . || missing="$missing fonts-noto-cjk"
+    # PostgreSQL server binaries: the store's tests run on PostgreSQL as well as SQLite
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql" ;;
 esac
 if [ -n "$missing" ]; then
   echo "installing:$missing"

@@ -36,20 +36,6 @@ def kind_colour(kinds: dict, kind: str) -> str:
     return kinds.get(kind, {}).get("color", "#555555")
 
 
-def fit_zoom(widget, target, view) -> None:
-    """Set the integer zoom at which ``target`` bounds fit inside the ``view`` bounds."""
-    import math
-
-    (ts, tw), (tn, te) = target
-    (vs, vw), (vn, ve) = view
-    if min(tn - ts, te - tw, vn - vs, ve - vw) <= 0:
-        return
-    ratio = min((vn - vs) / (tn - ts), (ve - vw) / (te - tw)) * 0.92  # a margin around it
-    widget.center = ((ts + tn) / 2, (tw + te) / 2)
-    widget.zoom = max(widget.min_zoom, min(widget.max_zoom,
-                                           widget.zoom + math.floor(math.log2(ratio))))
-
-
 def proposal_features(rows: list[dict]) -> dict:
     """Proposal rows as a GeoJSON FeatureCollection for the map (public fields only)."""
     return {
@@ -113,17 +99,7 @@ class CommunityMap:
             min_zoom=14, max_zoom=19, scroll_wheel_zoom=False, attribution_control=bool(tiles),
             layout={"height": height, "width": "100%"})
         self.widget.add_class("wb-map")
-        self._fitted = False
-        self.widget.observe(self._fit_once, names="bounds")
         self.set_language(lang)
-
-    def _fit_once(self, change) -> None:
-        """Zoom so that the whole community fills the map, once the browser has told us how
-        big the map is (its first 'bounds'): a phone and a projector need different zooms."""
-        if self._fitted or not change["new"]:
-            return
-        self._fitted = True
-        fit_zoom(self.widget, self.community.bounds_latlon(), change["new"])
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
