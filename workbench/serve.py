@@ -36,18 +36,17 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
     preheat = settings.get("preheat_kernels") if preheat is None else preheat
     cull_idle = settings.get("cull_idle_seconds") if cull_idle is None else cull_idle
     cull_interval = settings.get("cull_interval_seconds") if cull_interval is None else cull_interval
-    runtime = settings.home() / "runtime"
-    runtime.mkdir(parents=True, exist_ok=True)
+    # IPC sockets live in Voilà's default connection folder under the system temp dir: a
+    # Unix socket path must stay under 108 bytes, which a deep home folder would exceed.
     cmd = [
         sys.executable, "-m", "voila", str(notebook),
         f"--Voila.ip={settings.get('bind')}", f"--port={port}", "--no-browser",
         f"--Voila.root_dir={notebook.parent}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=['.*\\.(png|jpg|jpeg|gif|svg|webp)']",
-        "--VoilaConfiguration.file_denylist=['.*\\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$']",
+        r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|jpeg|gif|svg|webp)$",
+        r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$",
         "--KernelManager.transport=ipc",
-        f"--Voila.connection_dir={runtime}",
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
@@ -69,7 +68,7 @@ def lab_command(token: str, *, port: int | None = None) -> list[str]:
         f"--IdentityProvider.token={token}",
         "--KernelManager.transport=ipc",
         "--ServerApp.open_browser=False",
-    ]
+    ] + (["--ServerApp.allow_root=True"] if os.geteuid() == 0 else [])
 
 
 def server_env() -> dict[str, str]:
