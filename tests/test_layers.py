@@ -3,7 +3,7 @@ import json
 import pytest
 
 from communities import OUTSIDE, INSIDE_P1, small_community_layers, write_community
-from conftest import DEMO_LAYERS
+from servers import DEMO_LAYERS
 from workbench.layers import LayerError, load_community, read_layers
 
 

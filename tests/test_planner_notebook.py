@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from conftest import PROJECT_DIR
+from servers import PROJECT_DIR
 
 
 def test_planner_notebook_executes(tmp_path):

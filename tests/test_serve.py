@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from conftest import free_port, wait_for_port
+from servers import free_port, wait_for_port
 
 pytestmark = pytest.mark.server
 

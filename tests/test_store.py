@@ -111,7 +111,7 @@ def test_init_is_idempotent_and_keeps_data(tmp_path):
     assert first["created"] and first["demo_proposals"] == 4
     s = Store(url)
     from workbench.layers import load_community
-    from conftest import DEMO_LAYERS
+    from servers import DEMO_LAYERS
 
     c = load_community(DEMO_LAYERS)
     lon, lat = c.public_space_location("PS01")

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -74,33 +72,6 @@ TRAVERSAL_PATHS = [
 ]
 
 
-def _root_conftest_attr(config, name: str):
-    """``name`` from tests/conftest.py, found among pytest's plugins (importing "conftest"
-    by name could give another folder's conftest)."""
-    root_conftest = (Path(__file__).resolve().parent / "conftest.py")
-    for plugin in config.pluginmanager.get_plugins():
-        path = getattr(plugin, "__file__", None)
-        if path and Path(path).resolve() == root_conftest:
-            return getattr(plugin, name)
-    raise LookupError(f"{name} not found in {root_conftest.name}")
-
-
-@pytest.fixture(scope="module")
-def voila_server(request):
-    """The server of tests/conftest.py, but with a short home folder: kernels talk over IPC
-    sockets in <home>/runtime/voila_XXXXXXXX/kernel-<uuid>-ipc-N, and a Unix socket path may
-    not exceed 107 bytes, so a home longer than about 34 characters (as pytest's
-    /tmp/pytest-of-<user>/pytest-<N>/voila-home<M> is) makes every kernel fail to start."""
-    server_class = _root_conftest_attr(request.config, "VoilaServer")
-    home = Path(tempfile.mkdtemp(prefix="wb-"))
-    server = server_class(home).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
-
-
 def raw_get(server, path: str, *, method: str = "GET", follow: bool = True,
             **kwargs) -> requests.Response:
     """Send ``path`` exactly as written: requests/urllib3 would otherwise fold ``a/../b``."""
@@ -127,6 +98,19 @@ def assert_not_served(response: requests.Response, statuses=(403, 404, 405)) -> 
     for marker in PRIVATE_MARKERS:
         assert marker not in body, f"{response.url} served {marker!r}"
     assert "root:x:0:0" not in body
+
+
+def test_private_markers_are_in_the_private_files():
+    """The markers above really are in the files they stand for, so "marker not in body"
+    below means something."""
+    project = Path(__file__).resolve().parent.parent
+    planner = (project / "notebooks" / "planner.ipynb").read_text(encoding="utf-8")
+    resident = (project / "notebooks" / "public" / "resident.ipynb").read_text(encoding="utf-8")
+    assert "PlannerSession" in planner and "Planner workbench" in planner
+    assert "ResidentApp" in resident and '"cells"' in resident
+    assert "def main(" in (project / "workbench" / "cli.py").read_text(encoding="utf-8")
+    for marker in ("ResidentApp.from_settings", "request_query_string"):
+        assert marker in resident
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,8 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.allow_tracebacks=False",
-        "--MappingKernelManager.traceback_replacement_message=An error occurred on the server.",
+        "--MappingKernelManager.kernel_manager_class="
+        "workbench._kernel_manager.ResidentKernelManager",
     ]
     if preheat > 0:
         cmd += ["--VoilaConfiguration.preheat_kernel=True",

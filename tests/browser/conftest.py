@@ -1,5 +1,6 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API), one
-browser per session, a fresh phone-sized context per test, and the resident Voilà server.
+browser per session, a fresh phone-sized context per test. The resident Voilà server is
+``voila_server`` of tests/conftest.py (one per module).
 
 The tests are offline: every request that does not go to the local server is aborted.
 """
@@ -7,8 +8,6 @@ The tests are offline: every request that does not go to the local server is abo
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,37 +20,10 @@ PHONE = {"width": 390, "height": 844}
 TESTS_DIR = Path(__file__).resolve().parent.parent
 
 
-def _root_conftest_attr(config, name: str):
-    """``name`` from tests/conftest.py, found among pytest's plugins (importing "conftest"
-    by name would give this file)."""
-    root_conftest = TESTS_DIR / "conftest.py"
-    for plugin in config.pluginmanager.get_plugins():
-        path = getattr(plugin, "__file__", None)
-        if path and Path(path).resolve() == root_conftest:
-            return getattr(plugin, name)
-    raise LookupError(f"{name} not found in {root_conftest}")
-
-
-@pytest.fixture(scope="module")
-def voila_server(request):
-    """The server of tests/conftest.py, but with a short home folder: kernels talk over IPC
-    sockets in <home>/runtime/voila_XXXXXXXX/kernel-<uuid>-ipc-N, and a Unix socket path may
-    not exceed 107 bytes, so a home longer than about 34 characters (as pytest's
-    /tmp/pytest-of-<user>/pytest-<N>/voila-home<M> is) makes every kernel fail to start."""
-    server_class = _root_conftest_attr(request.config, "VoilaServer")
-    home = Path(tempfile.mkdtemp(prefix="wb-"))
-    server = server_class(home).start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        shutil.rmtree(home, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed")
+        pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -7,7 +7,7 @@ import time
 import psutil
 import pytest
 
-from conftest import VoilaServer
+from servers import VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -21,8 +21,15 @@ def voila_server(tmp_path_factory):
 
 
 def kernel_processes(server):
-    return [p for p in psutil.Process(server.proc.pid).children(recursive=True)
-            if "ipykernel" in " ".join(p.cmdline())]
+    """Live kernel processes of the server (a culled kernel may linger as a zombie)."""
+    alive = []
+    for p in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline()):
+                alive.append(p)
+        except psutil.Error:  # gone between listing and looking
+            pass
+    return alive
 
 
 def wait_for_count(server, expected, timeout):

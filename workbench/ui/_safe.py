@@ -10,18 +10,52 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 
 from .. import settings
 
 _configured = False
+_terminal = None
+
+
+def _is_kernel_stream(stream) -> bool:
+    return type(stream).__name__ == "OutStream"  # ipykernel.iostream.OutStream
+
+
+def terminal_stream():
+    """A stream to the kernel process's real stderr (the Voilà terminal).
+
+    In a kernel, ``sys.stderr`` is sent to the page over the websocket, and so is anything
+    written to file descriptor 2 (ipykernel captures it); the copy of the original
+    descriptor that ipykernel keeps is the one way to the terminal alone."""
+    global _terminal
+    if _terminal is None:
+        fd = getattr(sys.stderr, "_original_stdstream_copy", None)
+        _terminal = os.fdopen(os.dup(fd), "w", buffering=1) if fd is not None else sys.__stderr__
+    return _terminal
+
+
+def keep_output_off_the_wire() -> None:
+    """Send the kernel's stdout, stderr and log output to the server terminal, not to the
+    websocket: any client of a resident kernel would otherwise receive tracebacks (with the
+    server's file paths) that ipykernel prints when a client sends a bad comm message."""
+    if not (_is_kernel_stream(sys.stderr) or _is_kernel_stream(sys.stdout)):
+        return  # not in a kernel (tests, command line)
+    terminal = terminal_stream()
+    loggers = [logging.getLogger()] + [
+        lg for lg in logging.Logger.manager.loggerDict.values() if isinstance(lg, logging.Logger)]
+    for lg in loggers:
+        for handler in lg.handlers:
+            if isinstance(handler, logging.StreamHandler) and _is_kernel_stream(handler.stream):
+                handler.setStream(terminal)
+    sys.stdout = terminal
+    sys.stderr = terminal
 
 
 def server_log() -> logging.Logger:
-    """The workbench logger, writing to the server's terminal and to home/logs/workbench.log.
-
-    ``sys.__stderr__`` is the kernel process's real stderr (the Voilà terminal); the
-    ``sys.stderr`` of a kernel would send the text to the page instead."""
+    """The workbench logger, writing to the server's terminal (never to the page) and to
+    home/logs/workbench.log."""
     global _configured
     logger = logging.getLogger("workbench")
     if not _configured:
@@ -29,7 +63,7 @@ def server_log() -> logging.Logger:
         logger.setLevel(logging.DEBUG if settings.get("debug") else logging.INFO)
         logger.propagate = False
         fmt = logging.Formatter("%(asctime)s %(levelname)s [%(name)s pid %(process)d] %(message)s")
-        stream = logging.StreamHandler(sys.__stderr__)
+        stream = logging.StreamHandler(terminal_stream())
         stream.setFormatter(fmt)
         logger.addHandler(stream)
         try:

@@ -82,7 +82,9 @@ class CommunityMap:
             hover_style={"fillOpacity": 0.8, "weight": 3})
         self.proposals = GeoJSON(
             data=proposal_features([]), name="proposals",
-            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95},
+            # a tap on a proposal opens it and must not also move the resident's own pin
+            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95,
+                         "bubblingMouseEvents": False},
             style_callback=lambda f: {"fillColor": next(
                 (s["color"] for s in vocabulary.scenarios()
                  if s["code"] == f["properties"]["scenario"]), "#333333")})

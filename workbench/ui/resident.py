@@ -18,7 +18,7 @@ from .. import i18n, settings, vocabulary
 from ..layers import load_community
 from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
 from ..store import Store, StoreBusy
-from ._safe import guarded, server_log
+from ._safe import guarded, keep_output_off_the_wire, server_log
 from .map import CommunityMap
 
 LIST_LIMIT = 200
@@ -47,7 +47,9 @@ CSS = """
 .wb-app .wb-field textarea { min-height: 90px; }
 .wb-app .wb-error { color: #b00020; font-weight: 600; min-height: 0; }
 .wb-app .wb-error:empty { display: none; }
-.wb-app .wb-submit { height: 44px; font-size: 17px; width: 100%; margin-top: 8px; }
+.wb-app .wb-submit { height: 44px; font-size: 17px; width: 100%; margin: 8px 0 0 0; }
+.wb-app .wb-map { margin: 0; }
+.wb-app .wb-another { width: auto; min-width: 60%; height: 40px; margin: 8px 0; }
 .wb-app .wb-receipt { border: 2px solid #2e7d32; background: #f1f8e9; border-radius: 8px;
   padding: 10px 14px; }
 .wb-app .wb-code { font-family: monospace; font-size: 26px; letter-spacing: 2px;
@@ -150,6 +152,7 @@ class ResidentApp:
         ])
         self.receipt = w.HTML()
         self.another = w.Button()
+        self.another.add_class("wb-another")
         self.another.on_click(safe(self._on_another))
         self.receipt_box = w.VBox([self.receipt, self.another])
         self.receipt_box.layout.display = "none"
@@ -305,6 +308,11 @@ class ResidentApp:
             "lon": self.lon, "lat": self.lat,
         }
 
+    def _field_widget(self, field: str) -> w.Widget:
+        return {"title": self.title_input, "description": self.description_input,
+                "scenario": self.scenario_input, "location": self.space_input,
+                "name": self.name_input}[field]
+
     def _on_submit(self, _button=None) -> None:
         self.submit_proposal()
 
@@ -322,6 +330,8 @@ class ResidentApp:
             self.errors = invalid.errors
             self.general_error = ("form.fix_errors", {})
             self._render_errors()
+            first = next(f for f in FORM_FIELDS if f in self.errors)
+            self._field_widget(first).focus()  # brings the first problem into view
             return None
         self.errors = {}
         self.submit.disabled = True
@@ -342,6 +352,9 @@ class ResidentApp:
         self._clear_form()
         self._render_receipt()
         self.refresh()
+        # Focusing the button below the receipt scrolls it into view on a phone, where the
+        # shorter page would otherwise leave the receipt above the screen.
+        self.another.focus()
         return code
 
     def _clear_form(self) -> None:
@@ -357,6 +370,7 @@ class ResidentApp:
     def _on_another(self, _button=None) -> None:
         self.last_receipt = None
         self._render_receipt()
+        self.title_input.focus()
 
     def _render_errors(self) -> None:
         for name, label in self.field_errors.items():
@@ -415,6 +429,7 @@ class ResidentApp:
     # -- entry points -------------------------------------------------------------------
     @classmethod
     def from_settings(cls, lang: str | None = None) -> "ResidentApp":
+        keep_output_off_the_wire()
         community = load_community(settings.get("layers_dir"))
         return cls(community, Store(), lang=lang or settings.get("default_language"),
                    basemap=settings.get("basemap"))

@@ -1,0 +1,117 @@
+"""The resident page driven over the kernel websocket by a plain Python client, as any program
+can: limits must hold in the callbacks, and nothing from the server's insides may come back."""
+
+import json
+import re
+
+import pytest
+
+from workbench._kernel_manager import REPLACEMENT
+from workbench.layers import load_community
+from workbench.store import Store
+from workbench.widget_client import WidgetClient
+
+from servers import DEMO_LAYERS
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture
+def page(voila_server):
+    client = WidgetClient(voila_server.url + "?lang=en").open()
+    yield client
+    client.close()
+
+
+def form(client):
+    return {
+        "title": client.find("TextModel", description="Title"),
+        "description": client.find("TextareaModel", description="Description"),
+        "scenario": client.find("DropdownModel", description="Scenario"),
+        "submit": client.find("ButtonModel", description="Submit proposal"),
+        "map": client.find("LeafletMapModel"),
+    }
+
+
+def errors(client):
+    return [client.states[m]["value"] for m in client.find_class("wb-error")
+            if client.states[m].get("value")]
+
+
+def count(server):
+    store = Store(server.database_url)
+    try:
+        return store.count_proposals()
+    finally:
+        store.dispose()
+
+
+def tap(client, model_id, lon, lat):
+    client.custom(model_id, {"event": "interaction", "type": "click",
+                             "coordinates": [lat, lon]})
+
+
+def test_a_huge_title_fired_fifty_times_saves_nothing(voila_server, page):
+    before = count(voila_server)
+    f = form(page)
+    page.set(f["title"], value="x" * 100_000)
+    for _ in range(50):
+        page.click(f["submit"], wait=False)
+    page.drain(3)
+    assert count(voila_server) == before
+    assert any("Too long: at most 60 characters, this has 100000." in e for e in errors(page))
+
+
+def test_a_protocol_client_can_submit_like_a_page(voila_server, page):
+    f = form(page)
+    lon, lat = load_community(DEMO_LAYERS).public_space_location("PS02")
+    tap(page, f["map"], lon, lat)
+    page.set(f["title"], value="Drinking fountain")
+    page.set(f["description"], value="Near the courts")
+    options = page.states[f["scenario"]]["_options_labels"]
+    page.set(f["scenario"], index=options.index("Health"))
+    page.click(f["submit"])
+    codes = [m.group(1) for s in page.states.values()
+             if (m := re.search(r"class='wb-code'>([A-Z0-9-]+)<", str(s.get("value", ""))))]
+    assert codes, errors(page)
+    code = codes[0]
+    store = Store(voila_server.database_url)
+    row = store.proposal_by_receipt(code)
+    store.dispose()
+    assert row["title"] == "Drinking fountain" and row["public_space_id"] == "PS02"
+
+
+def test_submissions_per_page_are_limited(voila_server, page):
+    f = form(page)
+    lon, lat = load_community(DEMO_LAYERS).public_space_location("PS03")
+    before = count(voila_server)
+    another = page.find("ButtonModel", description="Make another proposal")
+    for i in range(15):
+        tap(page, f["map"], lon, lat)
+        page.set(f["title"], value=f"Idea {i}")
+        page.set(f["scenario"], index=2)
+        page.click(f["submit"])
+        page.click(another)
+    assert count(voila_server) - before == 10  # WORKBENCH_SUBMISSIONS_PER_PAGE's default
+    assert any("limit" in e for e in errors(page))
+
+
+def test_bad_messages_bring_back_no_traceback(voila_server, page):
+    f = form(page)
+    # a control comm of the wrong version, a message to no comm, an impossible index
+    page._send("comm_open", {"comm_id": "x" * 32, "target_name": "jupyter.widget.control",
+                             "data": {}})
+    page._send("comm_msg", {"comm_id": "0" * 32, "data": {"method": "update", "state": {}}})
+    page.set(f["scenario"], index=999)
+    page.set(f["title"], value={"not": "a string"})
+    page.click(f["submit"])
+    page.drain(2)
+    sent_back = json.dumps([m["content"] for m in page.received])
+    assert "Traceback" not in sent_back and "site-packages" not in sent_back
+    assert not [m for m in page.received if m["header"]["msg_type"] == "stream"]
+    # the kernel reports the bad values as errors, with the traceback replaced
+    replies = [m["content"] for m in page.received if m["header"]["msg_type"] == "error"]
+    assert replies and all(r["traceback"] == [REPLACEMENT] for r in replies)
+    # and the page still works afterwards (a dropped error message used to stall it)
+    page.set(f["title"], value="still here")
+    assert page.states[f["title"]]["value"] == "still here"
