@@ -39,9 +39,8 @@ def test_migrations_create_the_schema(store):
     assert {"communities", "proposals", "proposal_authors", "alembic_version"} <= tables
 
 
-def test_sqlite_settings(store):
-    if store.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas")
+def test_sqlite_settings(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'pragmas.db'}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

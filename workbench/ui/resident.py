@@ -67,6 +67,7 @@ CSS = """
 .wb-app .wb-key i.wb-dot { border-radius: 50%; }
 @media (min-width: 900px) {
   .wb-app .wb-main { display: grid !important; grid-template-columns: 3fr 2fr; gap: 18px; }
+  .wb-app .wb-map { height: 62vh !important; }
 }
 </style>
 """
