@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install init run test test-fast system-deps clean
+.PHONY: install init run test test-fast bench system-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
@@ -35,6 +35,10 @@ test: install system-deps
 ## test-fast: everything but the tests that start servers or browsers
 test-fast: install
 	$(BIN)/python -m pytest -m "not server and not browser"
+
+## bench: every benchmark, with its baseline in the same run; table in bench/results/latest.md
+bench: install system-deps
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

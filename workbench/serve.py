@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -43,6 +44,7 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         f"--Voila.ip={settings.get('bind')}", f"--port={port}", "--no-browser",
         f"--Voila.root_dir={notebook.parent}",
         "--VoilaConfiguration.strip_sources=True",
+        "--VoilaConfiguration.template=workbench",
         "--VoilaConfiguration.show_tracebacks=False",
         r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|jpeg|gif|svg|webp)$",
         r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$",
@@ -80,6 +82,9 @@ def server_env() -> dict[str, str]:
     env["WORKBENCH_DATABASE_URL"] = settings.database_url()
     env["WORKBENCH_LAYERS_DIR"] = str(Path(settings.get("layers_dir")).resolve())
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    # the project's own Voilà template (share/jupyter/voila/templates/workbench)
+    share = str(settings.PROJECT_DIR / "share" / "jupyter")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH")) if p)
     return env
 
 
@@ -126,3 +131,95 @@ def serve(lab: bool = True) -> int:
                 os.killpg(p.pid, signal.SIGKILL)
         print("stopped.", flush=True)
     return code
+
+
+# -- a Voilà server in the background, for tests and benchmarks ------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listening on {port} after {timeout} s")
+
+
+class VoilaServer:
+    """A resident server as ``workbench serve`` starts it (same command line), on a free
+    port, with its own home folder and database; for tests and benchmarks."""
+
+    def __init__(self, home: Path, *, notebook: Path = RESIDENT_NOTEBOOK, preheat: int = 1,
+                 cull_idle: int = 600, cull_interval: int = 60, extra_env: dict | None = None):
+        self.home = Path(home)
+        self.notebook = notebook
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.env_overrides = {"WORKBENCH_HOME": str(self.home), **(extra_env or {})}
+        self.preheat, self.cull_idle, self.cull_interval = preheat, cull_idle, cull_interval
+        self.proc: subprocess.Popen | None = None
+        self.log = None
+
+    def start(self, timeout: float = 60) -> "VoilaServer":
+        from .demo import init
+
+        saved = {k: os.environ.get(k) for k in self.env_overrides}
+        os.environ.update(self.env_overrides)
+        try:
+            init()
+            cmd = voila_command(self.notebook, port=self.port, preheat=self.preheat,
+                                cull_idle=self.cull_idle, cull_interval=self.cull_interval)
+            env = server_env()
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.home / "voila.log"
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        wait_for_port(self.port, self.proc, timeout)
+        return self
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.home / 'workbench.db'}"
+
+    def kernel_pids(self) -> list[int]:
+        """Live kernel processes of this server (a culled kernel may linger as a zombie)."""
+        import psutil
+
+        pids = []
+        for p in psutil.Process(self.proc.pid).children(recursive=True):
+            try:
+                if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline()):
+                    pids.append(p.pid)
+            except psutil.Error:  # gone between listing and looking
+                pass
+        return pids
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        if self.log:
+            self.log.close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -4,7 +4,6 @@ kernel count falls back to the preheated pool."""
 
 import time
 
-import psutil
 import pytest
 
 from servers import VoilaServer
@@ -21,15 +20,7 @@ def voila_server(tmp_path_factory):
 
 
 def kernel_processes(server):
-    """Live kernel processes of the server (a culled kernel may linger as a zombie)."""
-    alive = []
-    for p in psutil.Process(server.proc.pid).children(recursive=True):
-        try:
-            if p.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(p.cmdline()):
-                alive.append(p)
-        except psutil.Error:  # gone between listing and looking
-            pass
-    return alive
+    return server.kernel_pids()
 
 
 def wait_for_count(server, expected, timeout):

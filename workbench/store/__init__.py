@@ -43,7 +43,9 @@ class StoreBusy(RuntimeError):
 def _sqlite_pragmas(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # SQLite waits up to 5 s for a lock by itself; the store retries after that (below), so a
+    # resident waits at most about 20 s before "busy, please try again", never an error.
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # NORMAL is durable in WAL mode against a process crash (what a kernel dying is); only a
     # power cut can lose the last commits. https://www.sqlite.org/pragma.html#pragma_synchronous
@@ -59,7 +61,7 @@ def _is_locked(exc: OperationalError) -> bool:
 class Store:
     """Reads and writes one database. Cheap to create; one per kernel or process."""
 
-    def __init__(self, url: str | None = None, *, retries: int = 8):
+    def __init__(self, url: str | None = None, *, retries: int = 3):
         self.url = url or settings.database_url()
         self.retries = retries
         if self.url.startswith("sqlite"):
