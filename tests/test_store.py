@@ -34,9 +34,10 @@ def proposal(**kw):
 
 
 def test_migrations_create_the_schema(store):
-    assert store.schema_revision() == "0001"
+    assert store.schema_revision() == "0002"
     tables = set(inspect(store.engine).get_table_names())
-    assert {"communities", "proposals", "proposal_authors", "alembic_version"} <= tables
+    assert {"communities", "proposals", "proposal_authors", "survey_versions",
+            "survey_responses", "alembic_version"} <= tables
 
 
 def test_sqlite_settings(tmp_path):
@@ -127,3 +128,44 @@ def test_init_command(capsys):
     assert "created" in capsys.readouterr().out
     assert main(["init"]) == 0
     assert "kept as it was" in capsys.readouterr().out
+
+
+def test_survey_versions_and_responses(store):
+    v1 = store.publish_survey("needs", "aaa", {"id": "needs", "q": 1})
+    assert store.publish_survey("needs", "aaa", {"id": "needs", "q": 1}) == v1  # idempotent
+    v2 = store.publish_survey("needs", "bbb", {"id": "needs", "q": 2})
+    latest = store.latest_survey_versions()
+    assert [(r["survey_id"], r["version"], r["definition"]["q"]) for r in latest] == [
+        ("needs", "bbb", 2)]
+    code = store.save_response(v1, "device-1", {"q": "old"})
+    assert store.save_response(v1, "device-1", {"q": "edited"}) == code  # an edit, same receipt
+    other = store.save_response(v2, "device-1", {"q": "new version"})
+    assert other != code
+    assert store.response_of(v1, "device-1")["answers"] == {"q": "edited"}
+    rows = store.survey_responses("needs")
+    assert [(r["version"], r["answers"]["q"]) for r in rows] == [("aaa", "edited"),
+                                                                 ("bbb", "new version")]
+    assert "respondent" not in rows[0]
+
+
+def test_two_tabs_saving_at_once_make_one_response(store):
+    version = store.publish_survey("s", "v", {})
+    codes = set()
+    errors = []
+
+    def save(i):
+        s = Store(store.url)
+        try:
+            codes.add(s.save_response(version, "same-device", {"tab": i}))
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            s.dispose()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(codes) == 1
+    assert len(store.survey_responses("s")) == 1

@@ -10,12 +10,19 @@ from . import settings
 
 def _init(args) -> int:
     from .demo import init
+    from .surveys import SurveyError
 
-    result = init()
+    try:
+        result = init()
+    except SurveyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     state = "created" if result["created"] else "already there, kept as it was"
     print(f"database: {result['database']} (schema {result['revision']})")
     print(f"community {result['community']}: {state}; demo proposals added: "
           f"{result['demo_proposals']}")
+    for survey_id, version in result["surveys"].items():
+        print(f"survey {survey_id}: version {version}")
     return 0
 
 

@@ -21,7 +21,8 @@ DEMO_PROPOSALS = [
 
 
 def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
-    """Create or upgrade the schema and add the demo community if it is missing.
+    """Create or upgrade the schema, add the demo community if it is missing, and publish the
+    survey files (a changed file becomes a new version).
 
     Idempotent: a second run keeps every existing row. Returns what it did."""
     store = store or Store()
@@ -36,5 +37,8 @@ def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
             proposal = validate_proposal({**raw, "public_space_id": space}, community)
             store.add_proposal(community.id, proposal, source="demo")
             added += 1
+    from .surveys import publish_surveys
+
+    surveys = publish_surveys(store, settings.get("surveys_dir"))
     return {"database": store.url, "community": community.id, "created": created,
-            "demo_proposals": added, "revision": store.schema_revision()}
+            "demo_proposals": added, "revision": store.schema_revision(), "surveys": surveys}

@@ -40,6 +40,8 @@ SETTINGS = [
             "Use postgresql+psycopg://user@host/db for a deployment with several Voilà servers."),
     Setting("layers_dir", str(PROJECT_DIR / "layers" / "demo"),
             "Folder of the community's layers (community.yaml and GeoJSON files)."),
+    Setting("surveys_dir", str(PROJECT_DIR / "surveys"),
+            "Folder of survey files (one YAML file per survey); 'workbench init' publishes them."),
     Setting("community", "heguang",
             "Identifier of the community the resident page shows (its id in community.yaml)."),
     Setting("basemap", "none",

@@ -2,7 +2,7 @@
 this module describes the current shape for queries. Change both together."""
 
 from sqlalchemy import (Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table,
-                        Text)
+                        Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -37,4 +37,30 @@ proposal_authors = Table(
     Column("proposal_id", Integer, ForeignKey("proposals.id", ondelete="CASCADE"),
            primary_key=True),
     Column("name", String(200), nullable=True),
+)
+
+# A survey's published versions: the exact questions residents answered, kept for as long
+# as answers to them exist. ``version`` is a hash of the validated file content.
+survey_versions = Table(
+    "survey_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("survey_id", String(64), nullable=False, index=True),
+    Column("version", String(32), nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("survey_id", "version", name="uq_survey_versions_survey_version"),
+)
+
+# One response per respondent and survey version; answering again edits it. ``respondent``
+# is an opaque key (a device key for anonymous surveys, a participation code's hash later).
+survey_responses = Table(
+    "survey_responses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("survey_version_id", Integer, ForeignKey("survey_versions.id"), nullable=False),
+    Column("respondent", String(128), nullable=False),
+    Column("receipt_code", String(16), nullable=False, unique=True),
+    Column("answers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("survey_version_id", "respondent", name="uq_survey_responses_respondent"),
 )

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from ._schema import QUESTION_TYPES, Survey
 
 __all__ = ["Survey", "SurveyError", "load_survey", "load_surveys", "survey_version",
-           "QUESTION_TYPES"]
+           "publish_surveys", "QUESTION_TYPES"]
 
 
 class SurveyError(ValueError):
@@ -151,3 +151,15 @@ def survey_version(survey: Survey) -> str:
     canonical = json.dumps(survey.model_dump(mode="json", by_alias=True), sort_keys=True,
                            ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def publish_surveys(store, folder: str | Path) -> dict[str, str]:
+    """Validate every survey file of a folder and keep its current version in the database
+    (a changed file becomes a new version; earlier versions and their answers stay).
+    Returns {survey id: version}."""
+    published = {}
+    for survey in load_surveys(folder):
+        version = survey_version(survey)
+        store.publish_survey(survey.id, version, survey.model_dump(mode="json", by_alias=True))
+        published[survey.id] = version
+    return published
