@@ -5,7 +5,7 @@ import pytest
 from communities import INSIDE_OPEN, OUTSIDE
 from workbench.surveys import Survey
 from workbench.surveys.answers import (check_response, is_visible, next_pairs,
-                                       pairwise_scores, progress)
+                                       pairwise_scores, progress, survey_view)
 
 
 def T(en):
@@ -44,16 +44,21 @@ GOOD = {"uses": "yes", "spaces": ["a", "c"], "shade": "more trees", "sat": 4, "n
         "ideas": [{"a": "i1", "b": "i2", "pick": "i2"}, {"a": "i3", "b": "i1", "pick": "i3"}]}
 
 
-def test_a_good_response_is_kept(community):
-    clean, problems = check_response(SURVEY, GOOD, community)
+VIEW = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
+
+
+@pytest.mark.parametrize("survey", [SURVEY, VIEW], ids=["model", "stored view"])
+def test_a_good_response_is_kept(community, survey):
+    clean, problems = check_response(survey, GOOD, community)
     assert problems == {}
     assert clean["where"]["follow_up"] == "dark" and clean["top"] == ["z", "x"]
     assert "why_not" not in clean
 
 
-def test_hidden_answers_are_dropped_and_required_follow_visibility(community):
+@pytest.mark.parametrize("survey", [SURVEY, VIEW], ids=["model", "stored view"])
+def test_hidden_answers_are_dropped_and_required_follow_visibility(community, survey):
     answers = dict(GOOD, uses="no", why_not="", spaces=["b"], shade="sneaked in")
-    clean, problems = check_response(SURVEY, answers, community)
+    clean, problems = check_response(survey, answers, community)
     assert problems == {"why_not": ("error.required", {})}
     assert "shade" not in clean  # hidden: 'a' was not picked
 
@@ -85,8 +90,9 @@ def test_hidden_answers_are_dropped_and_required_follow_visibility(community):
     ("ideas", [{"a": "i1", "b": "i2", "pick": "i1"}] * 4, "error.not_option"),
     ("uses", None, "error.required"),
 ])
-def test_bad_answers_are_named(community, qid, value, key):
-    _, problems = check_response(SURVEY, dict(GOOD, **{qid: value}), community)
+@pytest.mark.parametrize("survey", [SURVEY, VIEW], ids=["model", "stored view"])
+def test_bad_answers_are_named(community, survey, qid, value, key):
+    _, problems = check_response(survey, dict(GOOD, **{qid: value}), community)
     assert problems[qid][0] == key
 
 
@@ -136,3 +142,12 @@ def test_next_pairs_are_distinct_and_spread():
     assert next_pairs(["a", "b", "c"], 10, seed=2) and len(next_pairs(["a", "b", "c"], 10)) == 3
     assert next_pairs(["a", "b", "c", "d"], 3, seed=5) == next_pairs(["a", "b", "c", "d"], 3,
                                                                      seed=5)
+
+
+def test_the_view_does_not_need_pydantic():
+    import subprocess
+    import sys
+
+    code = ("import sys; from workbench.surveys.answers import survey_view; "
+            "assert 'pydantic' not in sys.modules, 'pydantic was imported'")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -4,162 +4,25 @@ in :mod:`workbench.surveys._schema` (described for authors in docs/surveys.md).
 A file with an error is refused with a message naming the file, the line, the field and what
 was expected. A survey's *version* is a hash of its validated content: a changed question makes
 a new version, so answers always point at the exact questions they answered.
+
+Reading files needs pydantic; the resident page does not read files (it gets published
+surveys from the store as :func:`workbench.surveys.answers.survey_view`), so the names below
+are imported on first use and a resident kernel never loads pydantic.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from pathlib import Path
+import importlib
 
-import yaml
-from pydantic import ValidationError
-
-from ._schema import QUESTION_TYPES, Survey
-
-__all__ = ["Survey", "SurveyError", "load_survey", "load_surveys", "survey_version",
-           "publish_surveys", "QUESTION_TYPES"]
+_NAMES = {
+    "Survey": "._schema", "QUESTION_TYPES": "._schema",
+    "SurveyError": "._files", "load_survey": "._files", "load_surveys": "._files",
+    "survey_version": "._files", "publish_surveys": "._files",
+}
+__all__ = sorted(_NAMES)
 
 
-class SurveyError(ValueError):
-    """A survey file that cannot be used: ``file:line: field: problem``."""
-
-    def __init__(self, path, line: int | None, field: str, problem: str):
-        self.path, self.line, self.field, self.problem = str(path), line, field, problem
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
-
-
-def _without_tags(loc: tuple, data) -> tuple:
-    """The location without the union's type tags (a question of type 'text' has a field
-    'text' too, so the tag is recognised by the item's own type, not by name)."""
-    out: list = []
-    for part in loc:
-        if (isinstance(data, dict) and part == data.get("type") and part in QUESTION_TYPES
-                and out and isinstance(out[-1], int)):
-            out.append(None)  # the tag comes right after the question's index, once
-            continue
-        out.append(part)
-        if isinstance(data, dict):
-            data = data.get("in" if part == "in_" else part)
-        elif isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        else:
-            data = None
-    return tuple(p for p in out if p is not None)
-
-
-def _question_loc(data: dict, question_id: str, part: str | None) -> tuple:
-    """Where the (last) question with this id is, and its ``part`` if it has one."""
-    found: tuple = ()
-    for i, section in enumerate(data.get("sections") or []):
-        for j, q in enumerate((section or {}).get("questions") or []):
-            if isinstance(q, dict) and q.get("id") == question_id:
-                found = ("sections", i, "questions", j) + ((part,) if part in q else ())
-    return found
-
-
-def _node_at(node, loc: tuple):
-    """The YAML node for an error location, as deep as the file goes."""
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            key = "in" if part == "in_" else part
-            found = next((v for k, v in node.value if k.value == key), None)
-            if found is None:
-                continue
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-    return node
-
-
-def _field_name(loc: tuple, survey_data) -> str:
-    """A readable field path: sections[0].questions[2].text.en, naming questions by id."""
-    out, data = [], survey_data
-    for part in loc:
-        if isinstance(part, int):
-            item = data[part] if isinstance(data, list) and part < len(data) else None
-            label = f"[{part}]"
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                label = f"[{part}:{item['id']}]"
-            out.append(label)
-            data = item
-        elif isinstance(data, dict) and (part in data or (part == "in_" and "in" in data)):
-            out.append(("." if out else "") + ("in" if part == "in_" else part))
-            data = data.get("in" if part == "in_" else part)
-        elif part in QUESTION_TYPES:
-            continue  # the union's tag: already told by the question's type
-        else:
-            out.append(("." if out else "") + str(part))
-            data = None
-    return "".join(out)
-
-
-def load_survey(path: str | Path) -> Survey:
-    """Read and validate one survey file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SurveyError(path, None, "", "file is missing") from None
-    except UnicodeDecodeError:
-        raise SurveyError(path, None, "", "is not UTF-8 text") from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SurveyError(path, mark.line + 1 if mark else None, "",
-                          f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise SurveyError(path, 1, "", "must be a mapping with id, title and sections")
-    try:
-        return Survey.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        loc = _without_tags(tuple(err["loc"]), data)
-        if err["type"] == "union_tag_invalid" or (err["type"] == "missing"
-                                                  and loc and loc[-1] == "type"):
-            loc = loc if loc[-1:] == ("type",) else loc + ("type",)
-        about = re.match(r"Value error, question '(\w+)': (show_if)?", err["msg"])
-        if not loc and about:  # a rule across questions: point at the question it is about
-            loc = _question_loc(data, about.group(1), about.group(2))
-        node = _node_at(root, loc)
-        line = node.start_mark.line + 1 if node is not None else None
-        problem = err["msg"]
-        if problem.startswith("Value error, "):
-            problem = problem[len("Value error, "):]
-        if err["type"] == "union_tag_invalid":
-            problem = f"type must be one of {', '.join(QUESTION_TYPES)}"
-        elif err["type"] == "extra_forbidden":
-            problem = "is not a field of the survey schema (a typo?)"
-        elif err["type"] == "missing":
-            problem = "is required and missing"
-        raise SurveyError(path, line, _field_name(loc, data), problem) from None
-
-
-def load_surveys(folder: str | Path) -> list[Survey]:
-    """Every survey file (``*.yaml``) of a folder, in file-name order."""
-    return [load_survey(p) for p in sorted(Path(folder).glob("*.yaml"))]
-
-
-def survey_version(survey: Survey) -> str:
-    """A short hash of the survey's content: equal files give equal versions."""
-    canonical = json.dumps(survey.model_dump(mode="json", by_alias=True), sort_keys=True,
-                           ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-
-
-def publish_surveys(store, folder: str | Path) -> dict[str, str]:
-    """Validate every survey file of a folder and keep its current version in the database
-    (a changed file becomes a new version; earlier versions and their answers stay).
-    Returns {survey id: version}."""
-    published = {}
-    for survey in load_surveys(folder):
-        version = survey_version(survey)
-        store.publish_survey(survey.id, version, survey.model_dump(mode="json", by_alias=True))
-        published[survey.id] = version
-    return published
+def __getattr__(name: str):
+    if name in _NAMES:
+        return getattr(importlib.import_module(_NAMES[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

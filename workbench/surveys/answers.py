@@ -26,12 +26,40 @@ import random
 from collections import Counter
 from typing import Any
 
+from types import SimpleNamespace
+
 from ..proposals import check_text
 
 NOT_USED = "na"  # Likert's "not used / don't know": an answer, but not a score
 LIKERT_POINTS = (1, 2, 3, 4, 5)
 
 Problem = tuple[str, dict]
+
+
+class SurveyView(SimpleNamespace):
+    """A published survey read back from the database, with the attributes of the pydantic
+    models (``survey.sections[0].questions[0].options[0].label.zh``) but without importing
+    pydantic: the resident kernel must stay small, and the definition was validated when it
+    was published."""
+
+    def questions(self) -> list:
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, question_id: str):
+        return next(q for q in self.questions() if q.id == question_id)
+
+
+def survey_view(definition: dict) -> SurveyView:
+    """A :class:`SurveyView` of a definition as stored by ``publish_surveys``."""
+    def convert(value):
+        if isinstance(value, dict):
+            return SimpleNamespace(**{("in_" if k == "in" else k): convert(v)
+                                      for k, v in value.items()})
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        return value
+    converted = convert(definition)
+    return SurveyView(**vars(converted))
 
 
 def _empty(value: Any) -> bool:
