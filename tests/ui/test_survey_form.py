@@ -1,0 +1,94 @@
+"""A survey rendered from its definition and answered through its widgets, as any client of
+the kernel could, without a browser."""
+
+import pytest
+
+from communities import INSIDE_OPEN, OUTSIDE
+from samples import SURVEY
+from workbench.surveys.answers import survey_view
+from workbench.ui.map import CommunityMap
+from workbench.ui.survey import SurveyForm
+
+
+@pytest.fixture
+def version(store):
+    return store.publish_survey(SURVEY.id, "v1", SURVEY.model_dump(mode="json", by_alias=True))
+
+
+@pytest.fixture
+def form(store, version, community):
+    view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
+    return SurveyForm(view, version, store, "device-1", "en", community,
+                      map_factory=lambda: CommunityMap(community, "en", height="240px"))
+
+
+def answer_all(form):
+    b = form.blocks
+    b["uses"].inputs[0].value = "yes"
+    b["spaces"].checks[0].value = True
+    b["sat"].inputs[0].value = 4
+    b["nps"].inputs[0].value = 9
+    b["minutes"].number.value = "12"
+    b["top"].ranks[0].value = "z"
+    b["top"].ranks[1].value = "x"
+    b["where"].map.widget._interaction_callbacks(type="click",
+                                                coordinates=[INSIDE_OPEN[1], INSIDE_OPEN[0]])
+    b["where"].follow_widget.value = "dark"
+    b["ideas"].choice_a.click()
+    b["ideas"].choice_b.click()
+
+
+def test_every_type_renders_and_saves_once_with_a_receipt(form, store):
+    assert "0 of 8" in form.progress.value
+    answer_all(form)
+    assert "8 of 9" in form.progress.value  # 'shade' shown now that 'a' is picked
+    code = form.save()
+    assert code and code in form.receipt_html.value
+    saved = store.response_of(form.version_id, "device-1")
+    assert saved["answers"]["top"] == ["z", "x"] and saved["answers"]["sat"] == 4
+    assert len(saved["answers"]["ideas"]) == 2
+    # answering again edits the same response
+    form.blocks["sat"].inputs[0].value = "na"
+    assert form.save() == code
+    assert store.response_of(form.version_id, "device-1")["answers"]["sat"] == "na"
+    assert len(store.survey_responses(SURVEY.id)) == 1
+
+
+def test_conditional_question_shows_and_hides(form):
+    shade = form.blocks["shade"].box
+    assert shade.layout.display == "none"
+    form.blocks["spaces"].checks[0].value = True
+    assert shade.layout.display is None
+    why_not = form.blocks["why_not"].box
+    form.blocks["uses"].inputs[0].value = "no"
+    assert why_not.layout.display is None
+
+
+def test_problems_show_beside_their_questions_and_nothing_is_saved(form, store):
+    answer_all(form)
+    form.blocks["minutes"].number.value = "1.5"
+    form.blocks["top"].ranks[1].value = "z"
+    form.blocks["where"].set_point(*OUTSIDE)
+    assert form.save() is None
+    assert "whole number" in form.blocks["minutes"].error.value
+    assert "choose from the options" in form.blocks["top"].error.value
+    assert "outside the community" in form.blocks["where"].error.value
+    assert form.blocks["sat"].error.value == ""
+    assert store.response_of(form.version_id, "device-1") is None
+
+
+def test_hostile_values_set_on_widgets_are_refused(form, store):
+    answer_all(form)
+    form.blocks["uses"].inputs[0].options = [("x", "drop table")]
+    form.blocks["uses"].inputs[0].value = "drop table"
+    form.blocks["minutes"].number.value = "1e309"
+    assert form.save() is None
+    assert form.blocks["uses"].error.value and form.blocks["minutes"].error.value
+    assert store.response_of(form.version_id, "device-1") is None
+
+
+def test_chinese_labels(store, version, community):
+    view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
+    form = SurveyForm(view, version, store, "device-2", "zh", community)
+    assert "非常满意" in [label for label, _ in form.blocks["sat"].inputs[0].options]
+    assert form.submit.description == "提交问卷"
