@@ -121,3 +121,31 @@ def test_a_failing_callback_shows_a_friendly_message(app, store, monkeypatch, ca
 def test_start_reads_language_from_link(app):
     app.start("lang=zh")
     assert app.lang == "zh" and app.language.value == "zh"
+
+
+def test_open_surveys_are_listed_and_answered(app, store):
+    from samples import SURVEY
+
+    definition = SURVEY.model_dump(mode="json", by_alias=True)
+    store.publish_survey(SURVEY.id, "v1", definition)
+    closed = dict(definition, id="old", closes="2020-01-01")
+    store.publish_survey("old", "v1", closed)
+    app.refresh()
+    titles = [b.description for b in app.survey_buttons.children]
+    assert titles == ["Every type"]
+    app.survey_buttons.children[0].click()
+    form = app.survey_form
+    assert form.widget in app.survey_area.children
+    assert form.save() is None  # required questions unanswered
+    assert "Please fill this in." in form.blocks["uses"].error.value
+
+
+def test_survey_dates_decide_what_is_open():
+    from datetime import date
+
+    from workbench.surveys.answers import survey_is_open
+
+    d = {"opens": "2026-12-01", "closes": "2027-01-15"}
+    assert survey_is_open(d, date(2026, 12, 1)) and survey_is_open(d, date(2027, 1, 15))
+    assert not survey_is_open(d, date(2026, 11, 30)) and not survey_is_open(d, date(2027, 1, 16))
+    assert survey_is_open({}, date(2030, 1, 1))

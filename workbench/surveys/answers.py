@@ -62,6 +62,13 @@ def survey_view(definition: dict) -> SurveyView:
     return SurveyView(**vars(converted))
 
 
+def survey_is_open(definition: dict, today) -> bool:
+    """Whether a stored survey definition is open on ``today`` (dates are inclusive)."""
+    opens, closes = definition.get("opens"), definition.get("closes")
+    day = today.isoformat()
+    return (opens is None or opens <= day) and (closes is None or day <= closes)
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import os
+import secrets
+from datetime import date
 
 import ipywidgets as w
 from ipyleaflet import Popup
@@ -18,8 +20,10 @@ from .. import i18n, settings, vocabulary
 from ..layers import load_community
 from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
 from ..store import Store, StoreBusy
+from ..surveys.answers import survey_is_open, survey_view
 from ._safe import guarded, keep_output_off_the_wire, server_log
 from .map import CommunityMap
+from .survey import SurveyForm
 
 LIST_LIMIT = 200
 FORM_FIELDS = ("title", "description", "scenario", "location", "name")
@@ -159,6 +163,15 @@ class ResidentApp:
         self.receipt_box.layout.display = "none"
         self.list_html = w.HTML()
         self.list_html.add_class("wb-list")
+        self.surveys_heading = w.HTML()
+        self.survey_buttons = w.VBox()
+        self.survey_area = w.VBox()
+        self.surveys_box = w.VBox([self.surveys_heading, self.survey_buttons, self.survey_area])
+        self.surveys_box.add_class("wb-surveys")
+        # One respondent per page session until participation codes arrive: answering again
+        # in the same page edits the response.
+        self.respondent = "page-" + secrets.token_hex(16)
+        self.open_surveys: list[dict] = []
 
         header = w.HBox([self.title, self.language])
         header.add_class("wb-header")
@@ -166,7 +179,7 @@ class ResidentApp:
         right = w.VBox([self.form, self.receipt_box])
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
-        self.widget = w.VBox([self.style, header, main, self.list_html])
+        self.widget = w.VBox([self.style, header, main, self.list_html, self.surveys_box])
         self.widget.add_class("wb-app")
 
     # -- language -----------------------------------------------------------------------
@@ -210,6 +223,7 @@ class ResidentApp:
         self._render_errors()
         self._render_receipt()
         self._render_list()
+        self._render_surveys()
         if self.selected_space:
             self._render_space(self.selected_space)
 
@@ -401,10 +415,42 @@ class ResidentApp:
 
     # -- the list ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the proposals again and redraw the list and the map."""
+        """Read the proposals and open surveys again and redraw the list and the map."""
         self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
         self.map.show_proposals(self.rows)
         self._render_list()
+        self.open_surveys = [s for s in self.store.latest_survey_versions()
+                             if survey_is_open(s["definition"], date.today())]
+        self._render_surveys()
+
+    # -- surveys ----------------------------------------------------------------------------
+    def _render_surveys(self) -> None:
+        if not hasattr(self, "open_surveys"):
+            return
+        self.surveys_heading.value = f"<h2>{esc(self.t('survey.heading'))}</h2>" + (
+            "" if self.open_surveys else f"<p>{esc(self.t('survey.none_open'))}</p>")
+        safe = guarded(self._show_unexpected)
+        buttons = []
+        for row in self.open_surveys:
+            title = row["definition"]["title"][self.lang]
+            button = w.Button(description=title, layout={"width": "100%", "height": "auto"})
+            button.add_class("wb-survey-open")
+            button.on_click(safe(lambda _b, row=row: self.open_survey(row["survey_id"])))
+            buttons.append(button)
+        self.survey_buttons.children = buttons
+
+    def open_survey(self, survey_id: str):
+        """Show one open survey's form below the list of surveys."""
+        row = next((r for r in self.open_surveys if r["survey_id"] == survey_id), None)
+        if row is None:
+            return None
+        form = SurveyForm(survey_view(row["definition"]), row["id"], self.store, self.respondent,
+                          self.lang, self.community,
+                          map_factory=lambda: CommunityMap(self.community, self.lang,
+                                                           height="300px"))
+        self.survey_area.children = [form.widget]
+        self.survey_form = form
+        return form
 
     def _render_list(self) -> None:
         t = self.t
