@@ -34,10 +34,10 @@ def proposal(**kw):
 
 
 def test_migrations_create_the_schema(store):
-    assert store.schema_revision() == "0002"
+    assert store.schema_revision() == "0003"
     tables = set(inspect(store.engine).get_table_names())
     assert {"communities", "proposals", "proposal_authors", "survey_versions",
-            "survey_responses", "alembic_version"} <= tables
+            "survey_responses", "survey_drafts", "alembic_version"} <= tables
 
 
 def test_sqlite_settings(tmp_path):
@@ -169,3 +169,14 @@ def test_two_tabs_saving_at_once_make_one_response(store):
         t.join()
     assert not errors and len(codes) == 1
     assert len(store.survey_responses("s")) == 1
+
+
+def test_drafts_are_kept_until_the_response_is_saved(store):
+    version = store.publish_survey("s", "v", {})
+    assert store.draft_of(version, "d") is None
+    store.save_draft(version, "d", {"q": 1})
+    store.save_draft(version, "d", {"q": 2})
+    assert store.draft_of(version, "d") == {"q": 2}
+    assert store.draft_of(version, "other") is None
+    store.save_response(version, "d", {"q": 3})
+    assert store.draft_of(version, "d") is None

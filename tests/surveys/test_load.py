@@ -116,3 +116,52 @@ def test_not_a_mapping_and_missing_file(tmp_path):
     assert "must be a mapping" in str(error_of(tmp_path, "- just\n- a list\n"))
     with pytest.raises(SurveyError, match="file is missing"):
         load_survey(tmp_path / "nope.yaml")
+
+
+def survey_yaml(questions, sections=None) -> str:
+    """A small survey as YAML, from plain dicts."""
+    import yaml
+
+    def T(x):
+        return {"zh": x + "（中）", "en": x}
+    sections = sections or [{"id": "s1", "title": T("S"), "questions": questions}]
+    return yaml.safe_dump({"id": "small", "title": T("Small"), "sections": sections},
+                          allow_unicode=True)
+
+
+CHOICE = {"id": "uses", "type": "single_choice", "text": {"zh": "去吗", "en": "Go?"},
+          "options": [{"value": "yes", "label": {"zh": "去", "en": "Yes"}},
+                      {"value": "no", "label": {"zh": "不", "en": "No"}}]}
+PICKS = dict(CHOICE, id="picks", type="multiple_choice")
+SAT = {"id": "sat", "type": "likert", "text": {"zh": "满意吗", "en": "Satisfied?"}}
+
+
+def follow(**show_if):
+    return {"id": "follow", "type": "text", "text": {"zh": "为何", "en": "Why"},
+            "show_if": show_if}
+
+
+@pytest.mark.parametrize("questions, problem", [
+    ([CHOICE, follow(question="uses", equals=True)], 'must be quoted ("yes")'),
+    ([PICKS, follow(question="picks", equals="yes")], "needs 'includes'"),
+    ([SAT, follow(question="sat", equals=6)], "are not options of 'sat'"),
+    ([SAT, follow(question="sat", **{"in": [1, 2]})], None),
+    ([{k: v for k, v in SAT.items() if k != "type"}], "type must be one of"),
+])
+def test_more_author_mistakes(tmp_path, questions, problem):
+    path = write(tmp_path, survey_yaml(questions))
+    if problem is None:
+        assert load_survey(path).question("follow").show_if.in_ == [1, 2]
+        return
+    with pytest.raises(SurveyError) as err:
+        load_survey(path)
+    assert problem in str(err.value)
+
+
+def test_section_ids_are_unique(tmp_path):
+    def T(x):
+        return {"zh": x, "en": x}
+    sections = [{"id": "s1", "title": T("A"), "questions": [CHOICE]},
+                {"id": "s1", "title": T("B"), "questions": [SAT]}]
+    with pytest.raises(SurveyError, match="section ids must be unique"):
+        load_survey(write(tmp_path, survey_yaml(None, sections)))

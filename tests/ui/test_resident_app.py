@@ -149,3 +149,18 @@ def test_survey_dates_decide_what_is_open():
     assert survey_is_open(d, date(2026, 12, 1)) and survey_is_open(d, date(2027, 1, 15))
     assert not survey_is_open(d, date(2026, 11, 30)) and not survey_is_open(d, date(2027, 1, 16))
     assert survey_is_open({}, date(2030, 1, 1))
+
+
+def test_device_key_becomes_the_respondent(app, store):
+    from samples import SURVEY
+
+    version = store.publish_survey(SURVEY.id, "v1", SURVEY.model_dump(mode="json", by_alias=True))
+    store.save_draft(version, "device-" + "a" * 32, {"uses": "no"})
+    app.refresh()
+    app.open_survey(SURVEY.id)
+    assert app.survey_form.answers()["uses"] is None
+    app.device.value = "not a key <script>"
+    assert app.respondent.startswith("page-")
+    app.device.value = "a" * 32
+    assert app.respondent == "device-" + "a" * 32
+    assert app.survey_form.answers()["uses"] == "no"  # the draft of this browser came back

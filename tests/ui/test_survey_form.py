@@ -92,3 +92,33 @@ def test_chinese_labels(store, version, community):
     form = SurveyForm(view, version, store, "device-2", "zh", community)
     assert "非常满意" in [label for label, _ in form.blocks["sat"].inputs[0].options]
     assert form.submit.description == "提交问卷"
+
+
+def test_a_draft_survives_a_reload(store, version, community, monkeypatch):
+    monkeypatch.setattr("workbench.ui.survey.DRAFT_INTERVAL", 0)
+    view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
+    first = SurveyForm(view, version, store, "device-9", "en", community,
+                       map_factory=lambda: CommunityMap(community, "en"))
+    answer_all(first)
+    first.blocks["minutes"].number.value = "33"
+    # the page is reloaded: a new form for the same device
+    again = SurveyForm(view, version, store, "device-9", "en", community,
+                       map_factory=lambda: CommunityMap(community, "en"))
+    assert again.answers() == first.answers()
+    assert again.answers()["minutes"] == 33 and len(again.answers()["ideas"]) == 2
+    code = again.save()
+    assert store.draft_of(version, "device-9") is None
+    # and later an edit starts from the saved answers
+    third = SurveyForm(view, version, store, "device-9", "en", community,
+                       map_factory=lambda: CommunityMap(community, "en"))
+    assert third.receipt == code and third.answers()["top"] == ["z", "x"]
+
+
+def test_a_hostile_draft_is_not_trusted(store, version, community):
+    store.save_draft(version, "device-x", {"uses": "<script>", "minutes": {"x": 1},
+                                            "top": ["x", "nope"], "ideas": [{"a": 1}],
+                                            "where": {"lon": "a"}})
+    view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
+    form = SurveyForm(view, version, store, "device-x", "en", community)
+    assert form.answers()["uses"] is None and form.answers()["minutes"] is None
+    assert form.answers()["ideas"] is None

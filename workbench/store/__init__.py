@@ -18,14 +18,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from sqlalchemy import create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import (create_engine, delete, event, func, insert, inspect, select,
+                        update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import settings
 from ..proposals import Proposal, new_receipt_code
-from ._schema import (communities, proposal_authors, proposals, survey_responses,
-                      survey_versions)
+from ._schema import (communities, proposal_authors, proposals, survey_drafts,
+                      survey_responses, survey_versions)
 
 __all__ = ["Store", "StoreBusy", "PUBLIC_PROPOSAL_COLUMNS"]
 
@@ -192,6 +193,9 @@ class Store:
                                .where(survey_responses.c.survey_version_id == survey_version_id,
                                       survey_responses.c.respondent == respondent)
                                .with_for_update()).first()
+            conn.execute(delete(survey_drafts).where(
+                survey_drafts.c.survey_version_id == survey_version_id,
+                survey_drafts.c.respondent == respondent))
             if row:
                 conn.execute(update(survey_responses).where(survey_responses.c.id == row.id)
                              .values(answers=body, updated_at=now))
@@ -209,6 +213,33 @@ class Store:
                 # constraint and, retried, becomes an edit; a receipt collision gets a new code
                 continue
         raise RuntimeError("could not save the response")
+
+    def save_draft(self, survey_version_id: int, respondent: str, answers: dict) -> None:
+        """Keep unfinished answers (replacing the earlier draft)."""
+        body = json.dumps(answers, ensure_ascii=False, sort_keys=True)
+        now = datetime.now(timezone.utc)
+
+        def work(conn):
+            where = (survey_drafts.c.survey_version_id == survey_version_id,
+                     survey_drafts.c.respondent == respondent)
+            if conn.execute(update(survey_drafts).where(*where)
+                            .values(answers=body, updated_at=now)).rowcount == 0:
+                conn.execute(insert(survey_drafts).values(
+                    survey_version_id=survey_version_id, respondent=respondent,
+                    answers=body, updated_at=now))
+        for _ in range(3):
+            try:
+                return self._write(work)
+            except IntegrityError:  # another tab inserted first: update on the next try
+                continue
+
+    def draft_of(self, survey_version_id: int, respondent: str) -> dict | None:
+        query = select(survey_drafts.c.answers).where(
+            survey_drafts.c.survey_version_id == survey_version_id,
+            survey_drafts.c.respondent == respondent)
+        with self.engine.connect() as conn:
+            body = conn.execute(query).scalar()
+        return json.loads(body) if body else None
 
     def response_of(self, survey_version_id: int, respondent: str) -> dict | None:
         query = select(survey_responses).where(

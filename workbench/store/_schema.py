@@ -64,3 +64,13 @@ survey_responses = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("survey_version_id", "respondent", name="uq_survey_responses_respondent"),
 )
+
+# Unfinished answers, so that a page reload keeps them; deleted when the response is saved.
+# Never read by anyone but the same respondent.
+survey_drafts = Table(
+    "survey_drafts", metadata,
+    Column("survey_version_id", Integer, ForeignKey("survey_versions.id"), primary_key=True),
+    Column("respondent", String(128), primary_key=True),
+    Column("answers", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

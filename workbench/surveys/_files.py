@@ -111,8 +111,8 @@ def load_survey(path: str | Path) -> Survey:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = _without_tags(tuple(err["loc"]), data)
-        if err["type"] == "union_tag_invalid" or (err["type"] == "missing"
-                                                  and loc and loc[-1] == "type"):
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found") or (
+                err["type"] == "missing" and loc and loc[-1] == "type"):
             loc = loc if loc[-1:] == ("type",) else loc + ("type",)
         about = re.match(r"Value error, question '(\w+)': (show_if)?", err["msg"])
         if not loc and about:  # a rule across questions: point at the question it is about
@@ -122,7 +122,7 @@ def load_survey(path: str | Path) -> Survey:
         problem = err["msg"]
         if problem.startswith("Value error, "):
             problem = problem[len("Value error, "):]
-        if err["type"] == "union_tag_invalid":
+        if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             problem = f"type must be one of {', '.join(QUESTION_TYPES)}"
         elif err["type"] == "extra_forbidden":
             problem = "is not a field of the survey schema (a typo?)"

@@ -54,6 +54,16 @@ class Condition(Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans(cls, data):
+        # YAML reads an unquoted yes/no/true/false as a boolean, never what an author meant
+        if isinstance(data, dict):
+            values = [data.get("equals"), data.get("includes")] + list(data.get("in") or [])
+            if any(isinstance(v, bool) for v in values):
+                raise ValueError('show_if values yes/no/true/false must be quoted ("yes")')
+        return data
+
     @model_validator(mode="after")
     def _one_test(self):
         tests = [t for t in (self.equals, self.in_, self.includes) if t is not None]
@@ -68,8 +78,31 @@ class QuestionBase(Strict):
     help: Text | None = None
     required: bool = True
     show_if: Condition | None = None
+    # What the answers are evidence about, for the agenda: one of the nine scenarios, and a
+    # public space (its id in the layers) or a kind of public space.
+    scenario: str | None = None
+    public_space: str | None = None
+    public_space_kind: str | None = None
 
     _check_id = field_validator("id")(_identifier)
+
+    @field_validator("scenario")
+    @classmethod
+    def _known_scenario(cls, value):
+        from ..vocabulary import scenario_codes
+
+        if value is not None and value not in scenario_codes():
+            raise ValueError(f"must be one of the nine scenarios: {', '.join(scenario_codes())}")
+        return value
+
+    @field_validator("public_space_kind")
+    @classmethod
+    def _known_kind(cls, value):
+        from ..vocabulary import public_space_kinds
+
+        if value is not None and value not in public_space_kinds():
+            raise ValueError(f"must be a kind of public space: {', '.join(public_space_kinds())}")
+        return value
 
 
 class ChoiceQuestion(QuestionBase):
@@ -213,6 +246,10 @@ class Survey(Strict):
     def _consistent(self):
         if self.opens and self.closes and self.opens > self.closes:
             raise ValueError(f"opens ({self.opens}) is after closes ({self.closes})")
+        sections = [s.id for s in self.sections]
+        if len(set(sections)) != len(sections):
+            raise ValueError(f"section ids must be unique; repeated: "
+                             f"{sorted({x for x in sections if sections.count(x) > 1})}")
         seen: dict[str, QuestionBase] = {}
         for section in self.sections:
             for q in section.questions:
@@ -238,10 +275,17 @@ def _check_condition(q: QuestionBase, earlier: dict[str, QuestionBase]) -> None:
                          "an earlier question")
     values = [cond.equals] if cond.equals is not None else (cond.in_ or [cond.includes])
     options = {o.value for o in getattr(target, "options", None) or []}
+    if target.type == "likert":
+        options = {1, 2, 3, 4, 5, "na"}
+    elif target.type == "rating":
+        options = set(range(11))
+    if target.type == "multiple_choice" and cond.includes is None:
+        raise ValueError(f"question {q.id!r}: show_if on a multiple_choice question needs "
+                         "'includes' (its answer is a list)")
     if options:
         unknown = [v for v in values if v not in options]
         if unknown:
             raise ValueError(f"question {q.id!r}: show_if value(s) {unknown} are not options of "
-                             f"{cond.question!r} ({sorted(options)})")
+                             f"{cond.question!r} ({sorted(options, key=str)})")
     if cond.includes is not None and target.type != "multiple_choice":
         raise ValueError(f"question {q.id!r}: 'includes' needs a multiple_choice question")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import secrets
 from datetime import date
 
@@ -26,6 +27,7 @@ from .map import CommunityMap
 from .survey import SurveyForm
 
 LIST_LIMIT = 200
+DEVICE_KEY = re.compile(r"^[0-9a-f]{32}$")
 FORM_FIELDS = ("title", "description", "scenario", "location", "name")
 
 CSS = """
@@ -168,9 +170,14 @@ class ResidentApp:
         self.survey_area = w.VBox()
         self.surveys_box = w.VBox([self.surveys_heading, self.survey_buttons, self.survey_area])
         self.surveys_box.add_class("wb-surveys")
-        # One respondent per page session until participation codes arrive: answering again
-        # in the same page edits the response.
+        # Who answers a survey: the page's template gives each browser a random device key
+        # (a cookie) and hands it over through this hidden field, so that a reload keeps a
+        # draft and answering again edits the response. Until it arrives (or with no
+        # JavaScript), the page session is the respondent.
         self.respondent = "page-" + secrets.token_hex(16)
+        self.device = w.Text(layout={"display": "none"})
+        self.device.add_class("wb-device")
+        self.device.observe(safe(self._on_device), names="value")
         self.open_surveys: list[dict] = []
 
         header = w.HBox([self.title, self.language])
@@ -179,7 +186,8 @@ class ResidentApp:
         right = w.VBox([self.form, self.receipt_box])
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
-        self.widget = w.VBox([self.style, header, main, self.list_html, self.surveys_box])
+        self.widget = w.VBox([self.style, header, main, self.list_html, self.surveys_box,
+                              self.device])
         self.widget.add_class("wb-app")
 
     # -- language -----------------------------------------------------------------------
@@ -438,6 +446,15 @@ class ResidentApp:
             button.on_click(safe(lambda _b, row=row: self.open_survey(row["survey_id"])))
             buttons.append(button)
         self.survey_buttons.children = buttons
+
+    def _on_device(self, change) -> None:
+        key = change["new"]
+        if not isinstance(key, str) or not DEVICE_KEY.match(key):
+            return  # anything else is not a key this page's template made
+        self.respondent = "device-" + key
+        form = getattr(self, "survey_form", None)
+        if form is not None:
+            form.set_respondent(self.respondent)
 
     def open_survey(self, survey_id: str):
         """Show one open survey's form below the list of surveys."""

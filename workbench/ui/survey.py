@@ -9,7 +9,9 @@ whole response at once (an edit if this respondent answered before) and shows a 
 from __future__ import annotations
 
 import html
+import json
 import random
+import time
 
 import ipywidgets as w
 
@@ -18,6 +20,8 @@ from ..surveys.answers import check_response, is_visible, next_pairs, progress
 from ._safe import guarded, server_log
 
 LIKERT = (1, 2, 3, 4, 5)
+DRAFT_MAX_BYTES = 64 * 1024
+DRAFT_INTERVAL = 1.0  # seconds between two draft writes of one page
 
 
 def esc(text) -> str:
@@ -206,6 +210,49 @@ class QuestionBlock:
         value = self.inputs[0].value
         return None if value in ("", None) else value
 
+    def set_value(self, value) -> None:
+        """Put a saved answer or draft back into the widgets; what does not fit is skipped
+        (a draft was never validated)."""
+        kind = self.q.type
+        values = [o.value for o in getattr(self.q, "options", None) or []]
+        if value is None:
+            return
+        if kind in ("single_choice", "likert", "rating"):
+            allowed = [v for _, v in self.inputs[0].options]
+            if value in allowed:
+                self.inputs[0].value = value
+        elif kind == "multiple_choice" and isinstance(value, list):
+            for (_, v), box in zip(self._options(), self.checks):
+                box.value = v in value
+        elif kind == "number" and isinstance(value, (int, float, str)):
+            self.number.value = str(value)[:40]
+        elif kind == "text" and isinstance(value, str):
+            self.inputs[0].value = value[: self.q.max_chars * 2]
+        elif kind == "ranking" and isinstance(value, list):
+            for dropdown, v in zip(self.ranks, value):
+                if v in values:
+                    dropdown.value = v
+        elif kind == "map_point" and isinstance(value, dict):
+            try:
+                self.set_point(float(value["lon"]), float(value["lat"]))
+            except (KeyError, TypeError, ValueError):
+                return
+            if self.follow_widget is not None and isinstance(value.get("follow_up"), str):
+                if not isinstance(self.follow_widget, w.RadioButtons) or \
+                        value["follow_up"] in [v for _, v in self.follow_widget.options]:
+                    self.follow_widget.value = value["follow_up"]
+        elif kind == "pairwise" and isinstance(value, list):
+            picks = [p for p in value if isinstance(p, dict) and p.get("a") in values
+                     and p.get("b") in values and p.get("pick") in (p.get("a"), p.get("b"))]
+            picks = picks[: self.q.pairs]
+            done = {frozenset((p["a"], p["b"])) for p in picks}
+            fresh = [pair for pair in next_pairs(values, len(values) ** 2)
+                     if frozenset(pair) not in done]
+            self._picks = [{"a": p["a"], "b": p["b"], "pick": p["pick"]} for p in picks]
+            self._pairs = [(p["a"], p["b"]) for p in self._picks] + \
+                fresh[: self.q.pairs - len(self._picks)]
+            self.render_text()
+
     def show_error(self, problem) -> None:
         self.error.value = esc(i18n.t(self.lang, problem[0], **problem[1])) if problem else ""
 
@@ -249,10 +296,37 @@ class SurveyForm:
         self.title.value = (f"<h2>{esc(_label(survey.title, lang))}</h2>"
                             + (f"<p>{esc(_label(survey.description, lang))}</p>"
                                if getattr(survey, "description", None) else ""))
-        earlier = store.response_of(survey_version_id, respondent)
-        if earlier:
-            self.receipt = earlier["receipt_code"]
+        self._restoring = False
+        self._last_draft: str | None = None
+        self._last_draft_at = 0.0
+        self.set_respondent(respondent)
+
+    def set_respondent(self, respondent: str) -> None:
+        """Whose answers these are; brings back their draft or saved response, if any."""
+        self.respondent = respondent
+        earlier = self.store.response_of(self.version_id, respondent)
+        self.receipt = earlier["receipt_code"] if earlier else None
+        draft = self.store.draft_of(self.version_id, respondent)
+        answers = draft if draft is not None else (earlier or {}).get("answers")
+        if isinstance(answers, dict):
+            self._restoring = True
+            try:
+                for qid, block in self.blocks.items():
+                    block.set_value(answers.get(qid))
+            finally:
+                self._restoring = False
         self.refresh()
+
+    def _keep_draft(self, answers: dict) -> None:
+        """Save unfinished answers so a reload keeps them: only changes, at most one write a
+        second per page, and no more than DRAFT_MAX_BYTES (a draft is never validated)."""
+        body = json.dumps(answers, ensure_ascii=False, sort_keys=True, default=str)
+        now = time.monotonic()
+        if body == self._last_draft or len(body.encode()) > DRAFT_MAX_BYTES \
+                or now - self._last_draft_at < DRAFT_INTERVAL:
+            return
+        self.store.save_draft(self.version_id, self.respondent, json.loads(body))
+        self._last_draft, self._last_draft_at = body, now
 
     def answers(self) -> dict:
         return {qid: block.value() for qid, block in self.blocks.items()}
@@ -260,6 +334,8 @@ class SurveyForm:
     def refresh(self) -> None:
         """Show the questions that apply to the answers so far, and the progress."""
         answers = self.answers()
+        if not self._restoring and any(v is not None for v in answers.values()):
+            self._keep_draft(answers)
         for block in self.blocks.values():
             block.box.layout.display = None if is_visible(block.q, answers) else "none"
         done, shown = progress(self.survey, answers)
