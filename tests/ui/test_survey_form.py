@@ -94,8 +94,7 @@ def test_chinese_labels(store, version, community):
     assert form.submit.description == "提交问卷"
 
 
-def test_a_draft_survives_a_reload(store, version, community, monkeypatch):
-    monkeypatch.setattr("workbench.ui.survey.DRAFT_INTERVAL", 0)
+def test_a_draft_survives_a_reload(store, version, community):
     view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
     first = SurveyForm(view, version, store, "device-9", "en", community,
                        map_factory=lambda: CommunityMap(community, "en"))
@@ -122,3 +121,16 @@ def test_a_hostile_draft_is_not_trusted(store, version, community):
     form = SurveyForm(view, version, store, "device-x", "en", community)
     assert form.answers()["uses"] is None and form.answers()["minutes"] is None
     assert form.answers()["ideas"] is None
+
+
+def test_draft_writes_are_bounded(store, version, community, monkeypatch):
+    monkeypatch.setattr("workbench.ui.survey.DRAFT_WRITES", 3)
+    view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
+    form = SurveyForm(view, version, store, "device-7", "en", community)
+    writes = []
+    real = store.save_draft
+    monkeypatch.setattr(store, "save_draft", lambda *a: (writes.append(a), real(*a)))
+    for i in range(1, 11):
+        form.blocks["minutes"].number.value = str(i)
+    assert len(writes) == 3
+    assert store.draft_of(version, "device-7")["minutes"] == 3

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import random
-import time
 
 import ipywidgets as w
 
@@ -21,7 +20,7 @@ from ._safe import guarded, server_log
 
 LIKERT = (1, 2, 3, 4, 5)
 DRAFT_MAX_BYTES = 64 * 1024
-DRAFT_INTERVAL = 1.0  # seconds between two draft writes of one page
+DRAFT_WRITES = 500  # most draft writes of one form: a bound on what a scripted client can cost
 
 
 def esc(text) -> str:
@@ -185,7 +184,7 @@ class QuestionBlock:
     def value(self):
         kind = self.q.type
         if kind == "multiple_choice":
-            return [v for (_, v), box in zip(self._options(), self.checks) if box.value]
+            return [v for (_, v), box in zip(self._options(), self.checks) if box.value] or None
         if kind == "number":
             text = self.number.value.strip().replace(",", ".")
             if not text:
@@ -298,7 +297,7 @@ class SurveyForm:
                                if getattr(survey, "description", None) else ""))
         self._restoring = False
         self._last_draft: str | None = None
-        self._last_draft_at = 0.0
+        self._draft_writes = 0
         self.set_respondent(respondent)
 
     def set_respondent(self, respondent: str) -> None:
@@ -318,15 +317,15 @@ class SurveyForm:
         self.refresh()
 
     def _keep_draft(self, answers: dict) -> None:
-        """Save unfinished answers so a reload keeps them: only changes, at most one write a
-        second per page, and no more than DRAFT_MAX_BYTES (a draft is never validated)."""
+        """Save unfinished answers at each change so a reload keeps them: only real changes,
+        at most DRAFT_WRITES per form and DRAFT_MAX_BYTES each (a draft is never validated)."""
         body = json.dumps(answers, ensure_ascii=False, sort_keys=True, default=str)
-        now = time.monotonic()
         if body == self._last_draft or len(body.encode()) > DRAFT_MAX_BYTES \
-                or now - self._last_draft_at < DRAFT_INTERVAL:
+                or self._draft_writes >= DRAFT_WRITES:
             return
         self.store.save_draft(self.version_id, self.respondent, json.loads(body))
-        self._last_draft, self._last_draft_at = body, now
+        self._last_draft = body
+        self._draft_writes += 1
 
     def answers(self) -> dict:
         return {qid: block.value() for qid, block in self.blocks.items()}
