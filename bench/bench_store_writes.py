@@ -14,7 +14,7 @@ What must hold whatever the speed (correctness, not performance):
 - nothing is lost: every receipt a write returned is in the database exactly once, and the
   database holds no row that no write acknowledged.
 
-Only proposals are stored today. Each kind of write is a :class:`WriteKind` in :data:`KINDS`
+Proposals and survey answers are stored today. Each kind of write is a :class:`WriteKind` in :data:`KINDS`
 (how to prepare its input, how one process writes item i, how to read back what was stored);
 supports and survey answers become two more entries and are measured by the same code.
 """
@@ -106,13 +106,79 @@ def _unexpected_proposals(store) -> int:
             - len(DEMO_PROPOSALS))
 
 
+BENCH_SURVEY = "public_space_needs"
+
+
+def _prepare_survey_answers(community) -> Any:
+    """A valid response to the needs survey, checked as the page checks it."""
+    from workbench import settings
+    from workbench.surveys import load_survey
+    from workbench.surveys.answers import check_response
+
+    survey = load_survey(f"{settings.get('surveys_dir')}/{BENCH_SURVEY}.yaml")
+    q = survey.question
+    answers = {
+        "visit_frequency": q("visit_frequency").options[0].value,
+        "spaces_used": [q("spaces_used").options[0].value],
+        "activities": [q("activities").options[0].value],
+        "visit_times": [q("visit_times").options[0].value],
+        "walk_minutes": 5,
+        "top_improvements": [o.value for o in q("top_improvements").options[:3]],
+        "pocket_park_ideas": [{"a": q("pocket_park_ideas").options[0].value,
+                               "b": q("pocket_park_ideas").options[1].value,
+                               "pick": q("pocket_park_ideas").options[0].value}],
+        "household_size": 3,
+        "children_at_home": q("children_at_home").options[0].value,
+        "age_group": q("age_group").options[1].value,
+        "building_area": q("building_area").options[0].value,
+    }
+    clean, problems = check_response(survey, answers, community)
+    if problems:
+        raise ValueError(f"the benchmark's answers no longer fit the survey: {problems}")
+    return clean
+
+
+def _survey_writer(store, community_id: str, answers, worker: int) -> Callable[[int], str]:
+    version_id = next(r["id"] for r in store.latest_survey_versions()
+                      if r["survey_id"] == BENCH_SURVEY)
+
+    def write(i: int) -> str:
+        # each write is a new respondent (a different phone), as in a survey drive
+        return store.save_response(version_id, f"{SOURCE}-{worker}-{i}", answers)
+    return write
+
+
+def _survey_rows(store):
+    from sqlalchemy import func, select
+
+    from workbench.store._schema import survey_responses
+
+    query = (select(survey_responses.c.receipt_code, func.count())
+             .where(survey_responses.c.respondent.like(f"{SOURCE}-%"))
+             .group_by(survey_responses.c.receipt_code))
+    with store.engine.connect() as conn:
+        return Counter({code: n for code, n in conn.execute(query)})
+
+
+def _survey_readable(store, code: str) -> bool:
+    return any(r["receipt_code"] == code for r in store.survey_responses(BENCH_SURVEY))
+
+
+def _unexpected_survey_rows(store) -> int:
+    return len(store.survey_responses(BENCH_SURVEY)) - sum(_survey_rows(store).values())
+
+
 KINDS: dict[str, WriteKind] = {
     "proposals": WriteKind(
         name="proposals", prepare=_prepare_proposal, writer=_proposal_writer,
         stored_keys=_stored_proposals,
         readable=lambda store, code: store.proposal_by_receipt(code) is not None,
         unexpected_rows=_unexpected_proposals),
-    # "supports": WriteKind(...), "survey_answers": WriteKind(...) once the store has them.
+    "survey_answers": WriteKind(
+        name="survey_answers", prepare=_prepare_survey_answers, writer=_survey_writer,
+        stored_keys=_survey_rows, readable=_survey_readable,
+        unexpected_rows=_unexpected_survey_rows),
+    # "supports": WriteKind(...) once the store has them.
 }
 
 

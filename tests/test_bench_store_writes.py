@@ -28,24 +28,27 @@ def figures():
 
 
 def test_every_figure_is_reported(figures):
-    assert set(figures) == {f"proposals: {name}" for name in EXPECTED}
+    assert set(figures) == {f"{kind}: {name}" for name in EXPECTED
+                            for kind in bench_store_writes.KINDS}
     for f in figures.values():
         assert isinstance(f, Figure) and f.benchmark == "store_writes"
         assert f"N={bench_store_writes.QUICK_PROCESSES}" in f.note
         assert f.value >= 0
 
 
-def test_no_write_is_lost(figures):
-    lost = figures["proposals: lost writes"]
+@pytest.mark.parametrize("kind", list(bench_store_writes.KINDS))
+def test_no_write_is_lost(figures, kind):
+    lost = figures[f"{kind}: lost writes"]
     assert lost.value == 0 and lost.ok, lost.note
-    extra = figures["proposals: rows stored twice or never acknowledged"]
+    extra = figures[f"{kind}: rows stored twice or never acknowledged"]
     assert extra.value == 0 and extra.ok, extra.note
     n, w = bench_store_writes.QUICK_PROCESSES, bench_store_writes.QUICK_WRITES_EACH
     assert f"{n * w} acknowledged, {n * w} stored" in lost.note
 
 
-def test_no_error_reaches_a_resident(figures):
-    errors = figures["proposals: errors reaching a resident"]
+@pytest.mark.parametrize("kind", list(bench_store_writes.KINDS))
+def test_no_error_reaches_a_resident(figures, kind):
+    errors = figures[f"{kind}: errors reaching a resident"]
     assert errors.value == 0 and errors.ok, errors.note
 
 
