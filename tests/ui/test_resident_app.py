@@ -164,3 +164,12 @@ def test_device_key_becomes_the_respondent(app, store):
     app.device.value = "a" * 32
     assert app.respondent == "device-" + "a" * 32
     assert app.survey_form.answers()["uses"] == "no"  # the draft of this browser came back
+
+
+def test_per_participant_surveys_wait_for_participation_codes(app, store):
+    from samples import SURVEY
+
+    definition = dict(SURVEY.model_dump(mode="json", by_alias=True), anonymous=False)
+    store.publish_survey(SURVEY.id, "v-named", definition)
+    app.refresh()
+    assert app.survey_buttons.children == ()

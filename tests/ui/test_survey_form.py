@@ -134,3 +134,12 @@ def test_draft_writes_are_bounded(store, version, community, monkeypatch):
         form.blocks["minutes"].number.value = str(i)
     assert len(writes) == 3
     assert store.draft_of(version, "device-7")["minutes"] == 3
+
+
+def test_a_closed_survey_takes_no_more_answers(store, version, community):
+    definition = dict(SURVEY.model_dump(mode="json", by_alias=True), closes="2020-01-01")
+    form = SurveyForm(survey_view(definition), version, store, "device-c", "en", community,
+                      map_factory=lambda: CommunityMap(community, "en"))
+    answer_all(form)
+    assert form.save() is None and "has closed" in form.message.value
+    assert store.response_of(version, "device-c") is None

@@ -343,7 +343,9 @@ def point_map(points: pd.DataFrame, layers: dict | None = None, title: str | Non
             if len(rest):
                 ax.scatter(rest["lon"], rest["lat"], s=28, color="#444444", edgecolor="white",
                            linewidth=0.6, zorder=5)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
+                          frameon=False)
         else:
             ax.scatter(points["lon"], points["lat"], s=28, color=POINT_COLOURS[0],
                        edgecolor="white", linewidth=0.6, zorder=5)
@@ -355,6 +357,7 @@ def point_map(points: pd.DataFrame, layers: dict | None = None, title: str | Non
             lat = (bounds[0][1] + bounds[0][3]) / 2
     if lat is not None and not math.isnan(lat):
         ax.set_aspect(1 / math.cos(math.radians(lat)))  # metres east ≈ metres north
+        ax.set_anchor("NW")  # the map right under its title
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():

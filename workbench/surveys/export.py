@@ -1,7 +1,8 @@
 """Survey responses as flat files for Excel, SPSS or R: one row per response, one column
 per question (by id), answers as their stored codes (option values, likert 1–5 or "na").
 
-- multiple choice and ranking: the values joined with ";" (a ranking best first);
+- multiple choice and ranking: the values joined with ";" (picks in the options' order, a
+  ranking best first);
 - map point: three columns ``<id>_lon``, ``<id>_lat`` and ``<id>_follow_up``;
 - pairwise: each comparison as ``a/b:pick``, joined with ";".
 
@@ -48,7 +49,11 @@ def export_frame(survey, frame: pd.DataFrame) -> pd.DataFrame:
     empty = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     for q in survey.questions():
         column = frame[q.id] if q.id in frame.columns else empty
-        if q.type in ("multiple_choice", "ranking"):
+        if q.type == "multiple_choice":  # picks in the options' order, not the clicks'
+            order = {v: i for i, v in enumerate(option_labels(q.options, "zh"))}
+            out[q.id] = column.map(lambda v: _join(sorted(v, key=lambda x: order.get(x, 99))
+                                                   if isinstance(v, list) else v)).astype(object)
+        elif q.type == "ranking":
             out[q.id] = column.map(_join).astype(object)
         elif q.type == "pairwise":
             out[q.id] = column.map(_pairs).astype(object)

@@ -254,7 +254,11 @@ def _points_result(q, values: list, lang: str) -> pd.DataFrame:
     rows = [{"lon": v.get("lon"), "lat": v.get("lat"), "follow_up": v.get("follow_up"),
              "follow_up_label": labels.get(v.get("follow_up"), v.get("follow_up"))}
             for v in values if isinstance(v, dict)]
-    return pd.DataFrame(rows, columns=["lon", "lat", "follow_up", "follow_up_label"])
+    return pd.DataFrame({
+        "lon": pd.Series([r["lon"] for r in rows], dtype=float),
+        "lat": pd.Series([r["lat"] for r in rows], dtype=float),
+        "follow_up": pd.Series([r["follow_up"] for r in rows], dtype=object),
+        "follow_up_label": pd.Series([r["follow_up_label"] for r in rows], dtype=object)})
 
 
 def question_results(survey, frame: pd.DataFrame, question_id: str,

@@ -427,8 +427,11 @@ class ResidentApp:
         self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
         self.map.show_proposals(self.rows)
         self._render_list()
+        # Surveys "per participant" need participation codes, which the page does not ask
+        # for yet: only anonymous surveys are offered.
         self.open_surveys = [s for s in self.store.latest_survey_versions()
-                             if survey_is_open(s["definition"], date.today())]
+                             if survey_is_open(s["definition"], date.today())
+                             and s["definition"].get("anonymous", True)]
         self._render_surveys()
 
     # -- surveys ----------------------------------------------------------------------------

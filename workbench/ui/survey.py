@@ -11,11 +11,13 @@ from __future__ import annotations
 import html
 import json
 import random
+from datetime import date
 
 import ipywidgets as w
 
 from .. import i18n
-from ..surveys.answers import check_response, is_visible, next_pairs, progress
+from ..surveys.answers import (check_response, is_visible, next_pairs, progress,
+                               survey_is_open)
 from ._safe import guarded, server_log
 
 LIKERT = (1, 2, 3, 4, 5)
@@ -25,6 +27,14 @@ DRAFT_WRITES = 500  # most draft writes of one form: a bound on what a scripted 
 
 def esc(text) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+def vars_of(survey) -> dict:
+    """The opening dates of a survey (a view or a model) as the stored definition has them."""
+    def iso(d):
+        return d.isoformat() if hasattr(d, "isoformat") else d
+    return {"opens": iso(getattr(survey, "opens", None)),
+            "closes": iso(getattr(survey, "closes", None))}
 
 
 def _label(text, lang: str) -> str:
@@ -346,6 +356,9 @@ class SurveyForm:
         self.save()
 
     def save(self) -> str | None:
+        if not survey_is_open(vars_of(self.survey), date.today()):
+            self.message.value = esc(i18n.t(self.lang, "survey.closed"))
+            return None
         clean, problems = check_response(self.survey, self.answers(), self.community)
         for qid, block in self.blocks.items():
             block.show_error(problems.get(qid))

@@ -12,6 +12,19 @@ from ..surveys import charts, export, results
 from ..surveys.answers import survey_view
 
 
+def _show_figures_as_png() -> None:
+    """Let IPython show a bare matplotlib Figure (made without pyplot) as a PNG, as the
+    inline backend would; nothing outside IPython."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "display_formatter"):
+        select_figure_formats(shell, {"png"})
+
+
 class SurveyResults:
     """Results of one survey version. ``rows`` are ``Store.survey_responses`` rows (the
     store never returns the respondent key); ``layers`` the community's layers (GeoJSON
@@ -24,6 +37,7 @@ class SurveyResults:
         self.lang = lang
         self.layers = layers
         self.frame = results.responses_frame(survey, rows)
+        _show_figures_as_png()
 
     @staticmethod
     def available(store: Store | None = None):
