@@ -49,6 +49,7 @@ def test_hidden_answers_are_dropped_and_required_follow_visibility(community, su
     ("minutes", float("nan"), "error.not_a_number"),
     ("minutes", "12", "error.not_a_number"),
     ("top", ["x"], "error.rank_count"),
+    ("top", ["x", None], "error.rank_count"),
     ("top", ["x", "x"], "error.not_option"),
     ("top", ["x", "w"], "error.not_option"),
     ("where", {"lon": OUTSIDE[0], "lat": OUTSIDE[1]}, "error.location_outside"),

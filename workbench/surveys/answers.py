@@ -134,6 +134,8 @@ def check_answer(question, value: Any, community=None) -> tuple[Any, Problem | N
         return clean, problem
     if kind == "ranking":
         want = question.rank or len(question.options)
+        if isinstance(value, list):  # places left empty on the page
+            value = [v for v in value if v is not None and v != ""]
         if not isinstance(value, list) or any(v not in _values(question) for v in value) \
                 or len(set(value)) != len(value):
             return None, ("error.not_option", {})

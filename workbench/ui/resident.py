@@ -71,6 +71,17 @@ CSS = """
 .wb-app .wb-key i { display: inline-block; width: 12px; height: 12px; margin-right: 4px;
   vertical-align: -1px; border: 1px solid #777; }
 .wb-app .wb-key i.wb-dot { border-radius: 50%; }
+.wb-app .wb-question { margin: 8px 0 16px 0; max-width: 760px; }
+.wb-app .wb-question .widget-checkbox { width: 100%; height: auto; }
+.wb-app .wb-question .widget-checkbox label, .wb-app .wb-question .widget-radio-box label {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto;
+  line-height: 1.35; padding: 3px 0; }
+.wb-app .wb-question .widget-radio-box { width: 100%; }
+.wb-app .wb-question textarea, .wb-app .wb-question input[type=text],
+.wb-app .wb-question select { font-size: 16px; }
+.wb-app .wb-idea { min-height: 44px; white-space: normal; margin: 4px 0; }
+.wb-app .wb-survey-open { min-height: 40px; white-space: normal; margin: 4px 0; }
+.wb-app .wb-submit-survey { width: 100%; max-width: 760px; height: 44px; font-size: 17px; }
 @media (min-width: 900px) {
   .wb-app .wb-main { display: grid !important; grid-template-columns: 3fr 2fr; gap: 18px; }
   .wb-app .wb-map { height: 62vh !important; }

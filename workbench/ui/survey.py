@@ -89,9 +89,10 @@ class QuestionBlock:
         return self._watch(w.RadioButtons(options=options, value=None, layout={"width": "auto"}))
 
     def _build_rating(self, *_):
-        options = [(i18n.t(self.lang, "form.scenario_choose"), None)] + [
+        # "" rather than None for "not chosen": a Dropdown shows None as a blank
+        options = [(i18n.t(self.lang, "form.scenario_choose"), "")] + [
             (str(i), i) for i in range(11)]
-        return self._watch(w.Dropdown(options=options, value=None))
+        return self._watch(w.Dropdown(options=options, value=""))
 
     def _build_number(self, *_):
         self.number = self._watch(w.Text(continuous_update=False, placeholder=(
@@ -103,8 +104,8 @@ class QuestionBlock:
 
     def _build_ranking(self, *_):
         count = self.q.rank or len(self.q.options)
-        choose = (i18n.t(self.lang, "form.scenario_choose"), None)
-        self.ranks = [self._watch(w.Dropdown(options=[choose] + self._options(), value=None,
+        choose = (i18n.t(self.lang, "form.scenario_choose"), "")
+        self.ranks = [self._watch(w.Dropdown(options=[choose] + self._options(), value="",
                                              description=f"{i + 1}."))
                       for i in range(count)]
         return w.VBox(self.ranks)
@@ -205,7 +206,7 @@ class QuestionBlock:
                 return text  # refused by the check, with its message
             return int(number) if number.is_integer() else number
         if kind == "ranking":
-            picked = [d.value for d in self.ranks]
+            picked = [d.value or None for d in self.ranks]
             return None if all(p is None for p in picked) else picked
         if kind == "map_point":
             if self._point is None:
