@@ -81,25 +81,34 @@ def test_ensure_community_is_idempotent(store, community):
     assert store.ensure_community(community) is False
 
 
-def test_concurrent_writers_lose_nothing(store):
+def in_threads(url: str, work, count: int) -> list[Exception]:
+    """Run ``work(store, n)`` in ``count`` threads at once, each with its own Store (as
+    separate kernels have); returns the errors, each of which would reach a resident."""
     errors = []
 
-    def write(n):
-        s = Store(store.url)
+    def run(n):
+        s = Store(url)
         try:
-            for i in range(10):
-                s.add_proposal("test", proposal(title=f"t{n}-{i}"))
-        except Exception as exc:  # any error reaching here would reach a resident
+            work(s, n)
+        except Exception as exc:
             errors.append(exc)
         finally:
             s.dispose()
 
-    threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert not errors
+    return errors
+
+
+def test_concurrent_writers_lose_nothing(store):
+    def write(s, n):
+        for i in range(10):
+            s.add_proposal("test", proposal(title=f"t{n}-{i}"))
+
+    assert not in_threads(store.url, write, 8)
     assert store.count_proposals("test") == 80
 
 
@@ -151,22 +160,8 @@ def test_survey_versions_and_responses(store):
 def test_two_tabs_saving_at_once_make_one_response(store):
     version = store.publish_survey("s", "v", {})
     codes = set()
-    errors = []
-
-    def save(i):
-        s = Store(store.url)
-        try:
-            codes.add(s.save_response(version, "same-device", {"tab": i}))
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            s.dispose()
-
-    threads = [threading.Thread(target=save, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors = in_threads(store.url, lambda s, i: codes.add(
+        s.save_response(version, "same-device", {"tab": i})), 6)
     assert not errors and len(codes) == 1
     assert len(store.survey_responses("s")) == 1
 
