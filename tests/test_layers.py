@@ -118,3 +118,16 @@ def test_check_layers_command(capsys, tmp_path):
         households=-3))
     assert main(["check-layers", str(folder)]) == 1
     assert "id=B1" in capsys.readouterr().err
+
+
+def test_areas_of_the_demo_community_and_a_wrong_one(tmp_path):
+    c = load_community(DEMO_LAYERS)
+    assert set(c.areas) == {"north", "south"} and "B01" in c.areas["north"]
+    import yaml
+
+    folder = write_community(tmp_path / "c")
+    meta = yaml.safe_load((folder / "community.yaml").read_text(encoding="utf-8"))
+    meta["areas"] = {"east": ["B1", "B9"]}
+    (folder / "community.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    with pytest.raises(LayerError, match=r"area 'east' lists buildings .*: B9"):
+        load_community(folder)

@@ -331,6 +331,11 @@ zoom: 16
 description:
   zh: {yaml_str("虚构的演示社区：所有边界、道路、建筑、公共空间和名称均为程序生成的演示数据，并非真实地点。")}
   en: {yaml_str("A fictional demo community: all boundaries, roads, buildings, public spaces and names are generated demo data, not a real place.")}
+# Parts of the community, by the buildings they hold: surveys ask residents which part they
+# live in (option values = these ids), and response rates are counted against households.
+areas:
+  north: [{", ".join(f"B{i:02d}" for i in range(1, 13))}]
+  south: [{", ".join(f"B{i:02d}" for i in range(13, 21))}]
 """
     (OUT_DIR / "community.yaml").write_text(text, encoding="utf-8")
 

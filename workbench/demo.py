@@ -39,6 +39,6 @@ def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
             added += 1
     from .surveys import publish_surveys
 
-    surveys = publish_surveys(store, settings.get("surveys_dir"))
+    surveys = publish_surveys(store, settings.get("surveys_dir"), community)
     return {"database": store.url, "community": community.id, "created": created,
             "demo_proposals": added, "revision": store.schema_revision(), "surveys": surveys}

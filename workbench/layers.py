@@ -187,6 +187,8 @@ class Community:
     kinds: dict[str, dict]
     folder: Path
     description: dict[str, str] = field(default_factory=dict)
+    #: Parts of the community by the building ids they hold (community.yaml ``areas``).
+    areas: dict[str, list[str]] = field(default_factory=dict)
 
     def __post_init__(self):
         self._boundary = shape(self.layers["boundary"]["features"][0]["geometry"])
@@ -245,7 +247,14 @@ def load_community(layers_dir: str | Path) -> Community:
         center=(float(meta["center"][0]), float(meta["center"][1])),
         zoom=int(meta.get("zoom", 16)), layers=layers, kinds=kinds, folder=folder,
         description=dict(meta.get("description") or {}),
+        areas={str(k): [str(b) for b in v] for k, v in (meta.get("areas") or {}).items()},
     )
+    buildings = {f["properties"]["id"] for f in layers["buildings"]["features"]}
+    for area, members in community.areas.items():
+        unknown = sorted(set(members) - buildings)
+        if unknown:
+            raise LayerError(meta_path, f"area {area!r} lists buildings that are not in "
+                                        f"buildings.geojson: {', '.join(unknown)}")
     for name in ("roads", "buildings", "public_spaces"):
         for feature in layers[name]["features"]:
             if not community.boundary.buffer(1e-6).covers(shape(feature["geometry"])):

@@ -165,3 +165,16 @@ def test_section_ids_are_unique(tmp_path):
                 {"id": "s1", "title": T("B"), "questions": [SAT]}]
     with pytest.raises(SurveyError, match="section ids must be unique"):
         load_survey(write(tmp_path, survey_yaml(None, sections)))
+
+
+def test_a_named_public_space_must_exist(tmp_path, community, store):
+    from workbench.surveys import publish_surveys
+
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    sat = dict(SAT, public_space="P1")
+    write(folder, survey_yaml([sat]), "small.yaml")
+    assert list(publish_surveys(store, folder, community)) == ["small"]
+    write(folder, survey_yaml([dict(SAT, public_space="P9")]), "small.yaml")
+    with pytest.raises(SurveyError, match="'P9' is not a public space of test"):
+        publish_surveys(store, folder, community)

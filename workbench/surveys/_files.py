@@ -143,12 +143,26 @@ def survey_version(survey: Survey) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def publish_surveys(store, folder: str | Path) -> dict[str, str]:
+def check_places(survey: Survey, community, path) -> None:
+    """Public spaces a survey names (``public_space``) must exist in the community's layers."""
+    for q in survey.questions():
+        if q.public_space is not None and q.public_space not in community.public_spaces:
+            raise SurveyError(path, None, f"question {q.id}.public_space",
+                              f"{q.public_space!r} is not a public space of "
+                              f"{community.id} ({', '.join(sorted(community.public_spaces))})")
+
+
+def publish_surveys(store, folder: str | Path, community=None) -> dict[str, str]:
     """Validate every survey file of a folder and keep its current version in the database
     (a changed file becomes a new version; earlier versions and their answers stay).
+    With ``community``, the public spaces the surveys name are checked against its layers.
     Returns {survey id: version}."""
     published = {}
-    for survey in load_surveys(folder):
+    surveys = [(load_survey(p), p) for p in sorted(Path(folder).glob("*.yaml"))]
+    if community is not None:
+        for survey, path in surveys:
+            check_places(survey, community, path)
+    for survey, _path in surveys:
         version = survey_version(survey)
         store.publish_survey(survey.id, version, survey.model_dump(mode="json", by_alias=True))
         published[survey.id] = version

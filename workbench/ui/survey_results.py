@@ -31,8 +31,9 @@ class SurveyResults:
     dicts, as ``Community.layers``) for the maps."""
 
     def __init__(self, survey, rows: list[dict], lang: str = "zh", layers: dict | None = None,
-                 version: str | None = None):
+                 version: str | None = None, areas: dict[str, list[str]] | None = None):
         self.survey = survey
+        self._areas = dict(areas or {})
         self.version = version
         self.lang = lang
         self.layers = layers
@@ -72,9 +73,9 @@ class SurveyResults:
         rows = store.survey_responses(survey_id)
         if not all_versions:
             rows = [r for r in rows if r["version"] == found["version"]]
-        layers = load_community(settings.get("layers_dir")).layers
-        return cls(survey_view(found["definition"]), rows, lang=lang, layers=layers,
-                   version=found["version"])
+        community = load_community(settings.get("layers_dir"))
+        return cls(survey_view(found["definition"]), rows, lang=lang, layers=community.layers,
+                   version=found["version"], areas=community.areas)
 
     # -- tables and charts ------------------------------------------------------------------
     def summary(self):
@@ -126,6 +127,10 @@ class SurveyResults:
             return {b: n for b, n in per_building.items() if n}
         return {g: sum(per_building.get(b, 0) for b in buildings)
                 for g, buildings in groups.items()}
+
+    def areas(self) -> dict[str, list[str]]:
+        """The community's parts by building ids (``areas`` in community.yaml)."""
+        return dict(self._areas)
 
     def response_rate(self, by: str, households: dict[str, int]):
         return results.response_rate(self.frame, by, households)
