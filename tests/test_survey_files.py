@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from samples import OTHER_SURVEY
 from workbench.surveys import QUESTION_TYPES, SurveyError, load_survey, survey_version
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,99 +172,7 @@ def test_needs_survey_asks_non_users_why(needs):
 
 
 # -- a survey written by someone else, from the documentation ------------------------------
-OTHER_SURVEY = """\
-# 老旧小区加装电梯意见征询 - written from docs/surveys.md only
-id: lift_installation
-title: {zh: 加装电梯意见征询, en: Consultation on adding lifts}
-description:
-  zh: 社区正在征询各楼栋居民对加装电梯的意见。
-  en: "The community is asking residents of each building: should lifts be added?"
-owner: {zh: 和光未来社区居民委员会, en: "Heguang Future Community Residents' Committee"}
-opens: 2027-04-01
-closes: 2027-04-30
-anonymous: false
 
-sections:
-  - id: your_building
-    title: {zh: 您的楼栋, en: Your building}
-    questions:
-      - id: floor
-        type: number
-        min: 1
-        max: 18
-        unit: {zh: 层, en: floor}
-        text: {zh: 您住在几楼？, en: "Which floor do you live on?"}
-
-      - id: support
-        type: single_choice
-        text: {zh: 您是否支持本楼加装电梯？, en: "Do you support adding a lift to your building?"}
-        options:
-          - {value: "yes", label: {zh: 支持, en: "Yes"}}
-          - {value: "no", label: {zh: 不支持, en: "No"}}
-          - {value: undecided, label: {zh: 还没想好, en: Not sure yet}}
-
-      - id: concerns
-        type: multiple_choice
-        min_picks: 1
-        max_picks: 2
-        show_if: {question: support, in: ["no", undecided]}
-        text: {zh: 您主要担心什么？, en: "What worries you most?"}
-        help: {zh: 最多选2项。, en: Choose up to 2.}
-        options:
-          - {value: cost, label: {zh: 费用分摊, en: Sharing the cost}}
-          - {value: noise_light, label: {zh: 噪声和采光, en: "Noise, and less daylight"}}
-          - {value: construction, label: {zh: 施工影响, en: Disruption while building}}
-
-      - id: cost_fairness
-        type: likert
-        show_if: {question: concerns, includes: cost}
-        text:
-          zh: 您对目前的费用分摊方案是否满意？
-          en: "How satisfied are you with the current plan for sharing the cost?"
-
-      - id: cost_comment
-        type: text
-        required: false
-        max_chars: 200
-        show_if: {question: cost_fairness, in: [1, 2]}
-        text: {zh: 您认为怎样分摊更合理？, en: "How should the cost be shared instead?"}
-
-  - id: details
-    title: {zh: 方案细节, en: Details}
-    questions:
-      - id: priorities
-        type: ranking
-        rank: 2
-        text: {zh: 请按重要程度排序, en: Put these in order of importance}
-        options:
-          - {value: low_cost, label: {zh: 费用低, en: Low cost}}
-          - {value: short_works, label: {zh: 工期短, en: Short building works}}
-          - {value: step_free, label: {zh: 平层入户, en: Step-free to every floor}}
-
-      - id: lift_position
-        type: map_point
-        text: {zh: 您认为电梯井应建在哪里？, en: "Where should the lift shaft go?"}
-        follow_up:
-          type: text
-          text: {zh: 为什么？, en: "Why?"}
-
-      - id: designs
-        type: pairwise
-        pairs: 3
-        text: {zh: 两种外观，您更喜欢哪一种？, en: "Which of the two designs do you prefer?"}
-        options:
-          - {value: glass, label: {zh: 玻璃幕墙, en: Glass}}
-          - {value: brick, label: {zh: 与楼体一致的砖墙, en: Brick to match the building}}
-          - {value: green_wall, label: {zh: 垂直绿化, en: A green wall}}
-
-      - id: confidence
-        type: rating
-        low_label: {zh: 完全没有信心, en: No confidence at all}
-        high_label: {zh: 非常有信心, en: Full confidence}
-        text:
-          zh: 您对本楼顺利加装电梯有多大信心？
-          en: "How confident are you that a lift will be added to your building smoothly?"
-"""
 
 
 def test_a_survey_written_by_someone_else_loads(tmp_path):

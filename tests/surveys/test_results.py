@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from samples import SURVEY, T, opts
+from samples import LIKERT_WEIGHTS, SURVEY, TEXTS, T, generate_responses, opts, random_answer  # noqa: F401
 from servers import DEMO_LAYERS, PROJECT_DIR
 from workbench.surveys import Survey, load_survey, survey_version
 from workbench.surveys.answers import check_response, is_visible, next_pairs, survey_view
@@ -23,72 +23,7 @@ from workbench.surveys.results import (LIKERT_COLUMNS, agenda_evidence, breakdow
 
 NEEDS_FILE = PROJECT_DIR / "surveys" / "public_space_needs.yaml"
 SERVICES_FILE = PROJECT_DIR / "surveys" / "services_satisfaction.yaml"
-TEXTS = ["希望多装几盏路灯", "座椅太少，老人走累了没地方坐", "More shade, please", "健身器材坏了",
-         "没有意见"]
-LIKERT_WEIGHTS = (1, 2, 3, 4, 3, 1)  # 1 … 5, "na"
-
-
 # -- the generator ----------------------------------------------------------------------------
-def random_point(rng: random.Random, community) -> tuple[float, float]:
-    west, south, east, north = community.boundary.bounds
-    while True:
-        lon, lat = round(rng.uniform(west, east), 6), round(rng.uniform(south, north), 6)
-        if community.contains(lon, lat):
-            return lon, lat
-
-
-def random_answer(q, rng: random.Random, community, likert_weights=LIKERT_WEIGHTS):
-    """A valid answer of the question's type, drawn from ``rng``."""
-    values = [o.value for o in getattr(q, "options", None) or []]
-    kind = q.type
-    if kind == "single_choice":
-        return rng.choice(values)
-    if kind == "multiple_choice":
-        top = q.max_picks or len(values)
-        return rng.sample(values, rng.randint(max(q.min_picks, 1), top))
-    if kind == "likert":
-        return rng.choices([1, 2, 3, 4, 5, "na"], weights=likert_weights)[0]
-    if kind == "rating":
-        return rng.randint(0, 10)
-    if kind == "number":
-        return rng.randint(int(q.min), int(q.max)) if q.integer \
-            else round(rng.uniform(q.min, q.max), 1)
-    if kind == "text":
-        return rng.choice(TEXTS)[: q.max_chars]
-    if kind == "ranking":
-        return rng.sample(values, q.rank or len(values))
-    if kind == "map_point":
-        lon, lat = random_point(rng, community)
-        point = {"lon": lon, "lat": lat}
-        if q.follow_up is not None and (q.follow_up.required or rng.random() < 0.8):
-            point["follow_up"] = (rng.choice([o.value for o in q.follow_up.options])
-                                  if q.follow_up.type == "single_choice" else rng.choice(TEXTS))
-        return point
-    if kind == "pairwise":
-        pairs = next_pairs(values, q.pairs, seed=rng.randrange(2**31))
-        return [{"a": a, "b": b, "pick": rng.choice((a, b))} for a, b in pairs]
-    raise AssertionError(f"no generator for {kind}")
-
-
-def generate_responses(survey, n: int, community, seed: int = 42,
-                       likert_weights=LIKERT_WEIGHTS) -> list[dict]:
-    """``n`` valid responses: each visible question answered (an optional one skipped one
-    time in four), every response checked with answers.check_response."""
-    rng = random.Random(seed)
-    out = []
-    for _ in range(n):
-        answers: dict = {}
-        for q in survey.questions():
-            if not is_visible(q, answers) or (not q.required and rng.random() < 0.25):
-                continue
-            answers[q.id] = random_answer(q, rng, community, likert_weights)
-        clean, problems = check_response(survey, answers, community)
-        assert problems == {}, problems
-        assert clean == answers
-        out.append(clean)
-    return out
-
-
 def store_responses(store, survey, responses: list[dict], prefix: str = "device") -> str:
     """Publish the survey and save each response under its own respondent; the version."""
     version = survey_version(survey)

@@ -143,3 +143,32 @@ def test_a_closed_survey_takes_no_more_answers(store, version, community):
     answer_all(form)
     assert form.save() is None and "has closed" in form.message.value
     assert store.response_of(version, "device-c") is None
+
+
+@pytest.mark.parametrize("source", ["surveys/public_space_needs.yaml",
+                                    "surveys/services_satisfaction.yaml", "other author"])
+def test_any_valid_survey_file_renders_and_saves(tmp_path, source, store):
+    """No survey-specific code: a file renders, its answers go in through the widgets, and
+    what is saved is what was answered."""
+    from samples import OTHER_SURVEY, generate_responses
+    from servers import DEMO_LAYERS, PROJECT_DIR
+    from workbench.layers import load_community
+    from workbench.surveys import load_survey
+
+    if source == "other author":
+        path = tmp_path / "other.yaml"
+        path.write_text(OTHER_SURVEY, encoding="utf-8")
+    else:
+        path = PROJECT_DIR / source
+    survey = load_survey(path)
+    demo = load_community(DEMO_LAYERS)
+    definition = survey.model_dump(mode="json", by_alias=True)
+    version = store.publish_survey(survey.id, "v", dict(definition, opens=None, closes=None))
+    form = SurveyForm(survey_view(dict(definition, opens=None, closes=None)), version, store,
+                      "device-any", "zh", demo,
+                      map_factory=lambda: CommunityMap(demo, "zh", height="200px"))
+    answers = generate_responses(survey, 1, demo, seed=7)[0]
+    for qid, block in form.blocks.items():  # in order, so conditions open as on the page
+        block.set_value(answers.get(qid))
+    assert form.save(), [b.error.value for b in form.blocks.values() if b.error.value]
+    assert store.response_of(version, "device-any")["answers"] == answers

@@ -108,7 +108,7 @@ def check_answer(question, value: Any, community=None) -> tuple[Any, Problem | N
         top = question.max_picks or len(question.options)
         if not question.min_picks <= len(value) <= top:
             return None, ("error.picks_range", {"min": question.min_picks, "max": top})
-        return list(value), None
+        return [v for v in _values(question) if v in value], None  # in the options' order
     if kind == "likert":
         if value == NOT_USED or (isinstance(value, int) and not isinstance(value, bool)
                                  and value in LIKERT_POINTS):
