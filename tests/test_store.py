@@ -34,7 +34,7 @@ def proposal(**kw):
 
 
 def test_migrations_create_the_schema(store):
-    assert store.schema_revision() == "0003"
+    assert store.schema_revision() == "0004"
     tables = set(inspect(store.engine).get_table_names())
     assert {"communities", "proposals", "proposal_authors", "survey_versions",
             "survey_responses", "survey_drafts", "alembic_version"} <= tables

@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import settings
 from ..proposals import Proposal, new_receipt_code
-from ._schema import (communities, proposal_authors, proposals, survey_drafts,
-                      survey_responses, survey_versions)
+from ._schema import (communities, community_secrets, participation_codes, proposal_authors,
+                      proposals, survey_drafts, survey_responses, survey_versions)
 
 __all__ = ["Store", "StoreBusy", "PUBLIC_PROPOSAL_COLUMNS"]
 
@@ -155,6 +155,65 @@ class Store:
                 if "receipt_code" not in str(exc.orig).lower():
                     raise
         raise RuntimeError("could not find a free receipt code")
+
+    # -- participation codes ----------------------------------------------------------------
+    def code_salt(self, community_id: str, create: bool = True) -> str | None:
+        """The community's salt for code hashes, made on first use (``create``); None for a
+        community with no codes yet when not creating."""
+        from ..participation import new_salt
+
+        def work(conn):
+            salt = conn.execute(select(community_secrets.c.code_salt).where(
+                community_secrets.c.community_id == community_id)).scalar()
+            if salt or not create:
+                return salt
+            salt = new_salt()
+            conn.execute(insert(community_secrets).values(community_id=community_id,
+                                                          code_salt=salt))
+            return salt
+        try:
+            return self._write(work)
+        except IntegrityError:  # made at the same moment by another process: read it
+            return self._write(work)
+
+    def add_codes(self, community_id: str, hashes: list[str], batch: str = "",
+                  replaces_id: int | None = None) -> list[int]:
+        """Store code hashes in one transaction (all or none); returns their ids."""
+        now = datetime.now(timezone.utc)
+
+        def work(conn):
+            ids = []
+            for h in hashes:
+                ids.append(conn.execute(insert(participation_codes).values(
+                    community_id=community_id, code_hash=h, batch=batch, status="active",
+                    replaces_id=replaces_id, issued_at=now)).inserted_primary_key[0])
+            return ids
+        return self._write(work)
+
+    def active_code_id(self, community_id: str, code_hash: str) -> int | None:
+        query = select(participation_codes.c.id).where(
+            participation_codes.c.community_id == community_id,
+            participation_codes.c.code_hash == code_hash,
+            participation_codes.c.status == "active")
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    def revoke_code(self, code_id: int) -> bool:
+        """Revoke a code; False when there was no active code with that id."""
+        def work(conn):
+            return conn.execute(update(participation_codes).where(
+                participation_codes.c.id == code_id,
+                participation_codes.c.status == "active").values(
+                status="revoked", revoked_at=datetime.now(timezone.utc))).rowcount == 1
+        return self._write(work)
+
+    def list_codes(self, community_id: str) -> list[dict]:
+        """Codes without their hashes: id, batch, status, replaces_id, dates."""
+        cols = [c for c in participation_codes.c if c.name != "code_hash"]
+        query = (select(*cols).where(participation_codes.c.community_id == community_id)
+                 .order_by(participation_codes.c.id))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     # -- surveys ----------------------------------------------------------------------------
     def publish_survey(self, survey_id: str, version: str, definition: dict) -> int:
