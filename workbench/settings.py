@@ -50,6 +50,11 @@ SETTINGS = [
     Setting("default_language", "zh",
             "Language of the resident page when the link does not say (?lang=en): zh or en."),
     Setting("voila_port", 8866, "Port of the resident web app (Voilà).", int),
+    Setting("public_url", "",
+            "The address residents open (printed as QR codes on participation-code slips). "
+            "Empty: http://<bind>:<voila_port>/."),
+    Setting("chromium", "/usr/bin/chromium",
+            "Chromium used to print PDFs (Debian's package chromium)."),
     Setting("lab_port", 8888, "Port of JupyterLab for planners.", int),
     Setting("bind", "127.0.0.1",
             "Address both servers listen on. Put a reverse proxy with TLS in front for residents."),
