@@ -34,7 +34,7 @@ def proposal(**kw):
 
 
 def test_migrations_create_the_schema(store):
-    assert store.schema_revision() == "0004"
+    assert store.schema_revision() == "0005"
     tables = set(inspect(store.engine).get_table_names())
     assert {"communities", "proposals", "proposal_authors", "survey_versions",
             "survey_responses", "survey_drafts", "alembic_version"} <= tables
@@ -175,3 +175,19 @@ def test_drafts_are_kept_until_the_response_is_saved(store):
     assert store.draft_of(version, "other") is None
     store.save_response(version, "d", {"q": 3})
     assert store.draft_of(version, "d") is None
+
+
+def test_one_support_per_code_and_proposal_even_at_once(store):
+    from workbench.participation import issue_codes
+
+    code = store.add_proposal("test", proposal())
+    pid = store.proposal_by_receipt(code)["id"]
+    issue_codes(store, "test", 2)
+    a, b = (r["id"] for r in store.list_codes("test"))
+    errors = in_threads(store.url, lambda s, n: s.set_support(pid, a, True), 8)
+    assert not errors
+    store.set_support(pid, b, True)
+    assert store.support_counts("test") == {pid: 2}
+    store.set_support(pid, a, False)
+    store.set_support(pid, a, False)  # taking back twice is fine
+    assert store.support_counts("test") == {pid: 1} and store.supports_of(b) == {pid}

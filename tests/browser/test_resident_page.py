@@ -320,7 +320,7 @@ def test_resident_text_is_escaped_in_list_and_popup(phone, db, community, screen
     page = open_resident_page(phone)
     listing = page.locator(".wb-list")
     expect(listing.get_by_text(EVIL_TITLE, exact=True)).to_be_visible()
-    item = listing.locator("li").filter(has=page.get_by_text(EVIL_TITLE, exact=True))
+    item = listing.locator(".wb-row").filter(has=page.get_by_text(EVIL_TITLE, exact=True))
     expect(item).to_contain_text(EVIL_DESCRIPTION)
     assert "&lt;img src=x onerror=alert(1)&gt;" in listing.inner_html()
     page.wait_for_timeout(500)

@@ -29,7 +29,7 @@ def test_submit_saves_then_shows_receipt(app, store):
     assert store.proposal_by_receipt(code)["title"] == "More benches"
     assert "Receipt" in app.receipt.value and code in app.receipt.value
     assert app.receipt_box.layout.display is None and app.form.layout.display == "none"
-    assert "More benches" in app.list_html.value
+    assert "More benches" in app.list_text()
     assert app.map.proposals.data["features"][0]["properties"]["title"] == "More benches"
     assert app.title_input.value == ""  # form cleared for the next one
 
@@ -100,7 +100,7 @@ def test_resident_text_is_escaped_in_list_and_popup(app, store, community):
                                         description="<script>alert(2)</script>",
                                         scenario="health", lon=lon, lat=lat))
     app.refresh()
-    assert "<img" not in app.list_html.value and "&lt;img src=x" in app.list_html.value
+    assert "<img" not in app.list_text() and "&lt;img src=x" in app.list_text()
     pid = app.rows[0]["id"]
     app._on_proposal_click(properties={"id": pid})
     assert "&lt;script&gt;" in app.popup.child.value and "<script>" not in app.popup.child.value
@@ -173,3 +173,51 @@ def test_per_participant_surveys_wait_for_participation_codes(app, store):
     store.publish_survey(SURVEY.id, "v-named", definition)
     app.refresh()
     assert app.survey_buttons.children == ()
+
+
+def test_supports_need_a_code_and_count_once(app, store):
+    from workbench.participation import issue_codes
+
+    fill(app)
+    app.submit_proposal()
+    pid = app.rows[0]["id"]
+    app.toggle_support(pid)
+    assert "participation code first" in app.code_status.value
+    assert store.support_counts("test") == {}
+    code = issue_codes(store, "test", 1)[0]
+    assert not app.use_code("WRONG-CODE1")
+    assert "not valid" in app.code_status.value
+    assert app.use_code(code.lower())
+    assert "Using code" in app.code_status.value
+    app.toggle_support(pid)
+    assert store.support_counts("test") == {pid: 1}
+    text, button = app._row_widgets[pid]
+    assert button.description == "Supported ✓ 1"
+    app.toggle_support(pid)  # taken back
+    assert store.support_counts("test") == {}
+    for _ in range(5):  # many clicks: never more than one support
+        app.toggle_support(pid)
+    assert store.support_counts("test") in ({}, {pid: 1})
+
+
+def test_code_from_the_slip_link(app, store):
+    from workbench.participation import issue_codes
+
+    code = issue_codes(store, "test", 1)[0]
+    app.start(f"lang=en&code={code}")
+    assert app.code_id is not None
+
+
+def test_support_clicks_are_limited(community, store, monkeypatch):
+    from workbench.participation import issue_codes
+
+    monkeypatch.setattr("workbench.ui.resident.SUPPORT_CLICKS", 3)
+    app = ResidentApp(community, store, lang="en")
+    fill(app)
+    app.submit_proposal()
+    pid = app.rows[0]["id"]
+    app.use_code(issue_codes(store, "test", 1)[0])
+    for _ in range(10):
+        app.toggle_support(pid)
+    assert "Too many clicks" in app.code_status.value
+    assert store.support_counts("test") == {pid: 1}  # three toggles: on, off, on

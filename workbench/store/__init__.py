@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from .. import settings
 from ..proposals import Proposal, new_receipt_code
 from ._schema import (communities, community_secrets, participation_codes, proposal_authors,
-                      proposals, survey_drafts, survey_responses, survey_versions)
+                      proposals, supports, survey_drafts, survey_responses, survey_versions)
 
 __all__ = ["Store", "StoreBusy", "PUBLIC_PROPOSAL_COLUMNS"]
 
@@ -214,6 +214,43 @@ class Store:
                  .order_by(participation_codes.c.id))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    # -- supports ---------------------------------------------------------------------------
+    def set_support(self, proposal_id: int, code_id: int, supported: bool) -> bool:
+        """Support a proposal with a code, or take the support back. Idempotent: the
+        database keeps at most one support per code and proposal, whatever the number of
+        tabs and clicks. Returns whether the code now supports the proposal."""
+        def work(conn):
+            where = (supports.c.proposal_id == proposal_id, supports.c.code_id == code_id)
+            exists = conn.execute(select(supports.c.id).where(*where)).first() is not None
+            if supported and not exists:
+                conn.execute(insert(supports).values(proposal_id=proposal_id, code_id=code_id,
+                                                     created_at=datetime.now(timezone.utc)))
+            elif not supported and exists:
+                conn.execute(delete(supports).where(*where))
+            return supported
+        try:
+            return self._write(work)
+        except IntegrityError:
+            # the same support inserted at the same moment by another tab: it exists, which
+            # is what was asked (a missing proposal or code would fail again below)
+            if supported and self.supports_of(code_id) & {proposal_id}:
+                return True
+            raise
+
+    def supports_of(self, code_id: int) -> set[int]:
+        """The proposals a code supports."""
+        query = select(supports.c.proposal_id).where(supports.c.code_id == code_id)
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(query)}
+
+    def support_counts(self, community_id: str) -> dict[int, int]:
+        query = (select(supports.c.proposal_id, func.count())
+                 .join(proposals, proposals.c.id == supports.c.proposal_id)
+                 .where(proposals.c.community_id == community_id)
+                 .group_by(supports.c.proposal_id))
+        with self.engine.connect() as conn:
+            return {pid: n for pid, n in conn.execute(query)}
 
     # -- surveys ----------------------------------------------------------------------------
     def publish_survey(self, survey_id: str, version: str, definition: dict) -> int:

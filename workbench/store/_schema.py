@@ -95,3 +95,14 @@ participation_codes = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
+
+# One support per participation code and proposal, enforced here (also across tabs and
+# simultaneous clicks); taking a support back deletes its row.
+supports = Table(
+    "supports", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("proposal_id", Integer, ForeignKey("proposals.id"), nullable=False, index=True),
+    Column("code_id", Integer, ForeignKey("participation_codes.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("proposal_id", "code_id", name="uq_supports_proposal_code"),
+)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import html
 import os
 import re
+from urllib.parse import parse_qs
 import secrets
 from datetime import date
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 from ipyleaflet import Popup
 
 from .. import i18n, settings, vocabulary
 from ..layers import load_community
+from ..participation import AttemptLimiter, check_code
 from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
 from ..store import Store, StoreBusy
 from ..surveys.answers import survey_is_open, survey_view
@@ -26,7 +29,8 @@ from ._safe import guarded, keep_output_off_the_wire, server_log
 from .map import CommunityMap
 from .survey import SurveyForm
 
-LIST_LIMIT = 200
+LIST_LIMIT = 50  # newest proposals listed with their support buttons
+SUPPORT_CLICKS = 120  # most support clicks one page session may make
 DEVICE_KEY = re.compile(r"^[0-9a-f]{32}$")
 FORM_FIELDS = ("title", "description", "scenario", "location", "name")
 
@@ -62,6 +66,10 @@ CSS = """
   font-weight: 700; }
 .wb-app .wb-list ol { padding-left: 22px; margin: 4px 0; }
 .wb-app .wb-list li { margin-bottom: 8px; overflow-wrap: anywhere; }
+.wb-app .wb-row { overflow-wrap: anywhere; padding: 4px 0; }
+.wb-app .wb-list .widget-hbox > .widget-html { flex: 1 1 auto; min-width: 0; }
+.wb-app .wb-support { flex: none; height: auto; min-height: 36px; white-space: normal; }
+.wb-app .wb-ok { color: #1b5e20; font-weight: 600; }
 .wb-app .wb-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
   font-size: 13px; margin-right: 6px; }
 .wb-app .wb-space { border-left: 4px solid #2e7d32; padding: 4px 10px; background: #fafafa; }
@@ -175,7 +183,35 @@ class ResidentApp:
         self.receipt_box = w.VBox([self.receipt, self.another])
         self.receipt_box.layout.display = "none"
         self.list_html = w.HTML()
-        self.list_html.add_class("wb-list")
+        self.list_rows = w.VBox()
+        self.list_box = w.VBox([self.list_html, self.list_rows])
+        self.list_box.add_class("wb-list")
+        self._row_widgets: dict[int, tuple[w.HTML, w.Button]] = {}
+        self._row_boxes: dict[int, w.HBox] = {}
+        # every row shares one layout and style of each kind: a widget apiece would add
+        # four widgets per row to the kernel and the page
+        self._row_layout = w.Layout(align_items="flex-start")
+        self._row_html_layout = w.Layout()
+        self._row_html_style = HTMLStyle()
+        self._row_button_layout = w.Layout(width="auto", min_width="110px")
+        self._row_button_style = w.ButtonStyle()
+        # the participation code of this page: entered once, or from the slip's QR link
+        self.code_id: int | None = None
+        self.code_hint = ""
+        self.code_problem: tuple[str, dict] | None = None
+        self.code_limiter = AttemptLimiter()
+        self.support_limiter = RateLimiter(SUPPORT_CLICKS, 0)
+        self.supported: set[int] = set()
+        self.counts: dict[int, int] = {}
+        self.code_heading = w.HTML()
+        self.code_input = w.Text(continuous_update=False)
+        self.code_input.add_class("wb-field")
+        self.code_button = w.Button()
+        self.code_button.on_click(safe(self._on_code))
+        self.code_status = w.HTML()
+        self.code_box = w.VBox([self.code_heading, self.code_input, self.code_button,
+                                self.code_status])
+        self.code_box.add_class("wb-code-box")
         self.surveys_heading = w.HTML()
         self.survey_buttons = w.VBox()
         self.survey_area = w.VBox()
@@ -197,7 +233,8 @@ class ResidentApp:
         right = w.VBox([self.form, self.receipt_box])
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
-        self.widget = w.VBox([self.style, header, main, self.list_html, self.surveys_box,
+        self.widget = w.VBox([self.style, header, main, self.code_box, self.list_box,
+                              self.surveys_box,
                               self.device])
         self.widget.add_class("wb-app")
 
@@ -242,6 +279,7 @@ class ResidentApp:
         self._render_errors()
         self._render_receipt()
         self._render_list()
+        self._render_code()
         self._render_surveys()
         if self.selected_space:
             self._render_space(self.selected_space)
@@ -316,8 +354,9 @@ class ResidentApp:
         row = next((r for r in self.rows if r["id"] == pid), None)
         if row is None:
             return
+        supports_text = esc(self.t("support.count", count=self.counts.get(pid, 0)))
         self.popup.child.value = (
-            f"<b>{esc(row['title'])}</b><br>"
+            f"<b>{esc(row['title'])}</b><br>{supports_text}<br>"
             f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}<br>"
             f"{esc(row['description'][:280])}")
         self.popup.location = (row["lat"], row["lon"])
@@ -436,6 +475,9 @@ class ResidentApp:
     def refresh(self) -> None:
         """Read the proposals and open surveys again and redraw the list and the map."""
         self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
+        self.counts = self.store.support_counts(self.community.id)
+        if self.code_id is not None:
+            self.supported = self.store.supports_of(self.code_id)
         self.map.show_proposals(self.rows)
         self._render_list()
         # Surveys "per participant" need participation codes, which the page does not ask
@@ -483,17 +525,20 @@ class ResidentApp:
         self.survey_form = form
         return form
 
+    def list_text(self) -> str:
+        """The list as the resident reads it (heading and every row), for checks."""
+        return self.list_html.value + "".join(h.value for h, _ in self._row_widgets.values())
+
     def _render_list(self) -> None:
         t = self.t
         head = (f"<h2>{esc(t('list.heading'))}</h2>"
                 f"<div class='wb-hint'>{esc(t('list.count', count=len(self.rows)))}</div>")
-        if not self.rows:
-            self.list_html.value = head + f"<p>{esc(t('list.empty'))}</p>"
-            return
+        self.list_html.value = head + ("" if self.rows else f"<p>{esc(t('list.empty'))}</p>")
         colours = {s["code"]: s["color"] for s in vocabulary.scenarios()}
         spaces = self.community.public_spaces
-        items = []
-        for row in self.rows:
+        safe = guarded(self._show_unexpected)
+        rows = []
+        for number, row in enumerate(self.rows, start=1):
             chip = (f"<span class='wb-chip' style='background:{colours.get(row['scenario'], '#333')}'>"
                     f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}</span>")
             place = ""
@@ -501,8 +546,86 @@ class ResidentApp:
                 name = spaces[row["public_space_id"]]["properties"][f"name_{self.lang}"]
                 place = f"<br><span class='wb-hint'>{esc(t('list.at', place=name))}</span>"
             desc = f"<br>{esc(row['description'][:200])}" if row.get("description") else ""
-            items.append(f"<li>{chip}<b>{esc(row['title'])}</b>{desc}{place}</li>")
-        self.list_html.value = head + "<ol>" + "".join(items) + "</ol>"
+            if row["id"] not in self._row_widgets:  # made once, reused by every redraw
+                button = w.Button(layout=self._row_button_layout, style=self._row_button_style)
+                button.add_class("wb-support")
+                button.on_click(safe(lambda _b, pid=row["id"]: self.toggle_support(pid)))
+                html_row = w.HTML(layout=self._row_html_layout, style=self._row_html_style)
+                self._row_widgets[row["id"]] = (html_row, button)
+                self._row_boxes[row["id"]] = w.HBox([html_row, button], layout=self._row_layout)
+            text, button = self._row_widgets[row["id"]]
+            text.value = (f"<div class='wb-row'>{number}. {chip}<b>{esc(row['title'])}</b>"
+                          f"{desc}{place}</div>")
+            count = self.counts.get(row["id"], 0)
+            mine = row["id"] in self.supported
+            button.description = t("support.done" if mine else "support.do", count=count)
+            button.button_style = "success" if mine else ""
+            rows.append(self._row_boxes[row["id"]])
+        self.list_rows.children = rows
+        # rows that left the list (older than the newest LIST_LIMIT) are closed, so a long
+        # session does not keep widgets nobody sees
+        shown = {r["id"] for r in self.rows}
+        for pid in [p for p in self._row_boxes if p not in shown]:
+            box = self._row_boxes.pop(pid)
+            for widget in (*self._row_widgets.pop(pid), box):
+                widget.close()
+
+    # -- participation code and supports -------------------------------------------------
+    def _render_code(self) -> None:
+        t = self.t
+        self.code_heading.value = (f"<h2>{esc(t('code.heading'))}</h2>"
+                                   f"<p class='wb-hint'>{esc(t('code.explain'))}</p>")
+        self.code_input.description = t("code.label")
+        self.code_input.placeholder = "XXXXX-XXXXX"
+        self.code_button.description = t("code.use")
+        parts = []
+        if self.code_id is not None:
+            parts.append(f"<span class='wb-ok'>{esc(t('code.active', hint=self.code_hint))}"
+                         "</span>")
+        if self.code_problem:
+            key, params = self.code_problem
+            parts.append(f"<span class='wb-error'>{esc(t(key, **params))}</span>")
+        self.code_status.value = "<br>".join(parts)
+
+    def _on_code(self, _button=None) -> None:
+        self.use_code(self.code_input.value)
+
+    def use_code(self, text) -> bool:
+        """Check a participation code and use it for this page; False when refused."""
+        code_id, problem = check_code(self.store, self.community.id, text, self.code_limiter)
+        self.code_problem = problem
+        if code_id is not None:
+            self.code_id = code_id
+            self.code_hint = str(text).strip()[-4:].upper()
+            self.code_input.value = ""
+            self.supported = self.store.supports_of(code_id)
+            self._render_list()
+        self._render_code()
+        return code_id is not None
+
+    def toggle_support(self, proposal_id: int) -> None:
+        """Support a proposal with this page's code, or take the support back."""
+        if self.code_id is None:
+            self.code_problem = ("support.need_code", {})
+            self._render_code()
+            self.code_input.focus()
+            return
+        limited = self.support_limiter.check()
+        if limited:
+            self.code_problem = ("error.too_many_clicks", {})
+            self._render_code()
+            return
+        self.support_limiter.record()
+        if self.code_problem:
+            self.code_problem = None
+            self._render_code()
+        if proposal_id not in {r["id"] for r in self.rows}:
+            return  # not a proposal this page shows
+        now = proposal_id not in self.supported
+        self.store.set_support(proposal_id, self.code_id, now)
+        self.supported = self.store.supports_of(self.code_id)
+        self.counts = self.store.support_counts(self.community.id)
+        self._render_list()
 
     # -- entry points -------------------------------------------------------------------
     @classmethod
@@ -519,6 +642,9 @@ class ResidentApp:
         if lang != self.lang:
             self.set_language(lang)
         self.refresh()
+        code = parse_qs(query_string or "").get("code")
+        if code:  # from the QR code on a participation slip
+            self.use_code(code[0])
         return self.widget
 
 
