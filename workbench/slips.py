@@ -88,7 +88,16 @@ def write_slips(codes: list[str], community_name: dict, out_dir: Path, batch: st
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Print an HTML file to PDF with headless Chromium (Debian's chromium)."""
+    """Print an HTML file to PDF with headless Chromium (Debian's chromium). Runs in a
+    thread of its own: Playwright's sync API refuses to run where an asyncio loop already
+    runs (a notebook kernel, or another Playwright session)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_print_pdf, html_path, pdf_path).result()
+
+
+def _print_pdf(html_path: Path, pdf_path: Path) -> Path:
     from playwright.sync_api import sync_playwright
 
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -578,6 +578,9 @@ class ResidentApp:
         self.code_input.description = t("code.label")
         self.code_input.placeholder = "XXXXX-XXXXX"
         self.code_button.description = t("code.use")
+        # once a code is in use, its field steps aside
+        hidden = "none" if self.code_id is not None else None
+        self.code_input.layout.display = self.code_button.layout.display = hidden
         parts = []
         if self.code_id is not None:
             parts.append(f"<span class='wb-ok'>{esc(t('code.active', hint=self.code_hint))}"
