@@ -221,3 +221,21 @@ def test_support_clicks_are_limited(community, store, monkeypatch):
         app.toggle_support(pid)
     assert "Too many clicks" in app.code_status.value
     assert store.support_counts("test") == {pid: 1}  # three toggles: on, off, on
+
+
+def test_similar_proposals_are_shown_while_typing(app, store):
+    fill(app, title="给银杏口袋公园加几张有靠背的长椅", description="")
+    app.submit_proposal()
+    app._on_another()
+    app.title_input.value = "银杏公园增加长椅"
+    assert "Similar proposals already exist" in app.similar_html.value
+    assert "1. 给银杏口袋公园加几张有靠背的长椅" in app.similar_html.value
+    app.title_input.value = "Free wifi in the library"
+    assert app.similar_html.value == ""
+    lon, lat = app.community.public_space_location("P1")
+    store.add_proposal("test", Proposal(title="<b>石凳</b>和树荫", description="",
+                                        scenario="health", lon=lon, lat=lat))
+    app.refresh()
+    app.title_input.value = "石凳 树荫"
+    assert "&lt;b&gt;石凳&lt;/b&gt;" in app.similar_html.value  # resident text escaped
+    assert "<b>" not in app.similar_html.value

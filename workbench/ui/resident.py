@@ -23,6 +23,7 @@ from .. import i18n, settings, vocabulary
 from ..layers import load_community
 from ..participation import AttemptLimiter, check_code
 from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
+from ..similarity import most_similar
 from ..store import Store, StoreBusy
 from ..surveys.answers import survey_is_open, survey_view
 from ._safe import guarded, keep_output_off_the_wire, server_log
@@ -70,6 +71,9 @@ CSS = """
 .wb-app .wb-list .widget-hbox > .widget-html { flex: 1 1 auto; min-width: 0; }
 .wb-app .wb-support { flex: none; height: auto; min-height: 36px; white-space: normal; }
 .wb-app .wb-ok { color: #1b5e20; font-weight: 600; }
+.wb-app .wb-similar-box { background: #fff8e1; border-left: 4px solid #f9a825; padding: 4px 10px;
+  font-size: 14px; }
+.wb-app .wb-similar-box ul { margin: 2px 0; padding-left: 18px; }
 .wb-app .wb-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
   font-size: 13px; margin-right: 6px; }
 .wb-app .wb-space { border-left: 4px solid #2e7d32; padding: 4px 10px; background: #fafafa; }
@@ -149,6 +153,11 @@ class ResidentApp:
         self.form_heading = w.HTML()
         self.title_input = w.Text(continuous_update=False)
         self.description_input = w.Textarea(continuous_update=False, rows=4)
+        # while a resident types, proposals that look the same ("support this instead?")
+        self.similar_html = w.HTML()
+        self.similar_html.add_class("wb-similar")
+        self.title_input.observe(safe(self._on_text_typed), names="value")
+        self.description_input.observe(safe(self._on_text_typed), names="value")
         self.scenario_input = w.Dropdown()
         self.space_input = w.Dropdown()
         self.space_input.observe(safe(self._on_space_chosen), names="value")
@@ -170,7 +179,7 @@ class ResidentApp:
         self.form = w.VBox([
             self.form_heading,
             self.title_input, self.field_errors["title"],
-            self.description_input, self.field_errors["description"],
+            self.description_input, self.field_errors["description"], self.similar_html,
             self.scenario_input, self.field_errors["scenario"],
             self.space_input, self.place_text, self.field_errors["location"],
             self.name_input, self.name_note, self.field_errors["name"],
@@ -278,6 +287,7 @@ class ResidentApp:
         self._render_place()
         self._render_errors()
         self._render_receipt()
+        self._render_similar()
         self._render_list()
         self._render_code()
         self._render_surveys()
@@ -309,6 +319,28 @@ class ResidentApp:
         self.errors.pop("location", None)
         self._render_place()
         self._render_errors()
+
+    def _on_text_typed(self, _change=None) -> None:
+        self.similar = self.find_similar()
+        self._render_similar()
+
+    def find_similar(self) -> list[tuple[int, dict]]:
+        """Proposals already on the list that look like what is being typed: (their number
+        in the list, row), best first."""
+        text = f"{self.title_input.value} {self.description_input.value}"[:2000]
+        if len(text.strip()) < 2 or not self.rows:
+            return []
+        found = most_similar(text, [f"{r['title']} {r['description']}" for r in self.rows])
+        return [(i + 1, self.rows[i]) for i, _score in found]
+
+    def _render_similar(self) -> None:
+        similar = getattr(self, "similar", [])
+        if not similar:
+            self.similar_html.value = ""
+            return
+        items = "".join(f"<li>{number}. {esc(row['title'])}</li>" for number, row in similar)
+        self.similar_html.value = (f"<div class='wb-similar-box'>{esc(self.t('similar.heading'))}"
+                                   f"<ul>{items}</ul></div>")
 
     def _set_space_silently(self, space_id: str) -> None:
         self._ignore_space_change = True
