@@ -73,7 +73,7 @@ CSS = """
 .wb-app .wb-ok { color: #1b5e20; font-weight: 600; }
 .wb-app .wb-similar-box { background: #fff8e1; border-left: 4px solid #f9a825; padding: 4px 10px;
   font-size: 14px; }
-.wb-app .wb-similar-box ul { margin: 2px 0; padding-left: 18px; }
+.wb-app .wb-similar-box ul { margin: 2px 0; padding-left: 4px; list-style: none; }
 .wb-app .wb-chip { display: inline-block; color: #fff; border-radius: 10px; padding: 0 8px;
   font-size: 13px; margin-right: 6px; }
 .wb-app .wb-space { border-left: 4px solid #2e7d32; padding: 4px 10px; background: #fafafa; }
