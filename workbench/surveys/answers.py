@@ -62,6 +62,15 @@ def survey_view(definition: dict) -> SurveyView:
     return SurveyView(**vars(converted))
 
 
+def text_of(text, lang: str) -> str:
+    """A zh/en text of a definition (pydantic Text, namespace or dict) in ``lang``."""
+    if text is None:
+        return ""
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("zh") or ""
+    return getattr(text, lang, None) or getattr(text, "zh", "") or ""
+
+
 def survey_is_open(definition: dict, today) -> bool:
     """Whether a stored survey definition is open on ``today`` (dates are inclusive)."""
     opens, closes = definition.get("opens"), definition.get("closes")

@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .. import i18n, vocabulary
-from .answers import LIKERT_POINTS, NOT_USED, pairwise_scores
+from .answers import LIKERT_POINTS, NOT_USED, pairwise_scores, text_of  # noqa: F401
 
 __all__ = ["responses_frame", "question_results", "question_summary", "breakdown",
            "likert_table", "response_rate", "compare_rounds", "agenda_evidence",
@@ -42,15 +42,6 @@ SCORE_TYPES = ("likert", "rating")
 
 
 # -- small helpers --------------------------------------------------------------------------
-def text_of(text, lang: str) -> str:
-    """A zh/en text of a definition (pydantic Text, namespace or dict) in ``lang``."""
-    if text is None:
-        return ""
-    if isinstance(text, dict):
-        return text.get(lang) or text.get("zh") or ""
-    return getattr(text, lang, None) or getattr(text, "zh", "") or ""
-
-
 def option_labels(options, lang: str) -> dict[str, str]:
     """{option value: label} of a question's (or follow-up's) options, in their order."""
     return {o.value: text_of(o.label, lang) for o in options or []}

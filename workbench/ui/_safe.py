@@ -9,6 +9,7 @@ a friendly message in their language.
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import os
 import sys
@@ -17,6 +18,11 @@ from .. import settings
 
 _configured = False
 _terminal = None
+
+
+def esc(text) -> str:
+    """Escape resident text for an HTML widget, a popup or a report."""
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 def _is_kernel_stream(stream) -> bool:

@@ -8,7 +8,6 @@ is shown (HTML widgets and map popups alike).
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from urllib.parse import parse_qs
@@ -26,7 +25,7 @@ from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
 from ..similarity import most_similar
 from ..store import Store, StoreBusy
 from ..surveys.answers import survey_is_open, survey_view
-from ._safe import guarded, keep_output_off_the_wire, server_log
+from ._safe import esc, guarded, keep_output_off_the_wire, server_log
 from .map import CommunityMap
 from .survey import SurveyForm
 
@@ -101,10 +100,6 @@ CSS = """
 </style>
 """
 
-
-def esc(text) -> str:
-    """Escape resident text for an HTML widget or a popup."""
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 class ResidentApp:

@@ -8,7 +8,6 @@ whole response at once (an edit if this respondent answered before) and shows a 
 
 from __future__ import annotations
 
-import html
 import json
 import random
 from datetime import date
@@ -17,16 +16,13 @@ import ipywidgets as w
 
 from .. import i18n
 from ..surveys.answers import (check_response, is_visible, next_pairs, progress,
-                               survey_is_open)
-from ._safe import guarded, server_log
+                               survey_is_open, text_of)
+from ._safe import esc, guarded, server_log
 
 LIKERT = (1, 2, 3, 4, 5)
 DRAFT_MAX_BYTES = 64 * 1024
 DRAFT_WRITES = 500  # most draft writes of one form: a bound on what a scripted client can cost
 
-
-def esc(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 def vars_of(survey) -> dict:
@@ -35,13 +31,6 @@ def vars_of(survey) -> dict:
         return d.isoformat() if hasattr(d, "isoformat") else d
     return {"opens": iso(getattr(survey, "opens", None)),
             "closes": iso(getattr(survey, "closes", None))}
-
-
-def _label(text, lang: str) -> str:
-    """A zh/en text of the definition (a namespace or a dict) in the page's language."""
-    if text is None:
-        return ""
-    return getattr(text, lang, None) or (text.get(lang) if isinstance(text, dict) else "")
 
 
 class QuestionBlock:
@@ -67,7 +56,7 @@ class QuestionBlock:
 
     # -- per type -----------------------------------------------------------------------
     def _options(self, options=None):
-        return [(_label(o.label, self.lang), o.value) for o in (options or self.q.options)]
+        return [(text_of(o.label, self.lang), o.value) for o in (options or self.q.options)]
 
     def _watch(self, widget):
         widget.observe(lambda change: self.on_change(), names="value")
@@ -96,7 +85,7 @@ class QuestionBlock:
 
     def _build_number(self, *_):
         self.number = self._watch(w.Text(continuous_update=False, placeholder=(
-            f"{self.q.min:g}–{self.q.max:g} {_label(self.q.unit, self.lang)}".strip())))
+            f"{self.q.min:g}–{self.q.max:g} {text_of(self.q.unit, self.lang)}".strip())))
         return self.number
 
     def _build_text(self, *_):
@@ -171,18 +160,18 @@ class QuestionBlock:
     def render_text(self) -> None:
         t = lambda key, **p: i18n.t(self.lang, key, **p)  # noqa: E731
         optional = "" if self.q.required else f" <span class='wb-hint'>{esc(t('survey.optional'))}</span>"
-        self.heading.value = f"<b>{esc(_label(self.q.text, self.lang))}</b>{optional}"
-        self.help.value = (f"<span class='wb-hint'>{esc(_label(self.q.help, self.lang))}</span>"
+        self.heading.value = f"<b>{esc(text_of(self.q.text, self.lang))}</b>{optional}"
+        self.help.value = (f"<span class='wb-hint'>{esc(text_of(self.q.help, self.lang))}</span>"
                            if getattr(self.q, "help", None) else "")
         if self.q.type == "map_point":
             point = self._point
             self.point_text.value = esc(t("form.place_point", lat=point["lat"], lon=point["lon"])
                                         if point else t("survey.tap_map"))
             if self.q.follow_up is not None:
-                self.follow_label.value = esc(_label(self.q.follow_up.text, self.lang))
+                self.follow_label.value = esc(text_of(self.q.follow_up.text, self.lang))
         if self.q.type == "pairwise":
             done = len(self._picks)
-            ideas = {o.value: _label(o.label, self.lang) for o in self.q.options}
+            ideas = {o.value: text_of(o.label, self.lang) for o in self.q.options}
             if done < len(self._pairs):
                 a, b = self._pairs[done]
                 self.choice_a.description, self.choice_b.description = ideas[a], ideas[b]
@@ -286,7 +275,7 @@ class SurveyForm:
         self.blocks: dict[str, QuestionBlock] = {}
         sections = []
         for section in survey.sections:
-            heading = w.HTML(f"<h3>{esc(_label(section.title, lang))}</h3>")
+            heading = w.HTML(f"<h3>{esc(text_of(section.title, lang))}</h3>")
             blocks = []
             for q in section.questions:
                 block = QuestionBlock(q, lang, safe(self.refresh), community, map_factory)
@@ -303,8 +292,8 @@ class SurveyForm:
         self.widget = w.VBox([self.title, self.progress] + sections
                              + [self.submit, self.message, self.receipt_html])
         self.widget.add_class("wb-survey")
-        self.title.value = (f"<h2>{esc(_label(survey.title, lang))}</h2>"
-                            + (f"<p>{esc(_label(survey.description, lang))}</p>"
+        self.title.value = (f"<h2>{esc(text_of(survey.title, lang))}</h2>"
+                            + (f"<p>{esc(text_of(survey.description, lang))}</p>"
                                if getattr(survey, "description", None) else ""))
         self._restoring = False
         self._last_draft: str | None = None
