@@ -34,10 +34,21 @@ def proposal(**kw):
 
 
 def test_migrations_create_the_schema(store):
-    assert store.schema_revision() == "0005"
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from workbench.store import MIGRATIONS_DIR
+    from workbench.store._schema import metadata
+
+    assert store.schema_revision() == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     tables = set(inspect(store.engine).get_table_names())
     assert {"communities", "proposals", "proposal_authors", "survey_versions",
             "survey_responses", "survey_drafts", "alembic_version"} <= tables
+    # the migrations and the tables the queries are written against describe one schema
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
 
 
 def test_sqlite_settings(tmp_path):

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import settings
 from ..proposals import Proposal, new_receipt_code
+from ._deliberation import DeliberationStore
 from ._schema import (communities, community_secrets, participation_codes, proposal_authors,
                       proposals, supports, survey_drafts, survey_responses, survey_versions)
 
@@ -36,7 +37,8 @@ T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Columns of a proposal that may be shown or exported; the author's name is not one of them.
 PUBLIC_PROPOSAL_COLUMNS = ("id", "receipt_code", "title", "description", "scenario", "lon",
-                           "lat", "public_space_id", "status", "source", "created_at")
+                           "lat", "public_space_id", "status", "source", "created_at",
+                           "hidden_reason")
 
 
 class StoreBusy(RuntimeError):
@@ -61,7 +63,7 @@ def _is_locked(exc: OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-class Store:
+class Store(DeliberationStore):
     """Reads and writes one database. Cheap to create; one per kernel or process."""
 
     def __init__(self, url: str | None = None, *, retries: int = 3):
@@ -187,6 +189,8 @@ class Store:
                 ids.append(conn.execute(insert(participation_codes).values(
                     community_id=community_id, code_hash=h, batch=batch, status="active",
                     replaces_id=replaces_id, issued_at=now)).inserted_primary_key[0])
+            if replaces_id is not None:
+                self._carry_over(conn, replaces_id, ids[-1])
             return ids
         return self._write(work)
 
