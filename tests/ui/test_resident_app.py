@@ -172,7 +172,18 @@ def test_per_participant_surveys_wait_for_participation_codes(app, store):
     definition = dict(SURVEY.model_dump(mode="json", by_alias=True), anonymous=False)
     store.publish_survey(SURVEY.id, "v-named", definition)
     app.refresh()
-    assert app.survey_buttons.children == ()
+    (button,) = app.survey_buttons.children
+    assert "participation code needed" in button.description
+    assert app.open_survey(SURVEY.id) is None  # no code yet: the code field is pointed at
+    assert "needs your participation code" in app.code_status.value
+    from workbench.participation import issue_codes
+
+    code = issue_codes(store, "test", 1)[0]
+    assert app.use_code(code)
+    form = app.open_survey(SURVEY.id)
+    assert form.respondent == f"code-{app.code_id}"  # one response per code, any phone
+    app.device.value = "b" * 32
+    assert form.respondent == f"code-{app.code_id}"  # a device key does not replace it
 
 
 def test_supports_need_a_code_and_count_once(app, store):
@@ -191,7 +202,7 @@ def test_supports_need_a_code_and_count_once(app, store):
     assert "Using code" in app.code_status.value
     app.toggle_support(pid)
     assert store.support_counts("test") == {pid: 1}
-    text, button = app._row_widgets[pid]
+    text, button, _talk = app._row_widgets[pid]
     assert button.description == "Supported ✓ 1"
     app.toggle_support(pid)  # taken back
     assert store.support_counts("test") == {}

@@ -172,6 +172,32 @@ class DeliberationStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    def hidden_items(self, community_id: str) -> list[dict]:
+        """What is hidden now, so that a moderator can show it again: proposals and comments
+        with a hidden reason, hidden statements (a moderator's or an import's). Dicts with
+        kind, id, text, more and hidden_reason; proposals, then comments, then statements,
+        oldest first."""
+        queries = [
+            ("proposal", select(proposals.c.id).where(
+                proposals.c.community_id == community_id,
+                proposals.c.hidden_reason.is_not(None)).order_by(proposals.c.id)),
+            ("comment", select(comments.c.id)
+             .join(proposals, proposals.c.id == comments.c.proposal_id)
+             .where(proposals.c.community_id == community_id,
+                    comments.c.hidden_reason.is_not(None)).order_by(comments.c.id)),
+            ("statement", select(statements.c.id)
+             .join(topics, topics.c.id == statements.c.topic_id)
+             .where(topics.c.community_id == community_id, statements.c.status == "hidden")
+             .order_by(statements.c.id)),
+        ]
+        items = []
+        with self.engine.connect() as conn:
+            for kind, query in queries:
+                for (target_id,) in conn.execute(query):
+                    items.append({"kind": kind, "id": target_id,
+                                  **self._target_text(conn, kind, target_id)})
+        return items
+
     def hidden_proposals(self, community_id: str) -> dict[int, str]:
         """Hidden proposals and the moderator's reason."""
         query = select(proposals.c.id, proposals.c.hidden_reason).where(
@@ -252,6 +278,9 @@ class DeliberationStore:
                        topics.c.status == "open")).first()
             if open_and_shown is None:
                 return False
+            if code_id is not None and conn.execute(select(participation_codes.c.status).where(
+                    participation_codes.c.id == code_id)).scalar() != "active":
+                return False  # revoked since the page took it
             changed = conn.execute(update(votes).where(
                 votes.c.statement_id == statement_id, votes.c.voter == voter).values(
                 vote=vote, source=source, updated_at=now)).rowcount

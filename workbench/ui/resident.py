@@ -22,11 +22,14 @@ from .. import i18n, settings, vocabulary
 from ..layers import load_community
 from ..participation import AttemptLimiter, check_code
 from ..proposals import ProposalInvalid, RateLimiter, validate_proposal
+from ..deliberation.statements import voter_key
 from ..similarity import most_similar
 from ..store import Store, StoreBusy
 from ..surveys.answers import survey_is_open, survey_view
 from ._safe import esc, guarded, keep_output_off_the_wire, server_log
+from .discussion import ProposalDiscussion
 from .map import CommunityMap
+from .statements_card import StatementVoting
 from .survey import SurveyForm
 
 LIST_LIMIT = 50  # newest proposals listed with their support buttons
@@ -67,8 +70,21 @@ CSS = """
 .wb-app .wb-list ol { padding-left: 22px; margin: 4px 0; }
 .wb-app .wb-list li { margin-bottom: 8px; overflow-wrap: anywhere; }
 .wb-app .wb-row { overflow-wrap: anywhere; padding: 4px 0; }
-.wb-app .wb-list .widget-hbox > .widget-html { flex: 1 1 auto; min-width: 0; }
-.wb-app .wb-support { flex: none; height: auto; min-height: 36px; white-space: normal; }
+.wb-app .wb-list .widget-hbox { flex-wrap: wrap; border-bottom: 1px solid #e0e0e0;
+  padding-bottom: 6px; }
+.wb-app .wb-list .widget-hbox > .widget-html { flex: 1 1 100%; min-width: 0; }
+.wb-app .wb-support, .wb-app .wb-discuss { flex: none; height: auto; min-height: 36px;
+  white-space: normal; }
+.wb-app .wb-hidden { color: #666; font-style: italic; }
+.wb-app .wb-discussion, .wb-app .wb-statements { border-top: 3px solid #1565c0;
+  margin-top: 12px; padding-top: 4px; max-width: 760px; }
+.wb-app .wb-discussion h3 { font-size: 17px; margin: 10px 0 4px 0; }
+.wb-app .wb-comment { padding: 6px 0; border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
+.wb-app .wb-comment.wb-reply { margin-left: 22px; }
+.wb-app .wb-statement { font-size: 20px; line-height: 1.4; border: 2px solid #1565c0;
+  border-radius: 8px; padding: 14px; margin: 8px 0; overflow-wrap: anywhere; }
+.wb-app .wb-vote { height: 48px; font-size: 17px; margin: 2px; }
+.wb-app .wb-topic { margin: 4px 0; }
 .wb-app .wb-ok { color: #1b5e20; font-weight: 600; }
 .wb-app .wb-similar-box { background: #fff8e1; border-left: 4px solid #f9a825; padding: 4px 10px;
   font-size: 14px; }
@@ -216,6 +232,9 @@ class ResidentApp:
         self.code_box = w.VBox([self.code_heading, self.code_input, self.code_button,
                                 self.code_status])
         self.code_box.add_class("wb-code-box")
+        self.comment_counts: dict[int, int] = {}
+        self.discussion = ProposalDiscussion(self, on_change=self._after_discussion)
+        self.statement_voting = StatementVoting(self)
         self.surveys_heading = w.HTML()
         self.survey_buttons = w.VBox()
         self.survey_area = w.VBox()
@@ -238,8 +257,8 @@ class ResidentApp:
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
         self.widget = w.VBox([self.style, header, main, self.code_box, self.list_box,
-                              self.surveys_box,
-                              self.device])
+                              self.discussion.widget, self.statement_voting.widget,
+                              self.surveys_box, self.device])
         self.widget.add_class("wb-app")
 
     # -- language -----------------------------------------------------------------------
@@ -286,6 +305,8 @@ class ResidentApp:
         self._render_list()
         self._render_code()
         self._render_surveys()
+        self.discussion.render()
+        self.statement_voting.render()
         if self.selected_space:
             self._render_space(self.selected_space)
 
@@ -503,15 +524,22 @@ class ResidentApp:
         """Read the proposals and open surveys again and redraw the list and the map."""
         self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
         self.counts = self.store.support_counts(self.community.id)
+        self.comment_counts = self.store.comment_counts(self.community.id)
         if self.code_id is not None:
             self.supported = self.store.supports_of(self.code_id)
-        self.map.show_proposals(self.rows)
+        # a hidden proposal stays in the list with the moderator's reason, but leaves the map
+        self.map.show_proposals([r for r in self.rows if not r.get("hidden_reason")])
         self._render_list()
-        # Surveys "per participant" need participation codes, which the page does not ask
-        # for yet: only anonymous surveys are offered.
+        if self.discussion.proposal is not None:
+            self.discussion.proposal = next((r for r in self.rows
+                                             if r["id"] == self.discussion.proposal["id"]),
+                                            self.discussion.proposal)
+            self.discussion.reload()
+        self.statement_voting.refresh()
+        # every open survey is offered; one "per participant" (not anonymous) asks for the
+        # page's participation code when opened
         self.open_surveys = [s for s in self.store.latest_survey_versions()
-                             if survey_is_open(s["definition"], date.today())
-                             and s["definition"].get("anonymous", True)]
+                             if survey_is_open(s["definition"], date.today())]
         self._render_surveys()
 
     # -- surveys ----------------------------------------------------------------------------
@@ -524,6 +552,8 @@ class ResidentApp:
         buttons = []
         for row in self.open_surveys:
             title = row["definition"]["title"][self.lang]
+            if not row["definition"].get("anonymous", True):
+                title = self.t("survey.with_code", title=title)
             button = w.Button(description=title, layout={"width": "100%", "height": "auto"})
             button.add_class("wb-survey-open")
             button.on_click(safe(lambda _b, row=row: self.open_survey(row["survey_id"])))
@@ -536,7 +566,7 @@ class ResidentApp:
             return  # anything else is not a key this page's template made
         self.respondent = "device-" + key
         form = getattr(self, "survey_form", None)
-        if form is not None:
+        if form is not None and getattr(form, "anonymous", True):
             form.set_respondent(self.respondent)
 
     def open_survey(self, survey_id: str):
@@ -544,17 +574,27 @@ class ResidentApp:
         row = next((r for r in self.open_surveys if r["survey_id"] == survey_id), None)
         if row is None:
             return None
-        form = SurveyForm(survey_view(row["definition"]), row["id"], self.store, self.respondent,
+        anonymous = row["definition"].get("anonymous", True)
+        if anonymous:
+            respondent = self.respondent
+        else:  # one response per participation code, whichever phone it is typed on
+            code_id = self.active_code()
+            if code_id is None:
+                self.survey_area.children = []
+                return None
+            respondent = voter_key(code_id)
+        form = SurveyForm(survey_view(row["definition"]), row["id"], self.store, respondent,
                           self.lang, self.community,
                           map_factory=lambda: CommunityMap(self.community, self.lang,
                                                            height="300px"))
+        form.anonymous = anonymous
         self.survey_area.children = [form.widget]
         self.survey_form = form
         return form
 
     def list_text(self) -> str:
         """The list as the resident reads it (heading and every row), for checks."""
-        return self.list_html.value + "".join(h.value for h, _ in self._row_widgets.values())
+        return self.list_html.value + "".join(h.value for h, *_ in self._row_widgets.values())
 
     def _render_list(self) -> None:
         t = self.t
@@ -577,16 +617,27 @@ class ResidentApp:
                 button = w.Button(layout=self._row_button_layout, style=self._row_button_style)
                 button.add_class("wb-support")
                 button.on_click(safe(lambda _b, pid=row["id"]: self.toggle_support(pid)))
+                talk = w.Button(layout=self._row_button_layout, style=self._row_button_style)
+                talk.add_class("wb-discuss")
+                talk.on_click(safe(lambda _b, pid=row["id"]: self.open_discussion(pid)))
                 html_row = w.HTML(layout=self._row_html_layout, style=self._row_html_style)
-                self._row_widgets[row["id"]] = (html_row, button)
-                self._row_boxes[row["id"]] = w.HBox([html_row, button], layout=self._row_layout)
-            text, button = self._row_widgets[row["id"]]
-            text.value = (f"<div class='wb-row'>{number}. {chip}<b>{esc(row['title'])}</b>"
-                          f"{desc}{place}</div>")
-            count = self.counts.get(row["id"], 0)
-            mine = row["id"] in self.supported
-            button.description = t("support.done" if mine else "support.do", count=count)
-            button.button_style = "success" if mine else ""
+                self._row_widgets[row["id"]] = (html_row, button, talk)
+                self._row_boxes[row["id"]] = w.HBox(layout=self._row_layout)
+            text, button, talk = self._row_widgets[row["id"]]
+            talk.description = t("discuss.button", count=self.comment_counts.get(row["id"], 0))
+            if row.get("hidden_reason"):
+                # the moderator's public reason in the proposal's place; nothing is deleted
+                text.value = (f"<div class='wb-row wb-hidden'>{number}. "
+                              f"{esc(t('discuss.hidden', reason=row['hidden_reason']))}</div>")
+                self._row_boxes[row["id"]].children = [text, talk]
+            else:
+                text.value = (f"<div class='wb-row'>{number}. {chip}<b>{esc(row['title'])}</b>"
+                              f"{desc}{place}</div>")
+                count = self.counts.get(row["id"], 0)
+                mine = row["id"] in self.supported
+                button.description = t("support.done" if mine else "support.do", count=count)
+                button.button_style = "success" if mine else ""
+                self._row_boxes[row["id"]].children = [text, button, talk]
             rows.append(self._row_boxes[row["id"]])
         self.list_rows.children = rows
         # rows that left the list (older than the newest LIST_LIMIT) are closed, so a long
@@ -630,15 +681,48 @@ class ResidentApp:
             self.code_input.value = ""
             self.supported = self.store.supports_of(code_id)
             self._render_list()
+            self.statement_voting.refresh()
+            self.discussion.render()
         self._render_code()
         return code_id is not None
 
+    def ask_for_code(self, problem: tuple[str, dict] = ("code.needed", {})) -> None:
+        """Point the resident at the code field (an action needed a code)."""
+        self.code_problem = problem
+        self._render_code()
+        self.code_input.focus()
+
+    def active_code(self) -> int | None:
+        """This page's code if it is still active; a code revoked since it was entered is
+        dropped from the page. None (and the code field pointed at) when there is none."""
+        if self.code_id is not None and self.store.code_status(self.code_id) != "active":
+            self.code_id = None
+            self.supported = set()
+            self._render_list()
+            self.ask_for_code(("error.code_revoked", {}))
+            return None
+        if self.code_id is None:
+            self.ask_for_code()
+        return self.code_id
+
+    def reporter_key(self) -> str:
+        """Who reports: the code when there is one, else this browser (one report each)."""
+        return voter_key(self.code_id) if self.code_id is not None else self.respondent
+
+    def open_discussion(self, proposal_id: int) -> None:
+        row = next((r for r in self.rows if r["id"] == proposal_id), None)
+        if row is not None:
+            self.discussion.open(row)
+
+    def _after_discussion(self) -> None:
+        self.comment_counts = self.store.comment_counts(self.community.id)
+        self._render_list()
+
     def toggle_support(self, proposal_id: int) -> None:
         """Support a proposal with this page's code, or take the support back."""
-        if self.code_id is None:
+        if self.active_code() is None:
             self.code_problem = ("support.need_code", {})
             self._render_code()
-            self.code_input.focus()
             return
         limited = self.support_limiter.check()
         if limited:
@@ -649,8 +733,8 @@ class ResidentApp:
         if self.code_problem:
             self.code_problem = None
             self._render_code()
-        if proposal_id not in {r["id"] for r in self.rows}:
-            return  # not a proposal this page shows
+        if proposal_id not in {r["id"] for r in self.rows if not r.get("hidden_reason")}:
+            return  # not a proposal this page shows for support
         now = proposal_id not in self.supported
         self.store.set_support(proposal_id, self.code_id, now)
         self.supported = self.store.supports_of(self.code_id)
