@@ -19,6 +19,19 @@ DEMO_PROPOSALS = [
      "description": "Bikes are chained to trees; a covered rack would keep the paths clear."},
 ]
 
+#: A topic to vote on, so the statements section shows what it is for (bilingual seeds: the
+#: demo page is shown in both languages).
+DEMO_TOPIC = {
+    "title": "银杏口袋公园的未来 · The future of Ginkgo pocket park",
+    "description": "这块空地怎么用？对每条观点表个态。 How should the space be used? Vote on each "
+                   "statement.",
+    "seeds": ["晚上九点后公园应保持安静 · The park should be quiet after 9 pm",
+              "应该给小朋友留出一块游戏场地 · Part of it should be a children's play area",
+              "多种树比多铺硬地更重要 · More trees matter more than more paving",
+              "广场舞可以在这里，但音量要限制 · Square dancing is fine here, with a volume limit",
+              "这里适合设一个快递柜 · A parcel locker would fit here"],
+}
+
 
 def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
     """Create or upgrade the schema, add the demo community if it is missing, and publish the
@@ -37,6 +50,11 @@ def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
             proposal = validate_proposal({**raw, "public_space_id": space}, community)
             store.add_proposal(community.id, proposal, source="demo")
             added += 1
+        from .deliberation.statements import validate_topic
+
+        store.add_topic(community.id, *validate_topic(DEMO_TOPIC["title"],
+                                                      DEMO_TOPIC["description"],
+                                                      DEMO_TOPIC["seeds"]))
     from .surveys import publish_surveys
 
     surveys = publish_surveys(store, settings.get("surveys_dir"), community)

@@ -55,6 +55,7 @@ class ProposalDiscussion:
         safe = guarded(self.page._show_unexpected)
         self.heading = w.HTML()
         self.close_button = w.Button(layout={"width": "auto"})
+        self.close_button.add_class("wb-close")
         self.close_button.on_click(safe(lambda _b: self.close()))
         self.order_input = w.ToggleButtons(options=[("time", "time"), ("stance", "stance")],
                                            style={"button_width": "auto"})
@@ -69,8 +70,8 @@ class ProposalDiscussion:
         self.field_errors = {name: w.HTML() for name in ("stance", "parent", "body")}
         for label in self.field_errors.values():
             label.add_class("wb-error")
-        self.submit = w.Button(button_style="primary")
-        self.submit.add_class("wb-submit")
+        self.submit = w.Button(button_style="primary", layout={"width": "100%"})
+        self.submit.add_class("wb-post")
         self.submit.on_click(safe(lambda _b: self.post_comment()))
         self.status = w.HTML()
         self.report_heading = w.HTML()

@@ -78,11 +78,15 @@ CSS = """
 .wb-app .wb-hidden { color: #666; font-style: italic; }
 .wb-app .wb-discussion, .wb-app .wb-statements { border-top: 3px solid #1565c0;
   margin-top: 12px; padding-top: 4px; max-width: 760px; }
+.wb-app .wb-discussion textarea, .wb-app .wb-statements input { font-family: inherit;
+  font-size: 16px; }
+.wb-app .wb-discussion .wb-close { flex: none; white-space: nowrap; }
 .wb-app .wb-discussion h3 { font-size: 17px; margin: 10px 0 4px 0; }
 .wb-app .wb-comment { padding: 6px 0; border-bottom: 1px solid #eee; overflow-wrap: anywhere; }
 .wb-app .wb-comment.wb-reply { margin-left: 22px; }
 .wb-app .wb-statement { font-size: 20px; line-height: 1.4; border: 2px solid #1565c0;
   border-radius: 8px; padding: 14px; margin: 8px 0; overflow-wrap: anywhere; }
+.wb-app .wb-post { height: 44px; font-size: 17px; margin: 6px 0 0 0; }
 .wb-app .wb-vote { height: 48px; font-size: 17px; margin: 2px; }
 .wb-app .wb-topic { margin: 4px 0; }
 .wb-app .wb-ok { color: #1b5e20; font-weight: 600; }
