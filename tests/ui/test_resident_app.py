@@ -250,3 +250,19 @@ def test_similar_proposals_are_shown_while_typing(app, store):
     app.title_input.value = "石凳 树荫"
     assert "&lt;b&gt;石凳&lt;/b&gt;" in app.similar_html.value  # resident text escaped
     assert "<b>" not in app.similar_html.value
+
+
+def test_the_list_grows_a_page_at_a_time(community, store):
+    from workbench.ui.resident import LIST_PAGE
+
+    for i in range(LIST_PAGE + 5):
+        store.add_proposal("test", Proposal(f"proposal {i}", "", "health", *INSIDE_OPEN))
+    app = ResidentApp(community, store, lang="en")
+    assert len(app.list_rows.children) == LIST_PAGE
+    assert app.more_button.description == "Show 5 more"
+    assert f"{LIST_PAGE + 5} in all" in app.list_html.value
+    assert len(app.map.proposals.data["features"]) == LIST_PAGE + 5  # the map shows them all
+    app.more_button.click()
+    assert len(app.list_rows.children) == LIST_PAGE + 5
+    assert app.more_button.layout.display == "none"
+    assert "proposal 0" in app.list_text()

@@ -32,7 +32,11 @@ from .map import CommunityMap
 from .statements_card import StatementVoting
 from .survey import SurveyForm
 
-LIST_LIMIT = 50  # newest proposals listed with their support buttons
+#: newest proposals read for the map, the numbering and the duplicate warning (plain dicts)
+LIST_LIMIT = 300
+#: rows listed with their buttons at first, and added by each "show more": every row is three
+#: widgets, and a page of 20 keeps a phone's first load quick and the kernel small
+LIST_PAGE = 20
 SUPPORT_CLICKS = 120  # most support clicks one page session may make
 DEVICE_KEY = re.compile(r"^[0-9a-f]{32}$")
 FORM_FIELDS = ("title", "description", "scenario", "location", "name")
@@ -73,6 +77,7 @@ CSS = """
 .wb-app .wb-list .widget-hbox { flex-wrap: wrap; border-bottom: 1px solid #e0e0e0;
   padding-bottom: 6px; }
 .wb-app .wb-list .widget-hbox > .widget-html { flex: 1 1 100%; min-width: 0; }
+.wb-app .wb-more { min-height: 40px; margin: 8px 0; }
 .wb-app .wb-support, .wb-app .wb-discuss { flex: none; height: auto; min-height: 36px;
   white-space: normal; }
 .wb-app .wb-hidden { color: #666; font-style: italic; }
@@ -208,7 +213,12 @@ class ResidentApp:
         self.receipt_box.layout.display = "none"
         self.list_html = w.HTML()
         self.list_rows = w.VBox()
-        self.list_box = w.VBox([self.list_html, self.list_rows])
+        self.list_limit = LIST_PAGE
+        self.total_proposals = 0
+        self.more_button = w.Button(layout={"width": "auto"})
+        self.more_button.add_class("wb-more")
+        self.more_button.on_click(guarded(self._show_unexpected)(lambda _b: self.show_more()))
+        self.list_box = w.VBox([self.list_html, self.list_rows, self.more_button])
         self.list_box.add_class("wb-list")
         self._row_widgets: dict[int, tuple[w.HTML, w.Button]] = {}
         self._row_boxes: dict[int, w.HBox] = {}
@@ -527,6 +537,7 @@ class ResidentApp:
     def refresh(self) -> None:
         """Read the proposals and open surveys again and redraw the list and the map."""
         self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
+        self.total_proposals = self.store.count_proposals(self.community.id)
         self.counts = self.store.support_counts(self.community.id)
         self.comment_counts = self.store.comment_counts(self.community.id)
         if self.code_id is not None:
@@ -596,6 +607,11 @@ class ResidentApp:
         self.survey_form = form
         return form
 
+    def show_more(self) -> None:
+        """List the next page of older proposals."""
+        self.list_limit = min(self.list_limit + LIST_PAGE, LIST_LIMIT)
+        self._render_list()
+
     def list_text(self) -> str:
         """The list as the resident reads it (heading and every row), for checks."""
         return self.list_html.value + "".join(h.value for h, *_ in self._row_widgets.values())
@@ -603,13 +619,14 @@ class ResidentApp:
     def _render_list(self) -> None:
         t = self.t
         head = (f"<h2>{esc(t('list.heading'))}</h2>"
-                f"<div class='wb-hint'>{esc(t('list.count', count=len(self.rows)))}</div>")
+                f"<div class='wb-hint'>{esc(t('list.count', count=self.total_proposals))}</div>")
         self.list_html.value = head + ("" if self.rows else f"<p>{esc(t('list.empty'))}</p>")
         colours = {s["code"]: s["color"] for s in vocabulary.scenarios()}
         spaces = self.community.public_spaces
         safe = guarded(self._show_unexpected)
         rows = []
-        for number, row in enumerate(self.rows, start=1):
+        listed = self.rows[:self.list_limit]
+        for number, row in enumerate(listed, start=1):
             chip = (f"<span class='wb-chip' style='background:{colours.get(row['scenario'], '#333')}'>"
                     f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}</span>")
             place = ""
@@ -644,9 +661,12 @@ class ResidentApp:
                 self._row_boxes[row["id"]].children = [text, button, talk]
             rows.append(self._row_boxes[row["id"]])
         self.list_rows.children = rows
-        # rows that left the list (older than the newest LIST_LIMIT) are closed, so a long
-        # session does not keep widgets nobody sees
-        shown = {r["id"] for r in self.rows}
+        more = len(self.rows) - len(listed)
+        self.more_button.description = t("list.more", count=min(more, LIST_PAGE))
+        self.more_button.layout.display = None if more > 0 else "none"
+        # rows that left the list (pushed down by newer ones) are closed, so a long session
+        # does not keep widgets nobody sees
+        shown = {r["id"] for r in listed}
         for pid in [p for p in self._row_boxes if p not in shown]:
             box = self._row_boxes.pop(pid)
             for widget in (*self._row_widgets.pop(pid), box):
@@ -737,7 +757,8 @@ class ResidentApp:
         if self.code_problem:
             self.code_problem = None
             self._render_code()
-        if proposal_id not in {r["id"] for r in self.rows if not r.get("hidden_reason")}:
+        if proposal_id not in {r["id"] for r in self.rows[:self.list_limit]
+                               if not r.get("hidden_reason")}:
             return  # not a proposal this page shows for support
         now = proposal_id not in self.supported
         self.store.set_support(proposal_id, self.code_id, now)
