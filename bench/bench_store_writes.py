@@ -14,9 +14,10 @@ What must hold whatever the speed (correctness, not performance):
 - nothing is lost: every receipt a write returned is in the database exactly once, and the
   database holds no row that no write acknowledged.
 
-Proposals and survey answers are stored today. Each kind of write is a :class:`WriteKind` in :data:`KINDS`
-(how to prepare its input, how one process writes item i, how to read back what was stored);
-supports and survey answers become two more entries and are measured by the same code.
+Each kind of write is a :class:`WriteKind` in :data:`KINDS` (how to prepare its input, what the
+database must hold first, how one process writes item i, how to read back what was stored):
+proposals, survey answers, supports (every code supporting the same proposals, as a popular
+proposal draws them) and votes on statements, all measured by the same code.
 """
 
 from __future__ import annotations
@@ -66,6 +67,9 @@ class WriteKind:
     readable: Callable[[Any, str], bool]
     #: After a phase: rows of this kind that are neither the benchmark's nor the demo data.
     unexpected_rows: Callable[[Any], int]
+    #: In the parent, on each phase's fresh database: (store, community_id, processes,
+    #: writes_each) -> None, for what the writes need to exist first (codes, proposals, ...).
+    seed: Callable[[Any, str, int, int], None] | None = None
 
 
 def _prepare_proposal(community) -> Any:
@@ -168,6 +172,114 @@ def _unexpected_survey_rows(store) -> int:
     return len(store.survey_responses(BENCH_SURVEY)) - sum(_survey_rows(store).values())
 
 
+def _seed_codes_and_proposals(store, community_id: str, processes: int, writes_each: int):
+    """One participation code per writer and ``writes_each`` proposals to support."""
+    from workbench.participation import issue_codes
+    from workbench.proposals import Proposal
+
+    issue_codes(store, community_id, processes, batch=SOURCE)
+    lon, lat = store.list_proposals(community_id, limit=1)[0]["lon"], \
+        store.list_proposals(community_id, limit=1)[0]["lat"]
+    for i in range(writes_each):
+        store.add_proposal(community_id, Proposal(f"Support target {i}", "", "health", lon, lat),
+                           source=f"{SOURCE}-target")
+
+
+def _bench_code_ids(store, community_id: str) -> list[int]:
+    return [c["id"] for c in store.list_codes(community_id) if c["batch"] == SOURCE]
+
+
+def _support_writer(store, community_id: str, _payload, worker: int):
+    from sqlalchemy import select
+
+    from workbench.store._schema import proposals
+
+    code_id = _bench_code_ids(store, community_id)[worker]
+    with store.engine.connect() as conn:
+        targets = [r[0] for r in conn.execute(select(proposals.c.id).where(
+            proposals.c.source == f"{SOURCE}-target").order_by(proposals.c.id))]
+
+    def write(i: int) -> str:
+        store.set_support(targets[i], code_id, True)
+        return f"{code_id}:{targets[i]}"
+    return write
+
+
+def _stored_supports(store) -> Counter:
+    from sqlalchemy import select
+
+    from workbench.store._schema import participation_codes, supports
+
+    query = (select(supports.c.code_id, supports.c.proposal_id)
+             .join(participation_codes, participation_codes.c.id == supports.c.code_id)
+             .where(participation_codes.c.batch == SOURCE))
+    with store.engine.connect() as conn:
+        return Counter(f"{c}:{p}" for c, p in conn.execute(query))
+
+
+def _support_readable(store, key: str) -> bool:
+    code_id, proposal_id = map(int, key.split(":"))
+    return proposal_id in store.supports_of(code_id)
+
+
+def _unexpected_supports(store) -> int:
+    from sqlalchemy import func, select
+
+    from workbench.store._schema import supports
+
+    with store.engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(supports)).scalar_one()
+    return total - sum(_stored_supports(store).values())
+
+
+def _seed_codes_and_topic(store, community_id: str, processes: int, writes_each: int):
+    """One participation code per writer and a topic of ``writes_each`` statements."""
+    from workbench.participation import issue_codes
+
+    issue_codes(store, community_id, processes, batch=SOURCE)
+    store.add_topic(community_id, "Bench topic", "",
+                    [f"Bench statement {i}" for i in range(writes_each)], source=SOURCE)
+
+
+def _bench_topic(store, community_id: str) -> int:
+    return next(t["id"] for t in store.topics(community_id) if t["source"] == SOURCE)
+
+
+def _vote_writer(store, community_id: str, _payload, worker: int):
+    from workbench.deliberation.statements import voter_key
+
+    code_id = _bench_code_ids(store, community_id)[worker]
+    statements = [s["id"] for s in store.statements_of(_bench_topic(store, community_id))]
+
+    def write(i: int) -> str:
+        # agree, disagree, pass in turn: one vote per code and statement, as on the page
+        if not store.set_vote(statements[i], voter_key(code_id), (i % 3) - 1, code_id=code_id):
+            raise RuntimeError("vote refused")
+        return f"{voter_key(code_id)}:{statements[i]}"
+    return write
+
+
+def _stored_votes(store) -> Counter:
+    from sqlalchemy import select
+
+    from workbench.store._schema import votes
+
+    with store.engine.connect() as conn:
+        return Counter(f"{v}:{s}" for v, s in conn.execute(
+            select(votes.c.voter, votes.c.statement_id)))
+
+
+def _vote_readable(store, key: str) -> bool:
+    from sqlalchemy import func, select
+
+    from workbench.store._schema import votes
+
+    voter, statement = key.rsplit(":", 1)
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(votes).where(
+            votes.c.voter == voter, votes.c.statement_id == int(statement))).scalar_one() == 1
+
+
 KINDS: dict[str, WriteKind] = {
     "proposals": WriteKind(
         name="proposals", prepare=_prepare_proposal, writer=_proposal_writer,
@@ -178,7 +290,15 @@ KINDS: dict[str, WriteKind] = {
         name="survey_answers", prepare=_prepare_survey_answers, writer=_survey_writer,
         stored_keys=_survey_rows, readable=_survey_readable,
         unexpected_rows=_unexpected_survey_rows),
-    # "supports": WriteKind(...) once the store has them.
+    "supports": WriteKind(
+        name="supports", prepare=lambda community: None, writer=_support_writer,
+        stored_keys=_stored_supports, readable=_support_readable,
+        unexpected_rows=_unexpected_supports, seed=_seed_codes_and_proposals),
+    "votes": WriteKind(
+        name="votes", prepare=lambda community: None, writer=_vote_writer,
+        stored_keys=_stored_votes, readable=_vote_readable,
+        # every vote in the database is the benchmark's (the demo topic has none)
+        unexpected_rows=lambda store: 0, seed=_seed_codes_and_topic),
 }
 
 
@@ -327,7 +447,8 @@ def _verify(kind: WriteKind, url: str, phase: dict) -> dict:
         store.dispose()
 
 
-def _fresh_database(folder: Path, name: str) -> str:
+def _fresh_database(folder: Path, name: str, kind: WriteKind, community_id: str,
+                    processes: int, writes_each: int) -> str:
     from workbench import demo
     from workbench.store import Store
 
@@ -335,6 +456,8 @@ def _fresh_database(folder: Path, name: str) -> str:
     store = Store(url)
     try:
         demo.init(store)
+        if kind.seed is not None:
+            kind.seed(store, community_id, processes, writes_each)
     finally:
         store.dispose()
     return url
@@ -372,10 +495,11 @@ def measure(kind_name: str, quick: bool) -> list[Figure]:
     with tempfile.TemporaryDirectory(prefix="bench-store-writes-") as tmp:
         folder = Path(tmp)
         # Each phase gets its own fresh database, so both start from the same state.
-        url_many = _fresh_database(folder, f"{kind.name}-concurrent")
+        url_many = _fresh_database(folder, f"{kind.name}-concurrent", kind, community.id,
+                                   processes, writes_each)
         many = _phase(kind, url_many, community.id, payload, processes, writes_each)
         many_check = _verify(kind, url_many, many)
-        url_one = _fresh_database(folder, f"{kind.name}-single")
+        url_one = _fresh_database(folder, f"{kind.name}-single", kind, community.id, 1, total)
         one = _phase(kind, url_one, community.id, payload, 1, total)
         one_check = _verify(kind, url_one, one)
 

@@ -60,8 +60,8 @@ def test_the_check_would_see_a_lost_or_an_extra_write(tmp_path):
     from workbench.store import Store
 
     kind = bench_store_writes.KINDS["proposals"]
-    url = bench_store_writes._fresh_database(tmp_path, "check")
     community = load_community(settings.get("layers_dir"))
+    url = bench_store_writes._fresh_database(tmp_path, "check", kind, community.id, 1, 3)
     store = Store(url)
     write = kind.writer(store, community.id, kind.prepare(community), 0)
     acknowledged = [write(0), write(1)]
