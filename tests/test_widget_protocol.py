@@ -115,3 +115,46 @@ def test_bad_messages_bring_back_no_traceback(voila_server, page):
     # and the page still works afterwards (a dropped error message used to stall it)
     page.set(f["title"], value="still here")
     assert page.states[f["title"]]["value"] == "still here"
+
+
+def test_fifty_votes_in_a_second_and_a_hidden_statement(voila_server):
+    """A script with a valid code fires 50 'agree' clicks at once: the page takes one vote per
+    half second, the database one vote per code and statement; a statement hidden by the
+    moderator after the page showed it takes no vote."""
+    from workbench.participation import issue_codes
+
+    store = Store(voila_server.database_url)
+    try:
+        code = issue_codes(store, "heguang", 1, batch="protocol")[0]
+        topic = store.add_topic("heguang", "Protocol topic", "", ["only statement"])
+        for other in store.topics("heguang", open_only=True):
+            if other["id"] != topic:
+                store.set_topic_status(other["id"], "closed")
+        client = WidgetClient(f"{voila_server.url}?lang=en&code={code}").open()
+        try:
+            agree = client.find("ButtonModel", description="Agree")
+            for _ in range(50):
+                client.click(agree, wait=False)
+            client.drain(3)
+            frame = store.votes_frame(topic)
+            assert len(frame) == 1 and frame.iloc[0]["vote"] == 1  # counted once
+        finally:
+            client.close()
+        # a fresh page shows a second statement; the moderator hides it; the click is refused
+        sid = store.add_statement(topic, "second statement", status="shown")
+        client = WidgetClient(f"{voila_server.url}?lang=en&code={code}").open()
+        try:
+            assert any("second statement" in str(s.get("value", ""))
+                       for s in client.states.values())
+            store.moderate("heguang", "statement", sid, "hide", "off topic", "moderator")
+            client.click(client.find("ButtonModel", description="Agree"))
+            client.drain(1)
+            assert len(store.votes_frame(topic)) == 1
+            assert any("no longer takes votes" in str(s.get("value", ""))
+                       for s in client.states.values())
+        finally:
+            client.close()
+        for other in store.topics("heguang"):
+            store.set_topic_status(other["id"], "open" if other["id"] != topic else "closed")
+    finally:
+        store.dispose()
