@@ -141,6 +141,18 @@ def test_init_is_idempotent_and_keeps_data(tmp_path):
     assert Store(url).count_proposals("heguang") == 5
 
 
+def test_a_real_community_gets_no_demo_content(tmp_path, community_dir, monkeypatch):
+    from workbench.demo import init
+
+    (tmp_path / "no-surveys").mkdir()
+    monkeypatch.setenv("WORKBENCH_SURVEYS_DIR", str(tmp_path / "no-surveys"))
+
+    url = f"sqlite:///{tmp_path / 'real.db'}"
+    result = init(Store(url), layers_dir=str(community_dir))
+    assert result["created"] and result["demo_proposals"] == 0
+    assert Store(url).count_proposals() == 0 and Store(url).topics("test") == []
+
+
 def test_init_command(capsys):
     from workbench.cli import main
 

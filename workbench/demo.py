@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from . import settings
 from .layers import load_community
 from .proposals import validate_proposal
 from .store import Store
 
+DEMO_LAYERS = settings.PROJECT_DIR / "layers" / "demo"
 #: A few proposals so a new page is not empty; they go through the same validation as any.
 DEMO_PROPOSALS = [
     {"title": "银杏口袋公园加几张有靠背的长椅", "scenario": "health",
@@ -40,10 +43,13 @@ def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
     Idempotent: a second run keeps every existing row. Returns what it did."""
     store = store or Store()
     store.upgrade()
-    community = load_community(layers_dir or settings.get("layers_dir"))
+    layers_dir = layers_dir or settings.get("layers_dir")
+    community = load_community(layers_dir)
     created = store.ensure_community(community)
     added = 0
-    if created:
+    # the sample proposals and topic belong to the demo community only: a real community's
+    # page must start with its residents' own words
+    if created and Path(layers_dir).resolve() == DEMO_LAYERS:
         spaces = list(community.public_spaces)
         for i, raw in enumerate(DEMO_PROPOSALS):
             space = spaces[(i * 3) % len(spaces)]
