@@ -105,3 +105,39 @@ def test_a_reissued_code_carries_its_supports_and_votes(store):
     assert store.votes_of(f"code-{new_id}", topic) == {sid: 1}
     assert store.support_counts("test") == {pid: 1}
     assert store.code_status(a) == "revoked"
+
+
+def test_hidden_items_lists_what_a_moderator_can_show_again(store):
+    a, _ = two_codes(store)
+    pid = store.proposal_by_receipt(store.add_proposal("test", proposal(title="长椅")))["id"]
+    cid = store.add_comment(Comment(pid, "for", "广告"), a)
+    topic = store.add_topic("test", "t", "", ["多种树"])
+    sid = store.statements_of(topic)[0]["id"]
+    assert store.hidden_items("test") == []
+    store.moderate("test", "comment", cid, "hide", "广告", "mod")
+    store.moderate("test", "statement", sid, "hide", "重复", "mod")
+    store.moderate("test", "proposal", pid, "hide", "含电话", "mod")
+    assert [(i["kind"], i["id"], i["text"], i["hidden_reason"])
+            for i in store.hidden_items("test")] == [
+        ("proposal", pid, "长椅", "含电话"), ("comment", cid, "广告", "广告"),
+        ("statement", sid, "多种树", "重复")]
+    assert store.hidden_items("elsewhere") == []
+    store.moderate("test", "comment", cid, "show", "", "mod")
+    assert [i["kind"] for i in store.hidden_items("test")] == ["proposal", "statement"]
+
+
+def test_an_imported_conversation_keeps_ids_authors_and_hidden_reasons(store):
+    topic = store.import_conversation("test", "BG 2050", "desc", [
+        {"external_id": 2, "body": "shade trees", "author": "0", "is_seed": True,
+         "status": "shown"},
+        {"external_id": 7, "body": "spam", "author": "5", "status": "hidden",
+         "hidden_reason": "moderated out in Pol.is"},
+    ], [{"statement": 2, "voter": "polis-1", "vote": 1},
+        {"statement": 7, "voter": "polis-1", "vote": -1},
+        {"statement": 99, "voter": "polis-1", "vote": 1}])  # unknown statement: dropped
+    assert store.topic(topic)["source"] == "polis"
+    rows = store.statements_of(topic)
+    assert [(r["external_id"], r["author"], r["is_seed"], r["status"], r["hidden_reason"])
+            for r in rows] == [(2, "0", True, "shown", None),
+                               (7, "5", False, "hidden", "moderated out in Pol.is")]
+    assert store.votes_of("polis-1", topic) == {rows[0]["id"]: 1, rows[1]["id"]: -1}

@@ -96,6 +96,53 @@ def _codes(args) -> int:
     return 0
 
 
+def _polis_import(args) -> int:
+    from .deliberation.transfer import import_polis
+    from .demo import init
+    from .layers import load_community
+    from .store import Store
+
+    init()
+    store = Store()
+    community = load_community(settings.get("layers_dir"))
+    try:
+        topic_id = import_polis(store, community.id, args.folder)
+    except (OSError, ValueError) as exc:  # PolisFormatError is a ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    statements = store.statements_of(topic_id)
+    votes = store.votes_frame(topic_id)
+    hidden = sum(1 for s in statements if s["status"] == "hidden")
+    print(topic_id)
+    print(f"topic {topic_id} \"{store.topic(topic_id)['title']}\": {len(statements)} statements "
+          f"({hidden} hidden), {len(votes)} votes of {votes['voter'].nunique()} participants",
+          file=sys.stderr)
+    return 0
+
+
+def _polis_export(args) -> int:
+    from .deliberation.transfer import export_polis
+    from .demo import init
+    from .layers import load_community
+    from .store import Store
+
+    init()
+    store = Store()
+    community = load_community(settings.get("layers_dir"))
+    topic = store.topic(args.topic)
+    if topic is None or topic["community_id"] != community.id:
+        print(f"error: no topic {args.topic} in community {community.id} (see the topics "
+              "panel of the planner notebook)", file=sys.stderr)
+        return 1
+    try:
+        folder = export_polis(store, args.topic, args.folder)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"topic {args.topic} written to {folder}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -122,6 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
                                                   "public_url setting)")
     p.add_argument("--no-pdf", action="store_true", help="write the HTML slips only")
     p.set_defaults(func=_codes)
+    p = sub.add_parser("polis-import", help="import a Pol.is export folder (comments.csv, "
+                                            "votes.csv, ...) as a new topic; prints its id")
+    p.add_argument("folder", help="the Pol.is export folder")
+    p.set_defaults(func=_polis_import)
+    p = sub.add_parser("polis-export", help="write a topic as a Pol.is export folder, with "
+                                            "opinion groups and group-informed consensus")
+    p.add_argument("topic", type=int, help="the topic's id")
+    p.add_argument("folder", help="the folder to write (made if missing)")
+    p.set_defaults(func=_polis_export)
     p = sub.add_parser("settings", help="list every setting with its value and help")
     p.set_defaults(func=_settings)
     p = sub.add_parser("check-layers", help="validate a community's layer folder")

@@ -27,7 +27,8 @@ def proposal_id(store):
 @pytest.fixture
 def reported_comment(store, proposal_id):
     (a,) = code_ids(store, 1)
-    cid = store.add_comment(Comment(proposal_id, "neutral", "<b>广告</b> 加微信 www.example.com"), a)
+    body = "<b>广告</b> 加微信 www.example.com"
+    cid = store.add_comment(Comment(proposal_id, "neutral", body), a)
     store.add_report("test", "comment", cid, "广告", "device-1")
     store.add_report("test", "comment", cid, "<script>x</script>", "device-2")
     return cid

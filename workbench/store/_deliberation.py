@@ -320,7 +320,11 @@ class DeliberationStore:
     def import_conversation(self, community_id: str, title: str, description: str,
                             comments_rows: list[dict], votes_rows: list[dict]) -> int:
         """Store an imported conversation in one transaction: statements keep their external
-        id and author; votes are keyed "polis-<voter id>". Returns the new topic's id."""
+        id and author; votes are keyed "polis-<voter id>". Returns the new topic's id.
+
+        ``comments_rows``: dicts with external_id, body, status, and optionally author,
+        is_seed, hidden_reason, created_at. ``votes_rows``: dicts with statement (an
+        external id), voter, vote and optionally created_at; one per voter and statement."""
         now = _now()
 
         def work(conn):
@@ -332,7 +336,8 @@ class DeliberationStore:
                 ids[row["external_id"]] = conn.execute(insert(statements).values(
                     topic_id=topic_id, body=row["body"], author=row.get("author"),
                     external_id=row["external_id"], is_seed=bool(row.get("is_seed")),
-                    status=row["status"], created_at=row.get("created_at") or now)
+                    status=row["status"], hidden_reason=row.get("hidden_reason"),
+                    created_at=row.get("created_at") or now)
                 ).inserted_primary_key[0]
             batch = [{"statement_id": ids[v["statement"]], "voter": v["voter"],
                       "code_id": None, "vote": v["vote"], "source": "polis",

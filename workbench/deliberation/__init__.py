@@ -1,0 +1,10 @@
+"""Deliberation domain logic: statements that residents write and vote on (agree, disagree,
+pass), the opinion groups those votes reveal, and the statements that bridge them.
+
+Kept import-cheap on purpose: the resident page's kernel imports this package, so nothing here
+loads pandas, numpy or scikit-learn. Import the modules themselves where they are needed:
+
+- :mod:`workbench.deliberation.opinion_groups`: the Pol.is method (PCA, two-level k-means,
+  group-informed consensus, representative statements, the opinion map). Needs scikit-learn.
+- :mod:`workbench.deliberation.polis_files`: the Pol.is export folder format, read and write.
+"""
