@@ -35,12 +35,17 @@ _MARKUP = re.compile(
 _ALLOWED_CONTROLS_MULTILINE = {"\n", "\t"}
 
 
-class ProposalInvalid(ValueError):
-    """A proposal that breaks a rule; ``errors`` maps each field to (message key, params)."""
+class InputInvalid(ValueError):
+    """Input that breaks a rule; ``errors`` maps each field to (message key, params), so a
+    page can show each problem beside its field in the resident's language."""
 
     def __init__(self, errors: dict[str, tuple[str, dict]]):
         self.errors = errors
         super().__init__("; ".join(f"{k}: {v[0]}" for k, v in errors.items()))
+
+
+class ProposalInvalid(InputInvalid):
+    """A proposal that breaks a rule."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..proposals import check_text
+from ..proposals import InputInvalid, check_text
 
 STANCES = ("for", "against", "neutral")
 #: What can be reported and moderated.
@@ -24,12 +24,8 @@ REASON_MAX_CHARS = 200
 ORDERS = ("time", "stance")
 
 
-class DiscussionInvalid(ValueError):
-    """Input that breaks a rule; ``errors`` maps each field to (message key, params)."""
-
-    def __init__(self, errors: dict[str, tuple[str, dict]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v[0]}" for k, v in errors.items()))
+class DiscussionInvalid(InputInvalid):
+    """A comment, reason, statement or topic that breaks a rule."""
 
 
 @dataclass(frozen=True)

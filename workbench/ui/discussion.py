@@ -13,25 +13,27 @@ from typing import Callable
 
 import ipywidgets as w
 
-from .. import i18n, settings
+from .. import settings
 from ..deliberation.discussion import (STANCES, DiscussionInvalid, stance_balance, thread,
                                        validate_comment, validate_reason)
 from ..proposals import RateLimiter
 from ..store import StoreBusy
+from ._part import PagePart
 from ._safe import esc, guarded
 
 SHOWN_COMMENTS = 60  # newest threads shown; older ones stay in the database and the exports
 STANCE_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#546e7a"}
 
 
-class ProposalDiscussion:
+class ProposalDiscussion(PagePart):
     """The discussion panel (``.widget``). ``page`` is the :class:`ResidentApp` it sits on:
     the panel asks it for the page's participation code and reporter key, and tells it when
     counts change."""
 
+    OK_MESSAGES = frozenset({"discuss.saved", "report.done"})
+
     def __init__(self, page, on_change: Callable[[], None] | None = None):
-        self.page = page
-        self.store = page.store
+        super().__init__(page)
         self.on_change = on_change or (lambda: None)
         self.proposal: dict | None = None
         self.comments: list[dict] = []
@@ -43,13 +45,6 @@ class ProposalDiscussion:
         self.report_limiter = RateLimiter(20, 2)
         self._build()
         self.widget.layout.display = "none"
-
-    @property
-    def lang(self) -> str:
-        return self.page.lang
-
-    def t(self, key: str, **params) -> str:
-        return i18n.t(self.lang, key, **params)
 
     def _build(self) -> None:
         safe = guarded(self.page._show_unexpected)
@@ -164,8 +159,8 @@ class ProposalDiscussion:
         for name, label in self.field_errors.items():
             problem = self.errors.get(name)
             label.value = esc(t(problem[0], **problem[1])) if problem else ""
-        self.status.value = self._message_html(self.message)
-        self.report_status.value = self._message_html(self.report_message)
+        self.status.value = self.message_html(self.message)
+        self.report_status.value = self.message_html(self.report_message)
 
     def _numbers(self) -> dict[int, int]:
         """Comments are numbered in the order they were written, so #3 stays #3."""
@@ -187,13 +182,6 @@ class ProposalDiscussion:
         when = c["created_at"].strftime("%Y-%m-%d %H:%M")
         return (f"<div class='wb-comment{indent}'>{mark}<b>#{number}</b> {chip}"
                 f"<span class='wb-hint'>{when}</span>{mine}<div>{body}</div></div>")
-
-    def _message_html(self, message) -> str:
-        if not message:
-            return ""
-        key, params = message
-        css = "wb-ok" if key in ("discuss.saved", "report.done") else "wb-error"
-        return f"<span class='{css}'>{esc(self.t(key, **params))}</span>"
 
     def _on_order(self, change) -> None:
         if change["new"] in ("time", "stance") and change["new"] != self.order:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from .. import i18n
 from ..deliberation.discussion import DiscussionInvalid
 from ..deliberation.statements import (VOTES, next_statement, validate_statement,
                                        voter_key)
 from ..proposals import RateLimiter
 from ..store import StoreBusy
+from ._part import PagePart
 from ._safe import esc, guarded
 
 #: a vote at most every half second from one page: faster is a double tap or a script, and a
@@ -25,12 +25,13 @@ VOTES_PER_PAGE = 2_000
 STATEMENTS_PER_PAGE = 10
 
 
-class StatementVoting:
+class StatementVoting(PagePart):
     """The statements section (``.widget``) of a :class:`ResidentApp` (``page``)."""
 
+    OK_MESSAGES = frozenset({"statements.voted", "statements.added"})
+
     def __init__(self, page):
-        self.page = page
-        self.store = page.store
+        super().__init__(page)
         self.topics: list[dict] = []
         self.topic_id: int | None = None
         self.statements: list[dict] = []
@@ -41,13 +42,6 @@ class StatementVoting:
         self.vote_limiter = RateLimiter(VOTES_PER_PAGE, SECONDS_BETWEEN_VOTES)
         self.add_limiter = RateLimiter(STATEMENTS_PER_PAGE, 10)
         self._build()
-
-    @property
-    def lang(self) -> str:
-        return self.page.lang
-
-    def t(self, key: str, **params) -> str:
-        return i18n.t(self.lang, key, **params)
 
     def _build(self) -> None:
         safe = guarded(self.page._show_unexpected)
@@ -130,15 +124,8 @@ class StatementVoting:
                 body = f"<div class='wb-statement'>{esc(self.current['body'])}</div>"
             self.card.value = intro + body + progress
             self.vote_row.layout.display = None if self.current is not None else "none"
-        self.status.value = self._message_html(self.message)
-        self.add_status.value = self._message_html(self.add_message)
-
-    def _message_html(self, message) -> str:
-        if not message:
-            return ""
-        key, params = message
-        css = "wb-ok" if key in ("statements.voted", "statements.added") else "wb-error"
-        return f"<span class='{css}'>{esc(self.t(key, **params))}</span>"
+        self.status.value = self.message_html(self.message)
+        self.add_status.value = self.message_html(self.add_message)
 
     # -- acting -----------------------------------------------------------------------------
     def vote(self, word: str) -> bool:
