@@ -35,6 +35,7 @@ def test_hiding_keeps_everything_and_logs_the_action(store):
     queue = store.moderation_queue("test")
     assert [(q["kind"], q["id"], q["reports"]) for q in queue] == [("comment", cid, 2)]
     assert queue[0]["text"] == "广告 www.example.com"
+    assert queue[0]["context"] == "长椅"  # the proposal it was said on
 
     store.moderate("test", "comment", cid, "hide", "广告", "王主任")
     assert store.moderation_queue("test") == []

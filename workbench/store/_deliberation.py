@@ -160,9 +160,20 @@ class DeliberationStore:
         row = conn.execute(select(*cols, table.c.hidden_reason)
                            .where(table.c.id == target_id)).first()
         if row is None:
-            return {"text": "", "more": "", "hidden_reason": None}
+            return {"text": "", "more": "", "hidden_reason": None, "context": ""}
         data = dict(row._mapping)
         data.setdefault("more", "")
+        # what a moderator needs to judge a comment or statement: where it was said
+        if kind == "comment":
+            data["context"] = conn.execute(
+                select(proposals.c.title).join(comments, comments.c.proposal_id == proposals.c.id)
+                .where(comments.c.id == target_id)).scalar() or ""
+        elif kind == "statement":
+            data["context"] = conn.execute(
+                select(topics.c.title).join(statements, statements.c.topic_id == topics.c.id)
+                .where(statements.c.id == target_id)).scalar() or ""
+        else:
+            data["context"] = ""
         return data
 
     def moderation_log(self, community_id: str) -> list[dict]:

@@ -108,7 +108,11 @@ class ItemRow:
             badges.append(f"<span class='wb-badge wb-hidden'>"
                           f"{esc(t('planner.mod.hidden_now', reason=item['hidden_reason']))}"
                           "</span>")
-        parts = [" ".join(badges), f"<div class='wb-item-text'><b>{esc(item.get('text'))}</b>"]
+        parts = [" ".join(badges)]
+        if item.get("context"):
+            key = "planner.mod.on_proposal" if self.kind == "comment" else "planner.mod.in_topic"
+            parts.append(f"<div class='wb-hint'>{esc(t(key, title=item['context']))}</div>")
+        parts.append(f"<div class='wb-item-text'><b>{esc(item.get('text'))}</b>")
         if item.get("more"):
             parts.append(f"<br>{esc(item['more'])}")
         parts.append("</div>")
