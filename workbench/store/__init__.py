@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import settings
 from ..proposals import Proposal, new_receipt_code
+from ._agenda import AgendaStore
 from ._deliberation import DeliberationStore
 from ._schema import (communities, community_secrets, participation_codes, proposal_authors,
                       proposals, supports, survey_drafts, survey_responses, survey_versions)
@@ -38,7 +39,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 #: Columns of a proposal that may be shown or exported; the author's name is not one of them.
 PUBLIC_PROPOSAL_COLUMNS = ("id", "receipt_code", "title", "description", "scenario", "lon",
                            "lat", "public_space_id", "status", "source", "created_at",
-                           "hidden_reason")
+                           "hidden_reason", "external_supports", "official_answer",
+                           "answered_at")
 
 
 class StoreBusy(RuntimeError):
@@ -63,7 +65,7 @@ def _is_locked(exc: OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-class Store(DeliberationStore):
+class Store(DeliberationStore, AgendaStore):
     """Reads and writes one database. Cheap to create; one per kernel or process."""
 
     def __init__(self, url: str | None = None, *, retries: int = 3):
@@ -131,6 +133,20 @@ class Store(DeliberationStore):
             return True
         return self._write(work)
 
+    @staticmethod
+    def _insert_proposal(conn, community_id: str, proposal: Proposal, code: str, source: str,
+                         created_at: datetime | None = None, external_supports: int = 0):
+        result = conn.execute(insert(proposals).values(
+            community_id=community_id, receipt_code=code, title=proposal.title,
+            description=proposal.description, scenario=proposal.scenario,
+            lon=proposal.lon, lat=proposal.lat,
+            public_space_id=proposal.public_space_id, status="open", source=source,
+            external_supports=external_supports,
+            created_at=created_at or datetime.now(timezone.utc)))
+        if proposal.author_name:
+            conn.execute(insert(proposal_authors).values(
+                proposal_id=result.inserted_primary_key[0], name=proposal.author_name))
+
     def add_proposal(self, community_id: str, proposal: Proposal, *,
                      source: str = "resident_page") -> str:
         """Store a validated proposal; returns its receipt code once committed."""
@@ -138,16 +154,7 @@ class Store(DeliberationStore):
             code = new_receipt_code()
 
             def work(conn, code=code):
-                result = conn.execute(insert(proposals).values(
-                    community_id=community_id, receipt_code=code, title=proposal.title,
-                    description=proposal.description, scenario=proposal.scenario,
-                    lon=proposal.lon, lat=proposal.lat,
-                    public_space_id=proposal.public_space_id, status="open", source=source,
-                    created_at=datetime.now(timezone.utc)))
-                if proposal.author_name:
-                    conn.execute(insert(proposal_authors).values(
-                        proposal_id=result.inserted_primary_key[0],
-                        name=proposal.author_name))
+                self._insert_proposal(conn, community_id, proposal, code, source)
                 return code
             try:
                 return self._write(work)
@@ -157,6 +164,27 @@ class Store(DeliberationStore):
                 if "receipt_code" not in str(exc.orig).lower():
                     raise
         raise RuntimeError("could not find a free receipt code")
+
+    def import_proposals(self, community_id: str, rows: list[dict], source: str) -> list[str]:
+        """Store proposals gathered elsewhere in one transaction (all or none): each row holds
+        ``proposal`` (validated), and optionally ``created_at`` and ``external_supports``.
+        Returns their receipt codes, in order."""
+        def work(conn):
+            codes = []
+            for row in rows:
+                code = new_receipt_code()
+                self._insert_proposal(conn, community_id, row["proposal"], code, source,
+                                      row.get("created_at"), int(row.get("external_supports")
+                                                                 or 0))
+                codes.append(code)
+            return codes
+        for _ in range(5):
+            try:
+                return self._write(work)
+            except IntegrityError as exc:
+                if "receipt_code" not in str(exc.orig).lower():
+                    raise
+        raise RuntimeError("could not find free receipt codes")
 
     # -- participation codes ----------------------------------------------------------------
     def code_salt(self, community_id: str, create: bool = True) -> str | None:
