@@ -66,3 +66,13 @@ def diff(old: dict, new: dict) -> dict:
             "added": [after[i] for i in after if i not in before],
             "removed": [before[i] for i in before if i not in after],
             "changed": changed}
+
+
+def items_of(snapshot: dict | None, proposal_ids) -> list[tuple[dict, dict]]:
+    """(item, proposal) for each of the proposals that a published version answers: "what
+    happened to my proposal". Plain dicts, no pandas: the resident page calls it."""
+    if not snapshot:
+        return []
+    wanted = set(proposal_ids)
+    return [(item, p) for item in snapshot.get("items", []) for p in item.get("proposals", [])
+            if p.get("id") in wanted]

@@ -1,0 +1,75 @@
+"""Grouping on a fixed set of Chinese and English proposals with known duplicates."""
+
+import pandas as pd
+import pytest
+
+from workbench.agenda.grouping import candidate_item, group_proposals, similar_pairs
+
+# (id, title, description, public space, lon offset in m, known group)
+PARK = (120.1000, 30.2700)
+M = 1 / 96_000  # about one metre of longitude at 30° N
+ROWS = [
+    (1, "银杏公园加几张有靠背的长椅", "老人走累了没地方坐", "PS01", 0, "benches"),
+    (2, "公园里多放些长椅", "希望银杏公园多加长椅，老人需要休息", "PS01", 20, "benches"),
+    (3, "More benches with backrests in Ginkgo park", "Older people need to rest", "PS01",
+     10, "benches-en"),
+    (4, "Add benches with backrests in the Ginkgo park", "", "PS01", 30, "benches-en"),
+    (5, "儿童滑梯太烫，加遮阳棚", "夏天十点以后滑梯烫手", "PS02", 800, "shade"),
+    (6, "给滑梯装个遮阳棚", "滑梯夏天太烫，孩子没法玩", "PS02", 820, "shade"),
+    (7, "邻里中心开设四点半课堂", "双职工家庭放学后没人接孩子", "PS05", 1500, "class"),
+    (8, "Secure bicycle parking near the main gate", "Bikes chained to trees", None, 2500,
+     "bikes"),
+    (9, "Covered bicycle parking at the main gate", "bikes are chained to trees now", None,
+     2520, "bikes"),
+    (10, "小区东门设快递柜", "快递堆在门卫室", None, 3000, "lockers"),
+    # alike in words, far apart and about different places: must stay apart
+    (11, "公园里多放些长椅", "希望东门广场多加长椅", "PS09", 4000, "benches-far"),
+]
+
+
+@pytest.fixture
+def proposals():
+    return pd.DataFrame([{"id": i, "title": t, "description": d, "public_space_id": s,
+                          "lon": PARK[0] + off * M, "lat": PARK[1], "scenario": "health"}
+                         for i, t, d, s, off, _ in ROWS])
+
+
+def known_groups():
+    groups = {}
+    for i, *_, g in ROWS:
+        groups.setdefault(g, []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def test_known_duplicates_are_grouped_and_others_kept_apart(proposals):
+    groups = group_proposals(proposals)
+    assert groups == known_groups()
+
+
+def test_very_alike_text_joins_wherever_it_is(proposals):
+    proposals.loc[proposals["id"] == 11, "description"] = "希望银杏公园多加长椅，老人需要休息"
+    groups = group_proposals(proposals)
+    assert [2, 11] == [p for g in groups for p in g if p in (2, 11)]
+    assert any({1, 2, 11} <= set(g) for g in groups)
+
+
+def test_grouping_is_deterministic_and_order_free(proposals):
+    first = group_proposals(proposals)
+    assert group_proposals(proposals.sample(frac=1, random_state=3)) == first
+    assert group_proposals(proposals) == first
+
+
+def test_pairs_carry_similarity_and_distance(proposals):
+    pairs = similar_pairs(proposals)
+    row = pairs[(pairs["i"] == 4) & (pairs["j"] == 5)]  # proposals 5 and 6 (0-based 4, 5)
+    assert len(row) == 1 and 15 < float(row["distance_m"].iloc[0]) < 25
+    assert group_proposals(proposals.iloc[:0]) == [] and group_proposals(proposals.iloc[:1]) \
+        == [[1]]
+
+
+def test_a_candidate_item_takes_its_lead_from_the_most_supported(proposals):
+    rows = proposals[proposals["id"].isin([1, 2])]
+    item = candidate_item(rows, supports={2: 5})
+    assert item["title"] == "公园里多放些长椅" and item["proposal_ids"] == [1, 2]
+    assert item["public_space_id"] == "PS01" and item["scenario"] == "health"
+    assert candidate_item(rows)["title"] == "银杏公园加几张有靠背的长椅"  # oldest among equals

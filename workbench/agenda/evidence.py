@@ -1,0 +1,139 @@
+"""What speaks for each agenda item, side by side: supports and supporters, the balance of
+comment stances, consensus from statements (group-informed consensus), survey evidence for
+its scenario and place, and the households within reach.
+
+Plain pandas and geopandas. Distances are straight lines in metres (the community's UTM
+zone): a proxy for walking distance until the road-network analysis is there. The 300 m and
+500 m reaches and the "300 m to green" rule come from workbench/data/standards.yaml
+(GB 50180-2018 life circles; GB/T 51346-2019 §4.3.4).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import vocabulary
+
+#: the evidence columns, in the order they are shown
+COLUMNS = ["item_id", "proposals", "supports", "supporters", "external_supports",
+           "comments_for", "comments_against", "comments_neutral", "stance_balance",
+           "consensus", "satisfaction", "needs", "households_300", "households_500",
+           "underserved_households"]
+#: kinds of public space that count as "green" for the 300 m rule
+GREEN_KINDS = ("pocket_park", "cultural_park", "square", "children_play", "sports_ground",
+               "elderly_activity")
+
+
+def reach_m() -> tuple[int, int, int]:
+    """(near, far, green) distances in metres, from the standards file."""
+    circles = {c["code"]: c["walk_m"] for c in vocabulary.standards()["life_circles"]}
+    green = vocabulary.standards()["park_service"]["green_within_m"]
+    return circles["5min"], circles["10min"], green
+
+
+def households_within(items: pd.DataFrame, buildings, public_spaces) -> pd.DataFrame:
+    """Households within the near and far reach of each located item, and "underserved"
+    households: within the far reach of the item and farther than the green rule's distance
+    from every green public space (a new or better space there serves them most).
+
+    ``items`` has item_id, lon, lat (WGS-84; NaN when unlocated); ``buildings`` and
+    ``public_spaces`` are GeoDataFrames (EPSG:4326) with ``households`` and ``kind``."""
+    import geopandas as gpd
+
+    near, far, green = reach_m()
+    out = pd.DataFrame({"item_id": items["item_id"].to_numpy()})
+    for col in ("households_300", "households_500", "underserved_households"):
+        out[col] = np.nan
+    located = items["lon"].notna() & items["lat"].notna()
+    homes = buildings[buildings["households"].fillna(0) > 0]
+    if not located.any() or homes.empty:
+        return out
+    crs = homes.estimate_utm_crs()
+    centres = homes.to_crs(crs).geometry.centroid
+    hx, hy = centres.x.to_numpy(), centres.y.to_numpy()
+    households = homes["households"].fillna(0).to_numpy(dtype=float)
+    greens = public_spaces[public_spaces["kind"].isin(GREEN_KINDS)].to_crs(crs)
+    if len(greens):
+        to_green = np.array([greens.geometry.distance(c).min() for c in centres])
+    else:
+        to_green = np.full(len(hx), math.inf)
+    points = gpd.GeoSeries(gpd.points_from_xy(items.loc[located, "lon"],
+                                              items.loc[located, "lat"]),
+                           crs="EPSG:4326").to_crs(crs)
+    px, py = points.x.to_numpy()[:, None], points.y.to_numpy()[:, None]
+    distance = np.hypot(px - hx[None, :], py - hy[None, :])      # items x buildings
+    out.loc[located.to_numpy(), "households_300"] = (distance <= near) @ households
+    out.loc[located.to_numpy(), "households_500"] = (distance <= far) @ households
+    out.loc[located.to_numpy(), "underserved_households"] = (
+        (distance <= far) & (to_green > green)[None, :]) @ households
+    return out
+
+
+def item_evidence(items: list[dict], proposals: pd.DataFrame,
+                  supports: list[tuple[int, int]], stances: list[tuple[int, str, int]],
+                  statement_consensus: dict[int, float] | None = None,
+                  survey_by_scenario: dict[str, dict] | None = None,
+                  survey_by_space: dict[str, dict] | None = None,
+                  reach: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row of evidence per item (see :data:`COLUMNS`).
+
+    - ``items``: dicts with id, proposal_ids, scenario, public_space_id, statement_ids;
+    - ``proposals``: id, external_supports (and the public space's kind in ``space_kind``
+      when known);
+    - ``supports``: (proposal id, code id) pairs; a supporter of two proposals of one item
+      counts once among its supporters;
+    - ``stances``: (proposal id, stance, count) of visible comments;
+    - ``statement_consensus``: statement id -> group-informed consensus; an item's consensus
+      is the highest among its linked statements;
+    - ``survey_by_scenario`` / ``survey_by_space``: {"satisfaction": mean 1-5 or NaN,
+      "needs": {label: count}} per scenario code / public-space id or kind;
+    - ``reach``: :func:`households_within` for the items.
+    """
+    statement_consensus = statement_consensus or {}
+    survey_by_scenario = survey_by_scenario or {}
+    survey_by_space = survey_by_space or {}
+    external = dict(zip(proposals["id"], proposals.get("external_supports",
+                                                       pd.Series(0, index=proposals.index))))
+    kinds = (dict(zip(proposals["id"], proposals["space_kind"]))
+             if "space_kind" in proposals else {})
+    by_proposal: dict[int, list[int]] = {}
+    for pid, code in supports:
+        by_proposal.setdefault(pid, []).append(code)
+    stance_of: dict[int, dict[str, int]] = {}
+    for pid, stance, n in stances:
+        stance_of.setdefault(pid, {})[stance] = stance_of.get(pid, {}).get(stance, 0) + n
+    reach_rows = reach.set_index("item_id") if reach is not None else None
+    rows = []
+    for item in items:
+        pids = item["proposal_ids"]
+        codes = [c for p in pids for c in by_proposal.get(p, [])]
+        st = {s: sum(stance_of.get(p, {}).get(s, 0) for p in pids)
+              for s in ("for", "against", "neutral")}
+        said = st["for"] + st["against"]
+        gics = [statement_consensus[s] for s in item.get("statement_ids") or []
+                if s in statement_consensus and not math.isnan(statement_consensus[s])]
+        survey = survey_by_scenario.get(item["scenario"], {})
+        place = survey_by_space.get(item.get("public_space_id") or "", {})
+        kind = next((kinds[p] for p in pids if kinds.get(p)), None)
+        place = place or survey_by_space.get(kind or "", {})
+        needs = dict(place.get("needs") or {}) or dict(survey.get("needs") or {})
+        row = {"item_id": item["id"], "proposals": len(pids), "supports": len(codes),
+               "supporters": len(set(codes)),
+               "external_supports": int(sum(int(external.get(p, 0) or 0) for p in pids)),
+               "comments_for": st["for"], "comments_against": st["against"],
+               "comments_neutral": st["neutral"],
+               # -1 (all against) .. +1 (all for); neutral comments do not tip it
+               "stance_balance": (st["for"] - st["against"]) / said if said else math.nan,
+               "consensus": max(gics) if gics else math.nan,
+               "satisfaction": place.get("satisfaction", survey.get("satisfaction",
+                                                                      math.nan)),
+               "needs": needs}
+        for col in ("households_300", "households_500", "underserved_households"):
+            row[col] = (float(reach_rows.loc[item["id"], col])
+                        if reach_rows is not None and item["id"] in reach_rows.index
+                        else math.nan)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,75 @@
+"""A score for each agenda item from visible parts and weights the planner can change, and the
+ranking it gives.
+
+Each part is a number from 0 to 1 computed from the evidence (:mod:`.evidence`), so a planner
+can see why an item ranks where it does; the score is the weighted mean of the parts. A part
+with no evidence for an item (no survey, no statements) counts as 0 for that item, and says so
+by being 0. The same evidence and weights always give the same ranking: ties are broken by the
+item's id. Vectorised pandas: re-ranking 10,000 items after a slider moves takes milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: every part: (name, how it is computed) — shown beside the sliders
+PARTS = {
+    "supporters": "residents supporting it (log scale, the most supported item = 1), "
+                  "supports gathered elsewhere included",
+    "consensus": "group-informed consensus of its statements (the highest, 0 to 1)",
+    "stance": "comments for against comments against (all for = 1, all against = 0)",
+    "need": "survey dissatisfaction with its scenario or place (1 = very dissatisfied)",
+    "reach": "households within the 10-minute walk (500 m), the most = 1",
+    "gap": "households within 500 m that have no green space within 300 m, the most = 1",
+}
+DEFAULT_WEIGHTS = {"supporters": 3.0, "consensus": 2.0, "stance": 1.0, "need": 2.0,
+                   "reach": 1.0, "gap": 2.0}
+
+
+def check_weights(weights: dict) -> dict[str, float]:
+    """Weights for every part, each a finite number >= 0, not all 0."""
+    clean = {}
+    for part in PARTS:
+        value = weights.get(part, 0.0)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not np.isfinite(value) or value < 0:
+            raise ValueError(f"weight of {part} must be a number >= 0, not {value!r}")
+        clean[part] = float(value)
+    if not any(clean.values()):
+        raise ValueError("at least one weight must be above 0")
+    return clean
+
+
+def _scaled(values: pd.Series) -> pd.Series:
+    top = values.max()
+    return values / top if top and np.isfinite(top) and top > 0 else values * 0.0
+
+
+def score_parts(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The parts (0 to 1) of every item, indexed by item_id. Computed once; a weight change
+    only re-weights them (:func:`rank`)."""
+    e = evidence.set_index("item_id")
+    supporters = (e["supporters"] + e["external_supports"]).astype(float)
+    parts = pd.DataFrame(index=e.index)
+    parts["supporters"] = _scaled(np.log1p(supporters))
+    parts["consensus"] = e["consensus"].astype(float).clip(0, 1).fillna(0.0)
+    parts["stance"] = ((e["stance_balance"].astype(float) + 1) / 2).fillna(0.0)
+    parts["need"] = ((5.0 - e["satisfaction"].astype(float)) / 4.0).clip(0, 1).fillna(0.0)
+    parts["reach"] = _scaled(e["households_500"].astype(float).fillna(0.0))
+    parts["gap"] = _scaled(e["underserved_households"].astype(float).fillna(0.0))
+    return parts[list(PARTS)]
+
+
+def rank(parts: pd.DataFrame, weights: dict) -> pd.DataFrame:
+    """Items ranked by score: the parts, their weighted contributions (``w_<part>``), score
+    and rank (1 = first). Ties go to the lower item id."""
+    w = check_weights(weights)
+    total = sum(w.values())
+    weighted = parts.mul(pd.Series(w)) / total
+    out = parts.join(weighted.add_prefix("w_"))
+    out["score"] = weighted.sum(axis=1)
+    out = out.reset_index().sort_values(["score", "item_id"], ascending=[False, True],
+                                        kind="mergesort", ignore_index=True)
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out
