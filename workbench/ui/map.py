@@ -53,6 +53,24 @@ def proposal_features(rows: list[dict]) -> dict:
     }
 
 
+#: colours of agenda decisions, on the map and in the lists
+DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#f9a825", "decline": "#757575"}
+
+
+def agenda_features(items: list[dict]) -> dict:
+    """Located items of a published agenda as GeoJSON (rank, title, decision)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": item["id"],
+             "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
+             "properties": {"id": item["id"], "rank": item["rank"], "title": item["title"],
+                            "decision": item["decision"]}}
+            for item in items if item.get("lon") is not None and item.get("lat") is not None
+        ],
+    }
+
+
 class CommunityMap:
     """The map widget and the layers the pages update (proposals, the resident's pin)."""
 
@@ -88,13 +106,21 @@ class CommunityMap:
             style_callback=lambda f: {"fillColor": next(
                 (s["color"] for s in vocabulary.scenarios()
                  if s["code"] == f["properties"]["scenario"]), "#333333")})
+        # items of the published agenda: larger, dark-ringed, so they read apart from
+        # the proposals they grew out of
+        self.agenda = GeoJSON(
+            data=agenda_features([]), name="agenda",
+            point_style={"radius": 12, "color": "#1a237e", "weight": 4, "fillOpacity": 0.9,
+                         "bubblingMouseEvents": False},
+            style_callback=lambda f: {"fillColor": DECISION_COLOURS.get(
+                f["properties"]["decision"], "#777777")})
         self.pin = CircleMarker(location=community.center, radius=11, color="#000000",
                                 weight=3, fill_color="#ffeb3b", fill_opacity=0.9, name="pin")
         self.pin_group = LayerGroup(layers=(), name="pin")
 
         layers = ([tiles] if tiles else []) + [
             self.boundary, self.roads, self.buildings, self.public_spaces, self.proposals,
-            self.pin_group]
+            self.agenda, self.pin_group]
         # Passing layers explicitly keeps ipyleaflet from adding its default OSM tiles.
         self.widget = Map(
             layers=tuple(layers), center=community.center, zoom=community.zoom,
@@ -119,6 +145,8 @@ class CommunityMap:
         entries.append((t(lang, "map.buildings"), "#d7cfc2", "square"))
         entries.append((t(lang, "map.proposals"), "#e41a1c", "dot"))
         entries.append((t(lang, "map.your_pin"), "#ffeb3b", "dot"))
+        if self.agenda.data["features"]:
+            entries.append((t(lang, "map.agenda"), DECISION_COLOURS["adopt"], "dot"))
         items = "".join(
             f"<span class='wb-key'><i class='wb-{shape}' style='background:{colour}'></i>"
             f"{escape(label)}</span>" for label, colour, shape in entries)
@@ -127,6 +155,9 @@ class CommunityMap:
 
     def show_proposals(self, rows: list[dict]) -> None:
         self.proposals.data = proposal_features(rows)
+
+    def show_agenda(self, items: list[dict]) -> None:
+        self.agenda.data = agenda_features(items)
 
     def show_pin(self, lon: float | None, lat: float | None) -> None:
         if lon is None or lat is None:

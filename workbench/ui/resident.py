@@ -27,6 +27,7 @@ from ..similarity import most_similar
 from ..store import Store, StoreBusy
 from ..surveys.answers import survey_is_open, survey_view
 from ._safe import esc, guarded, keep_output_off_the_wire, server_log
+from .agenda_card import AgendaSection
 from .discussion import ProposalDiscussion
 from .map import CommunityMap
 from .statements_card import StatementVoting
@@ -94,6 +95,15 @@ CSS = """
 .wb-app .wb-post { height: 44px; font-size: 17px; margin: 6px 0 0 0; }
 .wb-app .wb-vote { height: 48px; font-size: 17px; margin: 2px; }
 .wb-app .wb-topic { margin: 4px 0; }
+.wb-app .wb-agenda { border-top: 3px solid #2e7d32; margin-top: 12px; padding-top: 4px;
+  max-width: 760px; }
+.wb-app .wb-agenda-item, .wb-app .wb-found { padding: 8px 0; border-bottom: 1px solid #e0e0e0;
+  overflow-wrap: anywhere; }
+.wb-app .wb-found { background: #f1f8e9; border-left: 4px solid #2e7d32; padding: 6px 10px; }
+.wb-app .wb-bar { background: #e0e0e0; height: 8px; border-radius: 4px; max-width: 320px;
+  margin: 3px 0; }
+.wb-app .wb-bar i { display: block; height: 8px; border-radius: 4px; background: #2e7d32; }
+.wb-app .wb-history { margin: 4px 0; padding-left: 18px; font-size: 14px; color: #333; }
 .wb-app .wb-ok { color: #1b5e20; font-weight: 600; }
 .wb-app .wb-similar-box { background: #fff8e1; border-left: 4px solid #f9a825; padding: 4px 10px;
   font-size: 14px; }
@@ -252,6 +262,7 @@ class ResidentApp:
         self.discussion: ProposalDiscussion | None = None
         self.discussion_slot = w.Box()
         self.statement_voting = StatementVoting(self)
+        self.agenda_section = AgendaSection(self)
         self.surveys_heading = w.HTML()
         self.survey_buttons = w.VBox()
         self.survey_area = w.VBox()
@@ -274,7 +285,8 @@ class ResidentApp:
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
         self.widget = w.VBox([self.style, header, main, self.code_box, self.list_box,
-                              self.discussion_slot, self.statement_voting.widget,
+                              self.discussion_slot, self.agenda_section.widget,
+                              self.statement_voting.widget,
                               self.surveys_box, self.device])
         self.widget.add_class("wb-app")
 
@@ -325,6 +337,7 @@ class ResidentApp:
         if self.discussion is not None:
             self.discussion.render()
         self.statement_voting.render()
+        self.agenda_section.render()
         if self.selected_space:
             self._render_space(self.selected_space)
 
@@ -555,6 +568,8 @@ class ResidentApp:
                                             self.discussion.proposal)
             self.discussion.reload()
         self.statement_voting.refresh()
+        self.agenda_section.refresh()
+        self.legend.value = self.map.legend_html()
         # every open survey is offered; one "per participant" (not anonymous) asks for the
         # page's participation code when opened
         self.open_surveys = [s for s in self.store.latest_survey_versions()
