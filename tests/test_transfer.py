@@ -10,9 +10,7 @@ from topic_votes import seed_topic
 from workbench.deliberation.polis_files import PolisFormatError, read_polis_export
 from workbench.deliberation.transfer import HIDDEN_IN_POLIS, export_polis, import_polis
 
-# the shared data folder lives beside the repository
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-BG2050 = SHARED / "data" / "polis" / "bg2050-volunteers"
+from polis_data import BG2050
 
 
 def last_votes(votes: pd.DataFrame) -> pd.Series:

@@ -23,14 +23,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def polis_data() -> Path:
-    """The shared Pol.is open data: the folder shared/data/polis beside the repository."""
-    return REPO.parent / "shared" / "data" / "polis"
+    """The real Pol.is open data kept with the tests (tests/data/polis, see its README)."""
+    from polis_data import POLIS_DATA
+
+    return POLIS_DATA
 
 
 BG2050 = polis_data() / "bg2050-volunteers"
 needs_bg2050 = pytest.mark.skipif(
     not (BG2050 / "votes.csv").is_file(),
-    reason=f"the Pol.is open data (shared/data/polis/bg2050-volunteers beside the repository) "
+    reason=f"the Pol.is open data (tests/data/polis/bg2050-volunteers) "
            f"is not on this machine: looked in {BG2050}")
 
 #: Measured on bg2050-volunteers with seed 0 (docs/opinion-groups.md): ARI 0.829, Spearman
