@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..cells import neutralise_frame
+
 from .results import option_labels, present, text_of
 
 __all__ = ["export_frame", "codebook", "write_csv", "write_excel"]
@@ -88,8 +90,8 @@ def codebook(survey) -> pd.DataFrame:
 def write_csv(survey, frame: pd.DataFrame, path: str | Path) -> Path:
     """Write the responses as CSV (UTF-8 with BOM, comma-separated); returns the path."""
     path = Path(path)
-    export_frame(survey, frame).to_csv(path, index=False, encoding="utf-8-sig",
-                                       date_format="%Y-%m-%dT%H:%M:%SZ")
+    neutralise_frame(export_frame(survey, frame)).to_csv(
+        path, index=False, encoding="utf-8-sig", date_format="%Y-%m-%dT%H:%M:%SZ")
     return path
 
 
@@ -97,7 +99,7 @@ def write_excel(survey, frame: pd.DataFrame, path: str | Path) -> Path:
     """Write the responses (sheet ``responses``) and the codebook (sheet ``questions``) as
     an .xlsx file (openpyxl); dates in UTC, as Excel has no time zones. Returns the path."""
     path = Path(path)
-    table = export_frame(survey, frame)
+    table = neutralise_frame(export_frame(survey, frame))
     if isinstance(table["created_at"].dtype, pd.DatetimeTZDtype):
         table["created_at"] = table["created_at"].dt.tz_convert("UTC").dt.tz_localize(None)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
