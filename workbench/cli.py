@@ -143,6 +143,75 @@ def _polis_export(args) -> int:
     return 0
 
 
+def _import_proposals(args) -> int:
+    from .agenda.intake import IntakeError, import_proposals, parse_mapping
+    from .demo import init
+    from .layers import load_community
+    from .store import Store, StoreBusy
+
+    init()
+    store = Store()
+    community = load_community(settings.get("layers_dir"))
+    lang = args.lang or settings.get("default_language")
+    try:
+        report = import_proposals(
+            store, community, args.file, parse_mapping(args.map),
+            coordinates="gcj02" if args.gcj02 else "wgs84", source=args.source,
+            default_category=args.default_category, dry_run=args.dry_run)
+    except IntakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except StoreBusy:
+        print("error: the database stayed busy; nothing was imported. Try again.",
+              file=sys.stderr)
+        return 1
+    print(report.text(lang))
+    return 0
+
+
+def _export_agenda(args) -> int:
+    from pathlib import Path
+
+    from .demo import init
+    from .layers import load_community
+    from .store import Store
+
+    init()
+    store = Store()
+    community = load_community(settings.get("layers_dir"))
+    snapshot = store.agenda_version(community.id, args.version)
+    if snapshot is None:
+        if args.version is None:
+            print("error: no published agenda yet (publish one in the agenda notebook)",
+                  file=sys.stderr)
+        else:
+            print(f"error: there is no published agenda version {args.version} (see the "
+                  "agenda notebook for the published versions)", file=sys.stderr)
+        return 1
+    lang = args.lang or settings.get("default_language")
+    out = Path(args.out)
+    if args.format == "csv":
+        from .agenda.open_data import agenda_csv
+
+        written = agenda_csv(snapshot, out)
+    elif args.format == "geojson":
+        from .agenda.open_data import agenda_geojson
+
+        written = [agenda_geojson(snapshot, out)]
+    else:
+        from .agenda import report
+
+        if args.format == "html":
+            written = [report.write_agenda_html(snapshot, community, out, lang)]
+        elif args.format == "pdf":
+            written = [report.agenda_pdf(snapshot, community, out, lang)]
+        else:
+            written = [report.agenda_docx(snapshot, community, out, lang)]
+    print(f"agenda version {snapshot.get('version')} written: "
+          + ", ".join(str(f) for f in written))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -178,6 +247,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("topic", type=int, help="the topic's id")
     p.add_argument("folder", help="the folder to write (made if missing)")
     p.set_defaults(func=_polis_export)
+    p = sub.add_parser("import-proposals", help="import proposals gathered elsewhere (CSV, "
+                                                "Excel .xlsx, GeoJSON); lists refused rows")
+    p.add_argument("file", help="the .csv, .xlsx or .geojson file")
+    p.add_argument("--map", required=True, metavar="FIELD=COLUMN,...",
+                   help="which column holds each field: title (required), description, "
+                        "category, latitude, longitude, supports, date, public_space; "
+                        "e.g. title=标题,category=类别,latitude=纬度,longitude=经度")
+    p.add_argument("--gcj02", action="store_true", help="the coordinates are GCJ-02 (Gaode, "
+                                                        "Tencent maps): convert to WGS-84")
+    p.add_argument("--source", default="import", help="name kept with each proposal "
+                                                      "(default: import), e.g. paper_forms")
+    p.add_argument("--default-category", metavar="CODE",
+                   help="category for rows whose category is blank or unknown "
+                        "(default: refuse them)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: "
+                                                        "the default_language setting)")
+    p.set_defaults(func=_import_proposals)
+    p = sub.add_parser("export-agenda", help="a published agenda version as a report (HTML, "
+                                             "PDF, DOCX) or open data (CSV, GeoJSON)")
+    p.add_argument("--format", required=True, choices=["html", "pdf", "docx", "csv", "geojson"])
+    p.add_argument("--version", type=int, metavar="N",
+                   help="the published version (default: the newest)")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report's labels "
+                                                        "(default: the default_language setting)")
+    p.add_argument("out", help="the file to write; for csv, a folder (made if missing)")
+    p.set_defaults(func=_export_agenda)
     p = sub.add_parser("settings", help="list every setting with its value and help")
     p.set_defaults(func=_settings)
     p = sub.add_parser("check-layers", help="validate a community's layer folder")
