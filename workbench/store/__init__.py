@@ -27,6 +27,7 @@ from .. import settings
 from ..proposals import Proposal, new_receipt_code
 from ._agenda import AgendaStore
 from ._deliberation import DeliberationStore
+from ._workshops import WorkshopStore
 from ._schema import (communities, community_secrets, participation_codes, proposal_authors,
                       proposals, supports, survey_drafts, survey_responses, survey_versions)
 
@@ -65,7 +66,7 @@ def _is_locked(exc: OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
-class Store(DeliberationStore, AgendaStore):
+class Store(DeliberationStore, AgendaStore, WorkshopStore):
     """Reads and writes one database. Cheap to create; one per kernel or process."""
 
     def __init__(self, url: str | None = None, *, retries: int = 3):
@@ -135,26 +136,29 @@ class Store(DeliberationStore, AgendaStore):
 
     @staticmethod
     def _insert_proposal(conn, community_id: str, proposal: Proposal, code: str, source: str,
-                         created_at: datetime | None = None, external_supports: int = 0):
+                         created_at: datetime | None = None, external_supports: int = 0,
+                         workshop_id: int | None = None):
         result = conn.execute(insert(proposals).values(
             community_id=community_id, receipt_code=code, title=proposal.title,
             description=proposal.description, scenario=proposal.scenario,
             lon=proposal.lon, lat=proposal.lat,
             public_space_id=proposal.public_space_id, status="open", source=source,
-            external_supports=external_supports,
+            external_supports=external_supports, workshop_id=workshop_id,
             created_at=created_at or datetime.now(timezone.utc)))
         if proposal.author_name:
             conn.execute(insert(proposal_authors).values(
                 proposal_id=result.inserted_primary_key[0], name=proposal.author_name))
 
     def add_proposal(self, community_id: str, proposal: Proposal, *,
-                     source: str = "resident_page") -> str:
-        """Store a validated proposal; returns its receipt code once committed."""
+                     source: str = "resident_page", workshop_id: int | None = None) -> str:
+        """Store a validated proposal (made at ``workshop_id``, if any); returns its receipt
+        code once committed."""
         for _ in range(5):
             code = new_receipt_code()
 
             def work(conn, code=code):
-                self._insert_proposal(conn, community_id, proposal, code, source)
+                self._insert_proposal(conn, community_id, proposal, code, source,
+                                      workshop_id=workshop_id)
                 return code
             try:
                 return self._write(work)
