@@ -29,6 +29,7 @@ from ..surveys.answers import survey_is_open, survey_view
 from ._safe import esc, guarded, keep_output_off_the_wire, server_log
 from .agenda_card import AgendaSection
 from .discussion import ProposalDiscussion
+from .dots_card import DotsSection
 from .map import CommunityMap
 from .statements_card import StatementVoting
 from .survey import SurveyForm
@@ -95,6 +96,11 @@ CSS = """
 .wb-app .wb-post { height: 44px; font-size: 17px; margin: 6px 0 0 0; }
 .wb-app .wb-vote { height: 48px; font-size: 17px; margin: 2px; }
 .wb-app .wb-topic { margin: 4px 0; }
+.wb-app .wb-dots { border: 3px solid #6a1b9a; border-radius: 10px; padding: 4px 12px; margin: 8px 0; }
+.wb-app .wb-dot-option { align-items: center; border-bottom: 1px solid #eee; padding: 4px 0; }
+.wb-app .wb-dot-option > .widget-html { flex: 1 1 auto; min-width: 0; }
+.wb-app .wb-dot-add { height: 44px; font-size: 17px; }
+.wb-app .wb-dot-marks, .wb-app .wb-dot-mine { color: #6a1b9a; font-size: 20px; letter-spacing: 2px; }
 .wb-app .wb-agenda { border-top: 3px solid #2e7d32; margin-top: 12px; padding-top: 4px;
   max-width: 760px; }
 .wb-app .wb-agenda-item, .wb-app .wb-found { padding: 8px 0; border-bottom: 1px solid #e0e0e0;
@@ -284,7 +290,12 @@ class ResidentApp:
         right = w.VBox([self.form, self.receipt_box])
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
-        self.widget = w.VBox([self.style, header, main, self.code_box, self.list_box,
+        # in a workshop (?workshop=<id>), the dot-voting section comes first on the phone
+        self.workshop_id: int | None = None
+        self.dots: DotsSection | None = None
+        self.dots_slot = w.Box()
+        self.widget = w.VBox([self.style, header, self.dots_slot, main, self.code_box,
+                              self.list_box,
                               self.discussion_slot, self.agenda_section.widget,
                               self.statement_voting.widget,
                               self.surveys_box, self.device])
@@ -338,6 +349,8 @@ class ResidentApp:
             self.discussion.render()
         self.statement_voting.render()
         self.agenda_section.render()
+        if self.dots is not None:
+            self.dots.render()
         if self.selected_space:
             self._render_space(self.selected_space)
 
@@ -489,7 +502,8 @@ class ResidentApp:
         self.submit.disabled = True
         self.submit.description = self.t("form.saving")
         try:
-            code = self.store.add_proposal(self.community.id, proposal)
+            code = self.store.add_proposal(self.community.id, proposal,
+                                           workshop_id=self.workshop_id)
         except StoreBusy:
             self.log.warning("proposal not saved: database busy")
             self.general_error = ("error.busy", {})
@@ -725,6 +739,8 @@ class ResidentApp:
             self.supported = self.store.supports_of(code_id)
             self._render_list()
             self.statement_voting.refresh()
+            if self.dots is not None:
+                self.dots.refresh()
             if self.discussion is not None:
                 self.discussion.render()
         self._render_code()
@@ -804,10 +820,32 @@ class ResidentApp:
         if lang != self.lang:
             self.set_language(lang)
         self.refresh()
-        code = parse_qs(query_string or "").get("code")
+        query = parse_qs(query_string or "")
+        code = query.get("code")
         if code:  # from the QR code on a participation slip
             self.use_code(code[0])
+        workshop = query.get("workshop")
+        if workshop:  # from the QR code on a workshop's screen
+            self.join_workshop(workshop[0])
         return self.widget
+
+    def join_workshop(self, value) -> bool:
+        """Join an open workshop of this community: counted once, proposals made here are
+        shown on its screen, and its dot-voting rounds come to this page."""
+        if not isinstance(value, str) or not value.isdigit() or len(value) > 9:
+            return False
+        workshop = self.store.workshop(int(value))
+        if workshop is None or workshop["status"] != "open" \
+                or workshop["community_id"] != self.community.id:
+            return False
+        self.workshop_id = workshop["id"]
+        self.store.join_workshop(workshop["id"], self.respondent[:64])
+        if self.dots is None:
+            self.dots = DotsSection(self, workshop["id"])
+            self.dots_slot.children = [self.dots.widget]
+        self.dots.refresh()
+        self.dots.start_watching()
+        return True
 
 
 def request_query_string() -> str:
