@@ -59,8 +59,6 @@ def test_export_into_a_file_is_an_error(capsys, tmp_path):
     assert code == 1 and err.startswith("error: ")
 
 
-@pytest.mark.skipif(not BG2050.is_dir(), reason="the Pol.is sample data is not beside the "
-                                                  "repository")
 def test_real_conversation_through_the_command_line(capsys, tmp_path):
     code, out, err = run(capsys, "polis-import", str(BG2050))
     assert code == 0 and "371 statements (55 hidden)" in err

@@ -112,8 +112,6 @@ def test_imported_and_local_statements_do_not_share_a_comment_id(store, tmp_path
     assert set(conv.votes["voter"]) == {3, 4, 5}
 
 
-@pytest.mark.skipif(not BG2050.is_dir(), reason="the Pol.is sample data is not beside the "
-                                                  "repository")
 def test_round_trip_on_a_real_conversation(store, tmp_path):
     original = read_polis_export(BG2050)
     topic_id = import_polis(store, "test", BG2050)

@@ -22,18 +22,7 @@ from workbench.deliberation.opinion_groups import (OpinionGroups, clustered_part
 REPO = Path(__file__).resolve().parents[2]
 
 
-def polis_data() -> Path:
-    """The real Pol.is open data kept with the tests (tests/data/polis, see its README)."""
-    from polis_data import POLIS_DATA
-
-    return POLIS_DATA
-
-
-BG2050 = polis_data() / "bg2050-volunteers"
-needs_bg2050 = pytest.mark.skipif(
-    not (BG2050 / "votes.csv").is_file(),
-    reason=f"the Pol.is open data (tests/data/polis/bg2050-volunteers) "
-           f"is not on this machine: looked in {BG2050}")
+from polis_data import BG2050  # noqa: E402  (kept with the tests, see its README)
 
 #: Measured on bg2050-volunteers with seed 0 (docs/opinion-groups.md): ARI 0.829, Spearman
 #: 0.979; the thresholds sit a little under, and well above plain k-means (ARI 0.19).
@@ -282,7 +271,6 @@ def bg2050():
     return conv, vote_matrix(conv.votes)
 
 
-@needs_bg2050
 def test_group_informed_consensus_reproduces_polis_exactly(bg2050):
     """With Pol.is's own group-id, our consensus is Pol.is's column, bit for bit."""
     conv, m = bg2050
@@ -292,7 +280,6 @@ def test_group_informed_consensus_reproduces_polis_exactly(bg2050):
     assert (ours.to_numpy() == theirs.to_numpy()).all(), (ours - theirs).abs().max()
 
 
-@needs_bg2050
 def test_our_groups_agree_with_polis_groups(bg2050):
     figures = compare_with_polis(BG2050)
     assert figures["k"] == figures["polis_k"] == 2
@@ -304,7 +291,6 @@ def test_our_groups_agree_with_polis_groups(bg2050):
     assert figures["ari"] > figures["plain_kmeans_ari"] + 0.3
 
 
-@needs_bg2050
 def test_polis_clusters_participants_with_seven_votes_or_more(bg2050):
     conv, m = bg2050
     inside = clustered_participants(m)

@@ -12,21 +12,9 @@ import pytest
 from workbench.deliberation.polis_files import (COMMENTS_HEADER, PolisFormatError,
                                                 read_polis_export, write_polis_export)
 
-REPO = Path(__file__).resolve().parents[2]
 
 
-def polis_data() -> Path:
-    """The real Pol.is open data kept with the tests (tests/data/polis, see its README)."""
-    from polis_data import POLIS_DATA
-
-    return POLIS_DATA
-
-
-BG2050 = polis_data() / "bg2050-volunteers"
-needs_bg2050 = pytest.mark.skipif(
-    not (BG2050 / "comments.csv").is_file(),
-    reason=f"the Pol.is open data (tests/data/polis/bg2050-volunteers) "
-           f"is not on this machine: looked in {BG2050}")
+from polis_data import BG2050  # noqa: E402  (kept with the tests, see its README)
 
 COMMENT_COLUMNS = ["statement", "author", "body", "moderated", "is_seed", "is_meta",
                    "timestamp"]
@@ -61,7 +49,6 @@ def good_folder(tmp_path: Path) -> Path:
 
 
 # -- the real export ---------------------------------------------------------------------------
-@needs_bg2050
 def test_the_bg2050_export_reads():
     conv = read_polis_export(BG2050)
     assert conv.topic == "Together, we'll build the BG of 2050."
@@ -80,7 +67,6 @@ def test_the_bg2050_export_reads():
     assert len(conv.moderated_out()) == 56          # 55 hidden + 1 meta
 
 
-@needs_bg2050
 def test_without_votes_csv_the_votes_come_from_the_participants_matrix(tmp_path):
     for name in ("comments.csv", "participants-votes.csv"):
         shutil.copy(BG2050 / name, tmp_path / name)
@@ -91,7 +77,6 @@ def test_without_votes_csv_the_votes_come_from_the_participants_matrix(tmp_path)
     assert from_matrix.topic == ""         # summary.csv is optional
 
 
-@needs_bg2050
 def test_round_trip_keeps_comments_bodies_and_last_votes(tmp_path):
     original = read_polis_export(BG2050)
     write_polis_export(tmp_path / "out", topic=original.topic,
