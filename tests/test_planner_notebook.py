@@ -3,8 +3,8 @@
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
+from notebooks import WIDGET, execute, plain_text
 from servers import PROJECT_DIR
 
 
@@ -12,15 +12,11 @@ def test_planner_notebook_executes(tmp_path):
     from workbench.demo import init
 
     init()
-    nb = nbformat.read(PROJECT_DIR / "notebooks" / "planner.ipynb", as_version=4)
-    NotebookClient(nb, timeout=180, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.output_type == "error"]
-    text = "".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    _nb, outputs = execute("planner.ipynb", tmp_path)
+    text = plain_text(outputs)
     assert "public_spaces" in text and "proposals" in text
     # the map cell produced a widget
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert any(WIDGET in o.get("data", {}) for o in outputs)
 
 
 def test_notebooks_are_thin():
