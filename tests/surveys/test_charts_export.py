@@ -7,14 +7,13 @@ import logging
 import warnings
 from contextlib import contextmanager
 
-import nbformat
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
-from nbclient import NotebookClient
 
+from notebooks import execute
 from samples import SURVEY
-from servers import DEMO_LAYERS, PROJECT_DIR
+from servers import DEMO_LAYERS
 from test_results import (NEEDS_FILE, SERVICES_FILE, generate_responses, store_responses,
                           stored_frame)
 from workbench.surveys import charts, load_survey
@@ -245,11 +244,7 @@ def test_survey_results_from_settings(demo, tmp_path):
 
 def test_survey_notebook_executes(demo, tmp_path):
     counts = seed_settings_store(demo, 40)
-    nb = nbformat.read(PROJECT_DIR / "notebooks" / "surveys.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
-    assert not [o for o in outputs if o.output_type == "error"]
+    _nb, outputs = execute("surveys.ipynb", tmp_path)
     streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "Glyph" not in streams and "Warning" not in streams
     survey = load_survey(NEEDS_FILE)
