@@ -1,6 +1,5 @@
 """The planner notebook runs headless, top to bottom, on a fresh database."""
 
-from pathlib import Path
 
 import nbformat
 

@@ -19,6 +19,10 @@ from . import settings
 
 PUBLIC_NOTEBOOKS = settings.PROJECT_DIR / "notebooks" / "public"
 RESIDENT_NOTEBOOK = PUBLIC_NOTEBOOKS / "resident.ipynb"
+#: the workshop's projected screen, served by a second Voilà on ``workshop_port``
+WORKSHOP_NOTEBOOK = PUBLIC_NOTEBOOKS / "workshop.ipynb"
+#: kernels kept ready for the screen: one facilitator opens it, maybe twice
+SCREEN_PREHEAT = 1
 
 
 def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None,
@@ -88,18 +92,36 @@ def server_env() -> dict[str, str]:
     return env
 
 
-def serve(lab: bool = True) -> int:
-    """Run Voilà (and JupyterLab) in the foreground until Ctrl-C, then stop both cleanly."""
+def serve(lab: bool = True, workshop: bool = False) -> int:
+    """Run Voilà (and JupyterLab) in the foreground until Ctrl-C, then stop both cleanly.
+
+    ``workshop``: meeting mode. The resident server keeps ``workshop_pool`` kernels ready
+    instead of ``preheat_kernels`` (sixty phones scanning the QR code within a minute), and a
+    second Voilà serves the projected screen on ``workshop_port``. Outside a meeting neither is
+    wanted: the screen's server and kernel and the large pool cost memory and CPU for nobody.
+    """
     env = server_env()
     procs: list[subprocess.Popen] = []
     token = secrets.token_hex(24)
     bind = settings.get("bind")
-    procs.append(subprocess.Popen(voila_command(), env=env, start_new_session=True))
+    pool = settings.get("workshop_pool") if workshop else settings.get("preheat_kernels")
+    procs.append(subprocess.Popen(voila_command(preheat=pool), env=env, start_new_session=True))
+    if workshop:
+        procs.append(subprocess.Popen(
+            voila_command(WORKSHOP_NOTEBOOK, port=settings.get("workshop_port"),
+                          preheat=SCREEN_PREHEAT), env=env, start_new_session=True))
     if lab:
         procs.append(subprocess.Popen(lab_command(token), env=env, start_new_session=True))
-    print(f"\n  Resident web app (Voilà):  http://{bind}:{settings.get('voila_port')}/"
-          f"\n  Planners (JupyterLab):     http://{bind}:{settings.get('lab_port')}/lab?token={token}"
-          "\n  Press Ctrl-C to stop both.\n", flush=True)
+    lines = [f"  Resident web app (Voilà):  http://{bind}:{settings.get('voila_port')}/"
+             + (f"  ({pool} kernels kept ready)" if workshop else "")]
+    if workshop:
+        lines.append(f"  Workshop screen:           http://{bind}:{settings.get('workshop_port')}/"
+                     "  (open the link 'workbench workshop open' printed: it carries the "
+                     "facilitator's token)")
+    if lab:
+        lines.append(f"  Planners (JupyterLab):     "
+                     f"http://{bind}:{settings.get('lab_port')}/lab?token={token}")
+    print("\n" + "\n".join(lines) + "\n  Press Ctrl-C to stop.\n", flush=True)
 
     stopping = False
 
@@ -114,7 +136,7 @@ def serve(lab: bool = True) -> int:
         while not stopping:
             for p in procs:
                 if p.poll() is not None:
-                    print(f"a server stopped (exit {p.returncode}); stopping the other",
+                    print(f"a server stopped (exit {p.returncode}); stopping the others",
                           file=sys.stderr)
                     code = p.returncode or 1
                     stopping = True
@@ -193,7 +215,8 @@ class VoilaServer:
 
     @property
     def database_url(self) -> str:
-        return f"sqlite:///{self.home / 'workbench.db'}"
+        return (self.env_overrides.get("WORKBENCH_DATABASE_URL")
+                or f"sqlite:///{self.home / 'workbench.db'}")
 
     def kernel_pids(self) -> list[int]:
         """Live kernel processes of this server (a culled kernel may linger as a zombie)."""

@@ -61,6 +61,16 @@ SETTINGS = [
     Setting("preheat_kernels", 2,
             "Pre-started kernels kept ready for the resident page (0 turns preheating off). "
             "Each takes about as much memory as one open page.", int),
+    Setting("workshop_port", 8867,
+            "Port of the workshop screen (Voilà serving notebooks/public/workshop.ipynb), "
+            "started by 'workbench serve --workshop'. The screen needs the facilitator's token "
+            "that 'workbench workshop open' prints.", int),
+    Setting("workshop_pool", 20,
+            "Pre-started resident kernels during a workshop ('workbench serve --workshop' uses "
+            "it instead of preheat_kernels). Set it before the meeting to about a third of the "
+            "residents expected; each kernel takes about 100 MiB of memory (60 phones: some "
+            "6 GiB for the pages, plus the pool refilling behind them). See "
+            "bench/bench_workshop.py for what was measured.", int),
     Setting("cull_idle_seconds", 600,
             "A resident kernel idle this long is shut down: a closed page otherwise leaves "
             "its kernel running.", int),

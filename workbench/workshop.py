@@ -121,3 +121,96 @@ def workshop_record(store, workshop: dict) -> dict:
             "proposals": [{"id": p["id"], "title": p["title"], "scenario": p["scenario"]}
                           for p in proposals],
             "rounds": rounds}
+
+
+# -- the facilitator's actions, shared by the screen and the command line ---------------------
+def shortlist_candidates(store, community_id: str, workshop_id: int,
+                         source: str = "item") -> list[dict]:
+    """What the facilitator may put on a round's shortlist: agenda items that are on the
+    agenda (undecided, or decided and not merged into another), or the workshop's own
+    proposals. Each ``{kind, id, title}``, oldest first."""
+    if source == "proposal":
+        return [{"kind": "proposal", "id": p["id"], "title": p["title"]}
+                for p in store.workshop_proposals(workshop_id)]
+    return [{"kind": "item", "id": i["id"], "title": i["title"]}
+            for i in store.agenda_items(community_id) if i.get("decision") != "merge"]
+
+
+def open_round(store, workshop: dict, title, options: list[dict]) -> int:
+    """Open a dot-voting round over a validated shortlist, with the workshop's N dots."""
+    if workshop.get("status") != "open":
+        raise WorkshopInvalid({"workshop": ("workshop.error.closed", {})})
+    clean_title, problem = check_text(title, required=True, max_chars=TITLE_MAX_CHARS)
+    if problem:
+        raise WorkshopInvalid({"title": problem})
+    return store.open_dot_round(workshop["id"], clean_title, validate_shortlist(options),
+                                workshop["dots_per_person"])
+
+
+def close_round(store, round_id: int) -> dict | None:
+    """Close a round and keep its result; None when it was not open."""
+    round_row = store.dot_round(round_id)
+    if round_row is None or round_row["status"] != "open":
+        return None
+    result = round_result(round_row, store.dot_tally(round_id))
+    store.close_dot_round(round_id, result)
+    return result
+
+
+def map_snapshot_png(store, community, workshop_id: int, lang: str = "zh") -> bytes:
+    """The community map with the workshop's proposals as numbered dots (numbered as on the
+    screen: first proposal 1), drawn by the agenda report's matplotlib map."""
+    from .agenda.report import map_png
+
+    items = [{"id": p["id"], "rank": n, "title": p["title"], "lon": p["lon"], "lat": p["lat"],
+              "decision": None}
+             for n, p in enumerate(store.workshop_proposals(workshop_id), start=1)
+             if p["lon"] is not None and p["lat"] is not None]
+    return map_png({"items": items}, community, lang)
+
+
+def end_workshop(store, community, workshop_id: int, lang: str = "zh") -> dict:
+    """End the workshop: its open round closes with its result, and the record (counts, the
+    proposals, every round's result) and a picture of the map are saved. Returns the record."""
+    workshop = store.workshop(workshop_id)
+    if workshop is None or workshop["status"] != "open":
+        raise WorkshopInvalid({"workshop": ("workshop.error.closed", {})})
+    open_now = store.open_round_of(workshop_id)
+    if open_now is not None:
+        close_round(store, open_now["id"])
+    record = workshop_record(store, workshop)
+    store.close_workshop(workshop_id, record, map_snapshot_png(store, community, workshop_id,
+                                                               lang))
+    return record
+
+
+def dots_by_item(store, community_id: str) -> dict[int, int]:
+    """Dots each agenda item received in the closed rounds of every workshop of the
+    community, as evidence for the agenda: an option of kind "item" counts for that item, one
+    of kind "proposal" for the item holding that proposal (none: not counted). An item merged
+    into another passes its dots on to the item it was merged into."""
+    items = {i["id"]: i for i in store.agenda_items(community_id)}
+    item_of_proposal = {pid: i["id"] for i in items.values() for pid in i["proposal_ids"]}
+
+    def final(item_id):
+        seen = set()
+        while item_id in items and items[item_id].get("decision") == "merge" \
+                and items[item_id].get("merged_into") and item_id not in seen:
+            seen.add(item_id)
+            item_id = items[item_id]["merged_into"]
+        return item_id if item_id in items else None
+
+    totals: dict[int, int] = {}
+    for w in store.workshops(community_id):
+        for r in store.rounds_of(w["id"]):
+            if r["status"] != "closed":
+                continue
+            for option, dots in store.dot_tally(r["id"]).items():
+                if not 0 <= option < len(r["options"]) or not dots:
+                    continue
+                o = r["options"][option]
+                target = o["id"] if o["kind"] == "item" else item_of_proposal.get(o["id"])
+                target = final(target) if target is not None else None
+                if target is not None:
+                    totals[target] = totals.get(target, 0) + dots
+    return totals

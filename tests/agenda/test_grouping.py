@@ -73,3 +73,37 @@ def test_a_candidate_item_takes_its_lead_from_the_most_supported(proposals):
     assert item["title"] == "公园里多放些长椅" and item["proposal_ids"] == [1, 2]
     assert item["public_space_id"] == "PS01" and item["scenario"] == "health"
     assert candidate_item(rows)["title"] == "银杏公园加几张有靠背的长椅"  # oldest among equals
+
+
+NAMES = ["银杏口袋公园", "Ginkgo Pocket Park", "樟树口袋公园", "Camphor Pocket Park"]
+
+
+def frame(rows):
+    return pd.DataFrame([{"id": i, "title": t, "description": d, "public_space_id": s,
+                          "lon": PARK[0] + off * M, "lat": PARK[1], "scenario": "health"}
+                         for i, t, d, s, off in rows])
+
+
+def test_a_place_name_does_not_make_two_requests_alike():
+    rows = frame([(1, "银杏口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS01", 0),
+                  (2, "银杏口袋公园增加夜间照明", "天黑以后看不清路", "PS01", 10),
+                  (3, "希望在银杏口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS01", 20)])
+    assert group_proposals(rows, place_names=NAMES) == [[1, 3], [2]]
+
+
+def test_very_alike_texts_naming_different_places_stay_apart():
+    rows = frame([(1, "银杏口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS01", 0),
+                  (2, "樟树口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS02", 900)])
+    assert group_proposals(rows) == [[1, 2]]  # alike words, wherever they are
+    assert group_proposals(rows, place_names=NAMES) == [[1], [2]]
+
+
+def test_a_chance_likeness_does_not_chain_two_groups():
+    benches = [(k, "Add benches with backrests at Ginkgo Pocket Park",
+                "Older people have nowhere to sit; please sort it out soon", "PS01", k)
+               for k in range(1, 4)]
+    lights = [(k, "Add lighting at night at Ginkgo Pocket Park",
+               "After dark the path is hard to see; please sort it out soon", "PS01", k)
+              for k in range(4, 7)]
+    rows = frame(benches + lights)
+    assert group_proposals(rows, place_names=NAMES) == [[1, 2, 3], [4, 5, 6]]

@@ -164,3 +164,15 @@ def test_merging_keeps_every_proposal_and_links_back(store, built):
                                   "proposal_ids": []})
     store.move_proposals([built["lockers"]], new)
     assert store.agenda_item(new)["proposal_ids"] == [built["lockers"]]
+
+
+def test_regroup_keeps_an_undecided_item_that_others_were_merged_into(store, built):
+    benches = item_of(store, built["benches"][0])
+    lockers = item_of(store, built["lockers"])
+    store.merge_items(benches["id"], [lockers["id"]], "同一笔预算")
+    workflow.regroup(store, "test")
+    kept = store.agenda_item(benches["id"])
+    assert kept is not None and kept["decision"] is None
+    assert kept["proposal_ids"] == sorted([*built["benches"], built["lockers"]])
+    assert store.agenda_item(lockers["id"])["merged_into"] == benches["id"]
+    assert [i["id"] for i in workflow.live_items(store, "test")] == [benches["id"]]

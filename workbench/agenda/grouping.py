@@ -6,8 +6,13 @@ Text similarity is the cosine of character n-grams weighted by rarity (TF-IDF), 
 n-grams as the resident page's duplicate warning (:func:`workbench.similarity.ngrams`), so it
 works for Chinese and English alike. Two proposals are linked when their texts are very alike
 (``text_threshold``) wherever they are, or fairly alike (``place_threshold``) at the same place:
-the same public space, or within ``distance_m`` of each other. Linked proposals form a group
-(connected components). Deterministic: the same proposals and thresholds give the same groups.
+the same public space, or within ``distance_m`` of each other, when each is among the other's
+closest matches nearby (so that a chance likeness cannot chain two groups into one). Linked
+proposals form a group (connected components). Given the names of the community's places, a place's name does not
+make two texts alike at that place, and very alike texts naming different places stay apart
+(:func:`similar_pairs`). Deterministic: the same proposals and thresholds give the same groups.
+Similarities are computed a chunk of rows at a time as a sparse product: 10,000 proposals
+take seconds and never an n x n matrix in memory.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ PLACE_THRESHOLD = 0.3
 #: within this distance two proposals are "at the same place" (a pocket park is about 50-100 m
 #: across: 400-10,000 m² by the 2022 national notice on pocket parks)
 DISTANCE_M = 120.0
+#: a link by place joins two proposals only when each is among the other's this many most
+#: alike proposals nearby (see :func:`_mutual_best`)
+PLACE_PARTNERS = 5
+#: ... and at least this share of the similarity of the best link either of them has
+BEST_SHARE = 0.75
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -40,55 +50,147 @@ def text_vectors(texts: list[str]):
 
 
 def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRESHOLD,
-                  place_threshold: float = PLACE_THRESHOLD, distance_m: float = DISTANCE_M
-                  ) -> pd.DataFrame:
+                  place_threshold: float = PLACE_THRESHOLD, distance_m: float = DISTANCE_M,
+                  place_names: list[str] | None = None,
+                  place_partners: int = PLACE_PARTNERS) -> pd.DataFrame:
     """Pairs of proposals (by row position i < j) that belong together, with their text
-    similarity and distance: columns i, j, similarity, distance_m, same_space."""
-    from sklearn.neighbors import NearestNeighbors
+    similarity and distance: columns i, j, similarity, distance_m, same_space.
 
+    ``place_names``: the names of the community's places (public spaces, buildings; see
+    :func:`place_names`). With them, a place's name in two texts does not make them alike
+    at that place: "fairly alike at the same place" is measured on the texts without the
+    names (else every two proposals naming the same park would be linked, whatever they
+    ask, and linked proposals chain into one item per park). And two very alike texts that
+    name different places are about different places: they are not linked by their words
+    alone. ``similarity`` is then that of the texts without the names for pairs linked by
+    place."""
     n = len(proposals)
-    empty = pd.DataFrame(columns=["i", "j", "similarity", "distance_m", "same_space"])
+    empty = pd.DataFrame({"i": pd.Series(dtype=int), "j": pd.Series(dtype=int),
+                          "similarity": pd.Series(dtype=float),
+                          "distance_m": pd.Series(dtype=float),
+                          "same_space": pd.Series(dtype=bool)})
     if n < 2:
         return empty
     texts = (proposals["title"].fillna("") + " " + proposals["description"].fillna("")).tolist()
     vectors = text_vectors(texts)
-    low = min(text_threshold, place_threshold)
-    # every pair at least ``low`` alike, found in chunks (never an n x n matrix in memory)
-    nn = NearestNeighbors(radius=1.0 - low, metric="cosine", algorithm="brute").fit(vectors)
-    graph = nn.radius_neighbors_graph(vectors, mode="distance").tocoo()
-    keep = graph.row < graph.col
-    i, j = graph.row[keep], graph.col[keep]
-    similarity = 1.0 - graph.data[keep]
-    # an exact duplicate has distance 0, which a sparse graph does not store: add them back
-    zero = _exact_duplicates(texts)
-    if zero:
-        zi, zj = map(np.array, zip(*zero))
-        i, j = np.concatenate([i, zi]), np.concatenate([j, zj])
-        similarity = np.concatenate([similarity, np.ones(len(zi))])
-    pairs = pd.DataFrame({"i": i, "j": j, "similarity": similarity}).drop_duplicates(
-        ["i", "j"])
+    if place_names:
+        pattern = _names_pattern(place_names)
+        named = [frozenset(m.group(0).lower() for m in pattern.finditer(t)) for t in texts]
+        plain = [pattern.sub(" ", t) for t in texts]
+        alike = _alike_pairs(vectors, text_threshold)
+        if len(alike):  # very alike, but naming different places: not the same thing
+            keep = [not (named[a] and named[b] and not named[a] & named[b])
+                    for a, b in zip(alike["i"], alike["j"])]
+            alike = alike[np.array(keep, dtype=bool)]
+        by_place = _alike_pairs(text_vectors(plain), place_threshold)
+        by_place["place_only"] = True
+        alike["place_only"] = False
+        pairs = pd.concat([alike, by_place], ignore_index=True)
+        # a pair found both ways keeps its full-text similarity
+        pairs = pairs.sort_values(["i", "j", "place_only"], kind="mergesort") \
+            .drop_duplicates(["i", "j"], ignore_index=True)
+    else:
+        pairs = _alike_pairs(vectors, min(text_threshold, place_threshold))
+        pairs["place_only"] = pairs["similarity"] < text_threshold
+    if pairs.empty:
+        return empty
+    i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
     lon = np.radians(proposals["lon"].to_numpy(dtype=float))
     lat = np.radians(proposals["lat"].to_numpy(dtype=float))
-    pairs["distance_m"] = _haversine(lon[pairs["i"]], lat[pairs["i"]], lon[pairs["j"]],
-                                     lat[pairs["j"]])
+    pairs["distance_m"] = _haversine(lon[i], lat[i], lon[j], lat[j])
     space = proposals["public_space_id"].fillna("").to_numpy(dtype=object)
-    pairs["same_space"] = (space[pairs["i"]] == space[pairs["j"]]) & (space[pairs["i"]] != "")
+    pairs["same_space"] = (space[i] == space[j]) & (space[i] != "")
     near = pairs["same_space"] | (pairs["distance_m"] <= distance_m)
-    linked = (pairs["similarity"] >= text_threshold) | (near & (pairs["similarity"]
-                                                                >= place_threshold))
-    return pairs[linked].sort_values(["i", "j"], ignore_index=True)
+    by_words = ~pairs["place_only"] & (pairs["similarity"] >= text_threshold)
+    by_place = ~by_words & near & (pairs["similarity"] >= place_threshold)
+    # the best partners are chosen among every link nearby, those by words included
+    by_place &= _mutual_best(pairs["i"].to_numpy(), pairs["j"].to_numpy(),
+                             pairs["similarity"].to_numpy(),
+                             ((by_words & near) | by_place).to_numpy(), place_partners)
+    return pairs.loc[by_words | by_place, ["i", "j", "similarity", "distance_m",
+                                           "same_space"]].sort_values(["i", "j"],
+                                                                      ignore_index=True)
 
 
-def _exact_duplicates(texts: list[str]) -> list[tuple[int, int]]:
-    first: dict[str, int] = {}
-    out = []
-    for k, text in enumerate(texts):
-        key = " ".join(sorted(ngrams(text).elements()))
-        if key in first:
-            out.append((first[key], k))
-        else:
-            first[key] = k
-    return out
+def _mutual_best(i, j, similarity, candidate, k: int) -> np.ndarray:
+    """Which candidate links join two proposals that are each among the other's ``k`` most
+    alike candidates (ties to the lower position) and at least :data:`BEST_SHARE` as alike
+    as the best candidate of either: a link by place must be one of the best either side
+    has nearby, so that a chance likeness (a shared "please sort it out soon") between two
+    groups cannot chain them into one."""
+    keep = np.zeros(len(i), dtype=bool)
+    idx = np.flatnonzero(candidate)
+    if not len(idx):
+        return keep
+    node = np.concatenate([i[idx], j[idx]])
+    other = np.concatenate([j[idx], i[idx]])
+    sim = np.concatenate([similarity[idx], similarity[idx]])
+    edge = np.concatenate([idx, idx])
+    order = np.lexsort((other, -sim, node))
+    node_sorted = node[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(node_sorted)) + 1]
+    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    # ... and not much less alike than the best link either end has
+    best = np.repeat(sim[order][starts], np.diff(np.r_[starts, len(order)]))
+    good = np.zeros(len(order), dtype=bool)
+    good[order] = (position < k) & (sim[order] >= BEST_SHARE * best)
+    # an edge is kept when it is among the best k on both of its ends
+    both = np.bincount(edge[good], minlength=len(i))
+    keep[both == 2] = True
+    return keep
+
+
+#: Rows of the similarity matrix computed at once: bounds the memory of the sparse product
+#: (each row holds a value for every text sharing an n-gram with it).
+CHUNK_ROWS = 500
+
+
+def _alike_pairs(vectors, threshold: float) -> pd.DataFrame:
+    """Pairs (i < j) of unit-length rows whose cosine similarity is at least ``threshold``
+    (exact duplicates included), computed a chunk of rows at a time: never an n x n matrix
+    in memory."""
+    n = vectors.shape[0]
+    csr = vectors.tocsr().astype(np.float32)
+    transposed = csr.T.tocsr()
+    rows, cols, sims = [], [], []
+    for start in range(0, n, CHUNK_ROWS):
+        block = (csr[start:start + CHUNK_ROWS] @ transposed).tocoo()
+        r = block.row + start
+        # float32 rounding: 1e-6 below the threshold still counts (a tie is not a miss)
+        keep = (block.col > r) & (block.data >= threshold - 1e-6)
+        rows.append(r[keep])
+        cols.append(block.col[keep])
+        sims.append(np.minimum(block.data[keep], 1.0))
+    return pd.DataFrame({"i": np.concatenate(rows).astype(np.int64),
+                         "j": np.concatenate(cols).astype(np.int64),
+                         "similarity": np.concatenate(sims).astype(float)})
+
+
+def place_names(community) -> list[str]:
+    """The names (Chinese and English) of a community's public spaces and buildings, as
+    residents write them in proposals."""
+    names = []
+    for layer in ("public_spaces", "buildings"):
+        for feature in community.layers.get(layer, {}).get("features", []):
+            props = feature.get("properties") or {}
+            names += [props.get("name_zh"), props.get("name_en")]
+    return sorted({n.strip() for n in names if isinstance(n, str) and len(n.strip()) >= 2})
+
+
+def _names_pattern(names: list[str]):
+    """One regular expression finding any of the names, the longest first (so "11幢" is
+    not read as "1幢"); a name is not found inside a longer number or word."""
+    import re
+
+    parts = []
+    for name in sorted(set(names), key=lambda x: (-len(x), x)):
+        part = re.escape(name)
+        if name[0].isalnum():
+            part = r"(?<![0-9A-Za-z])" + part
+        if name[-1].isascii() and name[-1].isalnum():
+            part += r"(?![0-9A-Za-z])"
+        parts.append(part)
+    return re.compile("|".join(parts), re.IGNORECASE)
 
 
 def _haversine(lon1, lat1, lon2, lat2):
@@ -99,7 +201,8 @@ def _haversine(lon1, lat1, lon2, lat2):
 
 def group_proposals(proposals: pd.DataFrame, **thresholds) -> list[list[int]]:
     """Groups of proposal ids (each a list sorted by id; groups ordered by their first id).
-    ``proposals`` has columns id, title, description, lon, lat, public_space_id."""
+    ``proposals`` has columns id, title, description, lon, lat, public_space_id;
+    ``thresholds`` (and ``place_names``) go to :func:`similar_pairs`."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 

@@ -29,10 +29,17 @@ def open_proposals(store, community_id: str) -> pd.DataFrame:
 
 def regroup(store, community_id: str, **thresholds) -> list[int]:
     """Group the proposals not yet in a decided item into new candidate items (undecided
-    items are replaced; decided ones stay). Returns the new items' ids."""
+    items are replaced; decided ones stay, and so do items others were merged into).
+    Returns the new items' ids. ``thresholds`` go
+    to :func:`.grouping.similar_pairs`; pass ``place_names=grouping.place_names(community)``
+    so that the names of the community's places are told apart from what is asked."""
     proposals = open_proposals(store, community_id)
-    taken = {p for item in store.agenda_items(community_id) if item["decision"]
-             for p in item["proposal_ids"]}
+    items = store.agenda_items(community_id)
+    # an undecided item that others were merged into stays too: the merged items point at
+    # it, and the planner's merge is kept
+    targets = {i["merged_into"] for i in items if i.get("merged_into")}
+    kept = [i for i in items if i["decision"] or i["id"] in targets]
+    taken = {p for item in kept for p in item["proposal_ids"]}
     free = proposals[~proposals["id"].isin(taken)]
     supports: dict[int, int] = {}
     for pid, _code in store.supports_rows(community_id):
@@ -40,7 +47,8 @@ def regroup(store, community_id: str, **thresholds) -> list[int]:
     by_id = free.set_index("id", drop=False).rename_axis(None)
     candidates = [grouping.candidate_item(by_id.loc[group], supports)
                   for group in grouping.group_proposals(free, **thresholds)]
-    return store.replace_candidates(community_id, candidates)
+    return store.replace_candidates(community_id, candidates,
+                                    keep=[i["id"] for i in kept if not i["decision"]])
 
 
 def survey_evidence(store, lang: str = "zh") -> tuple[dict, dict]:

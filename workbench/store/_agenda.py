@@ -42,15 +42,19 @@ class AgendaStore:
             conn.execute(insert(agenda_item_proposals), rows)
         return item_id
 
-    def replace_candidates(self, community_id: str, candidates: list[dict]) -> list[int]:
+    def replace_candidates(self, community_id: str, candidates: list[dict],
+                           keep: list[int] | tuple = ()) -> list[int]:
         """Re-group: undecided items are replaced by ``candidates`` (dicts with title,
         description, scenario, public_space_id, lon, lat, proposal_ids), in one transaction.
-        Decided items and their proposals stay as they are."""
+        Decided items and their proposals stay as they are, and so do the undecided items
+        in ``keep`` (those other items were merged into)."""
         now = _now()
 
         def work(conn):
             undecided = select(agenda_items.c.id).where(
                 agenda_items.c.community_id == community_id, agenda_items.c.decision.is_(None))
+            if keep:
+                undecided = undecided.where(agenda_items.c.id.not_in(list(keep)))
             conn.execute(delete(agenda_item_proposals).where(
                 agenda_item_proposals.c.item_id.in_(undecided)))
             conn.execute(delete(agenda_items).where(agenda_items.c.id.in_(
