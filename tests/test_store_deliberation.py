@@ -3,15 +3,14 @@ PostgreSQL (the ``store`` fixture of test_store runs each test on both)."""
 
 import pytest
 
+from residents import code_ids
 from test_store import in_threads, proposal, store  # noqa: F401  (fixture reused)
 from workbench.deliberation.discussion import Comment
-from workbench.participation import hash_code, issue_codes, normalise_code, reissue_code
+from workbench.participation import hash_code, normalise_code, reissue_code
 
 
 def two_codes(store):
-    salt = store.code_salt("test")
-    codes = issue_codes(store, "test", 2)
-    return [store.active_code_id("test", hash_code(normalise_code(c), salt)) for c in codes]
+    return code_ids(store, 2)
 
 
 def test_comments_and_replies_are_kept_with_their_stance(store):

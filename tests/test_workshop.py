@@ -6,14 +6,10 @@ import pytest
 from communities import INSIDE_OPEN
 from test_store import in_threads, store  # noqa: F401  (both databases)
 from workbench import workshop
-from workbench.participation import hash_code, issue_codes, normalise_code
+from residents import code_ids
 from workbench.proposals import Proposal
 
 
-def code_ids(store, n):
-    salt = store.code_salt("test")
-    return [store.active_code_id("test", hash_code(normalise_code(c), salt))
-            for c in issue_codes(store, "test", n)]
 
 
 def test_tokens_are_checked_and_never_stored(store):

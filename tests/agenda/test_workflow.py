@@ -1,29 +1,22 @@
 """From proposals to a published agenda over a real store: grouping, evidence, scoring,
 decisions, tracking, versions and their difference."""
 
-import datetime as dt
 
 import pytest
 
-from communities import INSIDE_P1
+from residents import code_ids, propose
+
 from workbench.agenda import decisions, scoring, snapshot, workflow
 from workbench.deliberation.discussion import Comment
 from workbench.layers import read_layers
-from workbench.participation import hash_code, issue_codes, normalise_code
-from workbench.proposals import Proposal
 
 
-def add(store, title, description="", space="P1", scenario="health", at=INSIDE_P1):
-    receipt = store.add_proposal("test", Proposal(title, description, scenario, *at,
-                                                  public_space_id=space))
-    return store.proposal_by_receipt(receipt)["id"]
+add = propose
 
 
 @pytest.fixture
 def codes(store):
-    salt = store.code_salt("test")
-    return [store.active_code_id("test", hash_code(normalise_code(c), salt))
-            for c in issue_codes(store, "test", 5)]
+    return code_ids(store, 5)
 
 
 @pytest.fixture

@@ -6,28 +6,23 @@ import datetime as dt
 
 import pytest
 
-from communities import INSIDE_OPEN, INSIDE_P1
+from residents import code_ids, propose
+
+from communities import INSIDE_OPEN
 from workbench.agenda import scoring
 from workbench.deliberation.discussion import Comment
 from workbench.layers import read_layers
-from workbench.participation import hash_code, issue_codes, normalise_code
-from workbench.proposals import Proposal
 from workbench.ui.agenda import AgendaBuilder, parse_milestones
 
 MARKUP = "<img src=x onerror=alert(1)>"
 
 
-def add(store, title, description="", space="P1", scenario="health", at=INSIDE_P1):
-    receipt = store.add_proposal("test", Proposal(title, description, scenario, *at,
-                                                  public_space_id=space))
-    return store.proposal_by_receipt(receipt)["id"]
+add = propose
 
 
 @pytest.fixture
 def codes(store):
-    salt = store.code_salt("test")
-    return [store.active_code_id("test", hash_code(normalise_code(c), salt))
-            for c in issue_codes(store, "test", 6)]
+    return code_ids(store, 6)
 
 
 @pytest.fixture
