@@ -169,3 +169,20 @@ def test_regroup_keeps_an_undecided_item_that_others_were_merged_into(store, bui
     assert kept["proposal_ids"] == sorted([*built["benches"], built["lockers"]])
     assert store.agenda_item(lockers["id"])["merged_into"] == benches["id"]
     assert [i["id"] for i in workflow.live_items(store, "test")] == [benches["id"]]
+
+
+def test_workshop_dots_are_evidence_for_their_item(store, community, built):
+    from workbench import workshop
+
+    benches = item_of(store, built["benches"][0])
+    wid, _ = workshop.open_workshop(store, "test", "会议", 3)
+    rid = store.open_dot_round(wid, "r", [{"kind": "item", "id": benches["id"], "title": "a"},
+                                          {"kind": "proposal", "id": built["lockers"],
+                                           "title": "b"}], 3)
+    (code,) = code_ids(store, 1)
+    for option in (0, 0, 1):
+        store.spend_dot(rid, code, option)
+    store.close_dot_round(rid, {})
+    evidence = workflow.gather_evidence(store, community).set_index("item_id")
+    assert evidence.loc[benches["id"], "workshop_dots"] == 2
+    assert evidence.loc[item_of(store, built["lockers"])["id"], "workshop_dots"] == 1

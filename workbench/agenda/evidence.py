@@ -21,7 +21,7 @@ from .. import vocabulary
 COLUMNS = ["item_id", "proposals", "supports", "supporters", "external_supports",
            "comments_for", "comments_against", "comments_neutral", "stance_balance",
            "consensus", "satisfaction", "needs", "households_300", "households_500",
-           "underserved_households"]
+           "underserved_households", "workshop_dots"]
 #: kinds of public space that count as "green" for the 300 m rule
 GREEN_KINDS = ("pocket_park", "cultural_park", "square", "children_play", "sports_ground",
                "elderly_activity")
@@ -77,7 +77,8 @@ def item_evidence(items: list[dict], proposals: pd.DataFrame,
                   statement_consensus: dict[int, float] | None = None,
                   survey_by_scenario: dict[str, dict] | None = None,
                   survey_by_space: dict[str, dict] | None = None,
-                  reach: pd.DataFrame | None = None) -> pd.DataFrame:
+                  reach: pd.DataFrame | None = None,
+                  workshop_dots: dict[int, int] | None = None) -> pd.DataFrame:
     """One row of evidence per item (see :data:`COLUMNS`).
 
     - ``items``: dicts with id, proposal_ids, scenario, public_space_id, statement_ids;
@@ -90,8 +91,10 @@ def item_evidence(items: list[dict], proposals: pd.DataFrame,
       is the highest among its linked statements;
     - ``survey_by_scenario`` / ``survey_by_space``: {"satisfaction": mean 1-5 or NaN,
       "needs": {label: count}} per scenario code / public-space id or kind;
-    - ``reach``: :func:`households_within` for the items.
+    - ``reach``: :func:`households_within` for the items;
+    - ``workshop_dots``: item id -> dots it received in workshops' dot-voting rounds.
     """
+    workshop_dots = workshop_dots or {}
     statement_consensus = statement_consensus or {}
     survey_by_scenario = survey_by_scenario or {}
     survey_by_space = survey_by_space or {}
@@ -135,5 +138,6 @@ def item_evidence(items: list[dict], proposals: pd.DataFrame,
             row[col] = (float(reach_rows.loc[item["id"], col])
                         if reach_rows is not None and item["id"] in reach_rows.index
                         else math.nan)
+        row["workshop_dots"] = int(workshop_dots.get(item["id"], 0))
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -35,7 +35,8 @@ The format (``format`` 1); every text is plain (escape it where you show it)::
             "consensus_statements": [{"text": "...", "consensus": 0.62}],
             "satisfaction": 2.8 | null,     # survey mean 1-5 for the scenario
             "needs": {"Shade": 12, ...},     # survey needs named for the place or scenario
-            "households_300": 420, "households_500": 910, "underserved_households": 130
+            "households_300": 420, "households_500": 910, "underserved_households": 130,
+            "workshop_dots": 17             # dots from workshops' dot-voting rounds
           },
           "proposals": [{"id": 5, "receipt_code": "ABCD-EFGH", "title": "...",
                          "supports": 20, "official_answer": "..." | null}]

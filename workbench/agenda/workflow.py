@@ -130,9 +130,11 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
                               "lat": [i["lat"] for i in items]}).astype(
             {"lon": float, "lat": float})
         reach = ev.households_within(frame, layers["buildings"], layers["public_spaces"])
+    from ..workshop import dots_by_item
+
     return ev.item_evidence(items, proposals, store.supports_rows(community.id),
                             store.stance_counts(community.id), gic, by_scenario, by_space,
-                            reach)
+                            reach, dots_by_item(store, community.id))
 
 
 def build_snapshot(store, community, weights: dict, published_by: str,
@@ -190,6 +192,7 @@ def build_snapshot(store, community, weights: dict, published_by: str,
                 "households_300": _int(e["households_300"]),
                 "households_500": _int(e["households_500"]),
                 "underserved_households": _int(e["underserved_households"]),
+                "workshop_dots": int(e["workshop_dots"]),
             },
             "proposals": [{"id": pid, "receipt_code": proposals[pid]["receipt_code"],
                            "title": proposals[pid]["title"],
