@@ -131,14 +131,21 @@ def kernels_left_behind(browser, home: Path, opens: int) -> tuple[int, int, floa
         return peak, len(server.kernel_pids()), cull_idle
 
 
-def run(quick: bool = False) -> list[Figure]:
-    from playwright.sync_api import sync_playwright
+def run(quick: bool = False, browser=None) -> list[Figure]:
+    """The figures; ``browser`` is a Playwright browser to use (a test session's own),
+    else one is launched here."""
+    from contextlib import ExitStack
 
     loads = 1 if quick else 7
     opens = 2 if quick else 20
     results: dict[str, list[dict]] = {"resident": [], "minimal": []}
-    with tempfile.TemporaryDirectory(prefix="wb-bench-") as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with tempfile.TemporaryDirectory(prefix="wb-bench-") as tmp, ExitStack() as stack:
+        if browser is None:
+            from playwright.sync_api import sync_playwright
+
+            p = stack.enter_context(sync_playwright())
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            stack.callback(browser.close)
         home = Path(tmp)
         with VoilaServer(home / "r", extra_env=DEMO_ENV) as resident, \
                 VoilaServer(home / "m", notebook=MINIMAL, extra_env=DEMO_ENV) as minimal:
@@ -151,7 +158,6 @@ def run(quick: bool = False) -> list[Figure]:
                     time.sleep(1.5)  # let the pool refill, as between two visitors
                     results[which].append(load_once(browser, server, which))
         peak, left, cull_idle = kernels_left_behind(browser, home / "c", opens)
-        browser.close()
 
     med = {k: statistics.median(r["seconds"] for r in v) for k, v in results.items()}
     ratio = med["resident"] / med["minimal"]

@@ -8,8 +8,9 @@ from bench import bench_resident_page
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
-def test_quick_resident_page_benchmark():
-    figures = {f.name: f for f in bench_resident_page.run(quick=True)}
+def test_quick_resident_page_benchmark(browser):
+    # the session's browser: a second Playwright in one process would clash with it
+    figures = {f.name: f for f in bench_resident_page.run(quick=True, browser=browser)}
     assert figures["requests to the internet"].value == 0
     left = next(f for name, f in figures.items() if name.startswith("kernels alive"))
     assert left.ok, left
