@@ -41,6 +41,9 @@ FORBIDDEN_PATHS = [
     "/resident.ipynb",
     "/voila/render/planner.ipynb",
     "/voila/render/resident.ipynb",
+    "/voila/render/workshop.ipynb",  # the workshop screen: its own server only
+    "/voila/files/workshop.ipynb",
+    "/workshop.ipynb",
     "/notebooks/planner.ipynb",
     "/notebooks/public/resident.ipynb",
     "/files/planner.ipynb",

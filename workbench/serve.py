@@ -23,11 +23,19 @@ RESIDENT_NOTEBOOK = PUBLIC_NOTEBOOKS / "resident.ipynb"
 WORKSHOP_NOTEBOOK = PUBLIC_NOTEBOOKS / "workshop.ipynb"
 #: kernels kept ready for the screen: one facilitator opens it, maybe twice
 SCREEN_PREHEAT = 1
+#: In meeting mode a kernel taken from the pool is replaced this many seconds later (Voilà's
+#: default: 1 s). Starting a kernel costs about 1.8 s of CPU and a phone's page about 1 s
+#: (its kernel and Voilà's server); sixty phones arriving within a minute on 2 cores, with the
+#: pool refilling right behind them, waited a minute for their pages (bench/bench_workshop.py;
+#: with a 60 s delay the refills still overlapped the proposals). With the pool sized for the
+#: meeting, the refills start once the arrivals and first proposals are over.
+WORKSHOP_FILL_DELAY = 120
 
 
 def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None,
                   preheat: int | None = None, cull_idle: int | None = None,
-                  cull_interval: int | None = None) -> list[str]:
+                  cull_interval: int | None = None,
+                  fill_delay: float | None = None) -> list[str]:
     """The Voilà command line for a public notebook, with the settings that hold up in use.
 
     - single-notebook mode with the public folder as root: no other notebook is reachable;
@@ -35,7 +43,9 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
     - kernels over IPC: TCP ports of preheated kernels sometimes clashed ("Address already in
       use") and left a page hanging;
     - idle kernels culled: a closed page leaves its kernel running otherwise;
-    - no tracebacks sent to the browser, sources stripped.
+    - no tracebacks sent to the browser, sources stripped;
+    - ``fill_delay``: seconds before a used preheated kernel is replaced (Voilà's default
+      when None).
     """
     port = settings.get("voila_port") if port is None else port
     preheat = settings.get("preheat_kernels") if preheat is None else preheat
@@ -63,6 +73,8 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
     if preheat > 0:
         cmd += ["--VoilaConfiguration.preheat_kernel=True",
                 f"--VoilaConfiguration.default_pool_size={preheat}"]
+        if fill_delay is not None:
+            cmd.append(f"--VoilaKernelManager.fill_delay={fill_delay}")
     return cmd
 
 
@@ -105,7 +117,9 @@ def serve(lab: bool = True, workshop: bool = False) -> int:
     token = secrets.token_hex(24)
     bind = settings.get("bind")
     pool = settings.get("workshop_pool") if workshop else settings.get("preheat_kernels")
-    procs.append(subprocess.Popen(voila_command(preheat=pool), env=env, start_new_session=True))
+    procs.append(subprocess.Popen(
+        voila_command(preheat=pool, fill_delay=WORKSHOP_FILL_DELAY if workshop else None),
+        env=env, start_new_session=True))
     if workshop:
         procs.append(subprocess.Popen(
             voila_command(WORKSHOP_NOTEBOOK, port=settings.get("workshop_port"),
@@ -179,13 +193,15 @@ class VoilaServer:
     port, with its own home folder and database; for tests and benchmarks."""
 
     def __init__(self, home: Path, *, notebook: Path = RESIDENT_NOTEBOOK, preheat: int = 1,
-                 cull_idle: int = 600, cull_interval: int = 60, extra_env: dict | None = None):
+                 cull_idle: int = 600, cull_interval: int = 60, extra_env: dict | None = None,
+                 fill_delay: float | None = None):
         self.home = Path(home)
         self.notebook = notebook
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.env_overrides = {"WORKBENCH_HOME": str(self.home), **(extra_env or {})}
         self.preheat, self.cull_idle, self.cull_interval = preheat, cull_idle, cull_interval
+        self.fill_delay = fill_delay
         self.proc: subprocess.Popen | None = None
         self.log = None
 
@@ -197,7 +213,8 @@ class VoilaServer:
         try:
             init()
             cmd = voila_command(self.notebook, port=self.port, preheat=self.preheat,
-                                cull_idle=self.cull_idle, cull_interval=self.cull_interval)
+                                cull_idle=self.cull_idle, cull_interval=self.cull_interval,
+                                fill_delay=self.fill_delay)
             env = server_env()
         finally:
             for k, v in saved.items():

@@ -65,12 +65,13 @@ SETTINGS = [
             "Port of the workshop screen (Voilà serving notebooks/public/workshop.ipynb), "
             "started by 'workbench serve --workshop'. The screen needs the facilitator's token "
             "that 'workbench workshop open' prints.", int),
-    Setting("workshop_pool", 20,
-            "Pre-started resident kernels during a workshop ('workbench serve --workshop' uses "
-            "it instead of preheat_kernels). Set it before the meeting to about a third of the "
-            "residents expected; each kernel takes about 100 MiB of memory (60 phones: some "
-            "6 GiB for the pages, plus the pool refilling behind them). See "
-            "bench/bench_workshop.py for what was measured.", int),
+    Setting("workshop_pool", 60,
+            "Resident kernels started before a workshop and kept ready ('workbench serve "
+            "--workshop' uses it instead of preheat_kernels). Set it before the meeting to the "
+            "number of phones expected: each kernel takes about 100 MiB (60: some 6 GiB) and "
+            "about 2 s of CPU to start, so start the server a few minutes early. A kernel "
+            "taken is replaced only two minutes later, once the arrivals are over; phones "
+            "beyond the pool wait for those. Measured by bench/bench_workshop.py.", int),
     Setting("cull_idle_seconds", 600,
             "A resident kernel idle this long is shut down: a closed page otherwise leaves "
             "its kernel running.", int),
