@@ -867,14 +867,25 @@ def request_query_string() -> str:
     url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:"
            f"{env.get('VOILA_APP_PORT', '8866')}{env.get('VOILA_WS_BASE_URL', server_url)}"
            f"voila/query/{env.get('VOILA_KERNEL_ID', '')}")
-    try:
-        ws = websocket.create_connection(url, timeout=5)
-        ws.settimeout(None)  # a preheated kernel waits as long as it takes for a visitor
-        info = json.loads(ws.recv())
-        ws.close()
-    except (OSError, websocket.WebSocketException, ValueError):
-        server_log().warning("no request info from Voilà at %s", url)
-        return ""
+    import time
+
+    # A kernel refilling the pool while a room full of phones arrives can find the server too
+    # busy to answer at first: keep trying for about a minute, or the page would lose its
+    # ?workshop=, ?code= and ?lang= (seen under a 60-phone load).
+    delay, deadline = 0.5, time.monotonic() + 60
+    while True:
+        try:
+            ws = websocket.create_connection(url, timeout=5)
+            ws.settimeout(None)  # a preheated kernel waits as long as it takes for a visitor
+            info = json.loads(ws.recv())
+            ws.close()
+            break
+        except (OSError, websocket.WebSocketException, ValueError):
+            if time.monotonic() + delay > deadline:
+                server_log().warning("no request info from Voilà at %s", url)
+                return ""
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
     for key, value in info.items():
         if isinstance(key, str) and isinstance(value, str):
             os.environ[key] = value
