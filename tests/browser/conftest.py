@@ -1,5 +1,5 @@
 """Fixtures for the browser tests: Debian's Chromium driven by Playwright (sync API), one
-browser per session, a fresh phone-sized context per test. The resident Voilà server is
+browser per test module, a fresh phone-sized context per test. The resident Voilà server is
 ``voila_server`` of tests/conftest.py (one per module).
 
 The tests are offline: every request that does not go to the local server is aborted.
@@ -20,8 +20,10 @@ PHONE = {"width": 390, "height": 844}
 TESTS_DIR = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # one per module, not per session: Playwright's sync API keeps an event loop running in
+    # the main thread while it is open, which would break later tests that use asyncio
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
     from playwright.sync_api import sync_playwright
