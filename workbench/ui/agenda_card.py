@@ -146,8 +146,9 @@ class AgendaSection(PagePart):
                 if code_id is None:
                     self.problem = problem
                     return False
+                supported = self.store.supports_of(code_id)  # one query, not one per row
                 rows = [p for p in self.store.list_proposals(self.page.community.id)
-                        if p["id"] in self.store.supports_of(code_id)]
+                        if p["id"] in supported]
             else:
                 row = self.store.proposal_by_receipt(normalise_receipt_code(text))
                 if row is None or row.get("hidden_reason"):
