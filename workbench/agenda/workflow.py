@@ -113,7 +113,8 @@ def live_items(store, community_id: str) -> list[dict]:
 
 
 def gather_evidence(store, community, layers: dict | None = None, lang: str = "zh",
-                    items: list[dict] | None = None) -> pd.DataFrame:
+                    items: list[dict] | None = None,
+                    consensus: dict[int, float] | None = None) -> pd.DataFrame:
     """Evidence for every live item (:data:`workbench.agenda.evidence.COLUMNS`)."""
     items = live_items(store, community.id) if items is None else items
     if not items:
@@ -122,7 +123,9 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
     kinds = {sid: f["properties"]["kind"] for sid, f in community.public_spaces.items()}
     proposals["space_kind"] = [kinds.get(s) for s in proposals["public_space_id"]]
     by_scenario, by_space = survey_evidence(store, lang)
-    gic, _texts = statement_consensus(store, community.id, items)
+    # opinion groups are costly: a caller that has them already passes them in
+    gic = consensus if consensus is not None else \
+        statement_consensus(store, community.id, items)[0]
     reach = None
     if layers and "buildings" in layers and "public_spaces" in layers:
         frame = pd.DataFrame({"item_id": [i["id"] for i in items],
@@ -142,10 +145,10 @@ def build_snapshot(store, community, weights: dict, published_by: str,
     """The agenda as it would be published now (see :mod:`.snapshot` for the format): the
     decided items (adopt, defer, decline), ranked by score."""
     items = [i for i in live_items(store, community.id) if i["decision"]]
-    evidence = gather_evidence(store, community, layers, items=items)
+    gic, texts = statement_consensus(store, community.id, items)
+    evidence = gather_evidence(store, community, layers, items=items, consensus=gic)
     ranking = (scoring.rank(scoring.score_parts(evidence), weights) if len(evidence)
                else pd.DataFrame(columns=["item_id", "score", "rank", *scoring.PARTS]))
-    gic, texts = statement_consensus(store, community.id, items)
     proposals = {p["id"]: p for p in store.list_proposals(community.id)}
     counts = store.support_counts(community.id)
     updates: dict[int, list[dict]] = {}
