@@ -300,11 +300,12 @@ def seed_database(path: Path, proposals: int, supports: int, responses: int, cod
 
     from workbench import settings
     from workbench.demo import init
-    from workbench.layers import load_community, read_layers
-    from workbench.proposals import validate_proposal
+    from workbench.layers.community import load_community, read_layers
+    from workbench.proposals.rules import validate_proposal
     from workbench.store import Store
-    from workbench.store._schema import participation_codes, supports as supports_table, \
-        survey_responses
+    from workbench.participation.tables import participation_codes
+    from workbench.proposals.tables import supports as supports_table
+    from workbench.surveys.tables import survey_responses
 
     store = Store(f"sqlite:///{path}")
     layers_dir = settings.get("layers_dir")
@@ -397,7 +398,7 @@ def _planted_check(items: list[dict], planted: list[list[int]]) -> tuple[int, in
 
 def run(quick: bool) -> list[Figure]:
     from workbench.agenda import grouping, scoring, workflow
-    from workbench.ui.agenda import LIST_LIMIT
+    from workbench.agenda.builder import LIST_LIMIT
 
     n, n_supports, n_responses, n_codes = (
         (QUICK_PROPOSALS, QUICK_SUPPORTS, QUICK_RESPONSES, QUICK_CODES) if quick
@@ -537,7 +538,7 @@ def _single_items(frame: pd.DataFrame) -> list[dict]:
 
 def _widget_rerank(store, community, layers, moves: list[dict]) -> float:
     """Median time of AgendaBuilder.set_weights over ``moves``."""
-    from workbench.ui.agenda import AgendaBuilder
+    from workbench.agenda.builder import AgendaBuilder
 
     builder = AgendaBuilder(store, community, layers, lang="zh", author=SOURCE)
     builder.set_weights(moves[0])

@@ -44,9 +44,9 @@ def seed_busy_community(database_url: str) -> None:
     """Fill the resident server's database as a real community's would be after some weeks,
     so that memory is measured on a full page, not an empty one."""
     from workbench.deliberation.discussion import Comment
-    from workbench.layers import load_community
-    from workbench.participation import hash_code, issue_codes, normalise_code
-    from workbench.proposals import validate_proposal
+    from workbench.layers.community import load_community
+    from workbench.participation.codes import hash_code, issue_codes, normalise_code
+    from workbench.proposals.rules import validate_proposal
     from workbench.store import Store
 
     store = Store(database_url)

@@ -73,7 +73,7 @@ class WriteKind:
 
 
 def _prepare_proposal(community) -> Any:
-    from workbench.proposals import validate_proposal
+    from workbench.proposals.rules import validate_proposal
 
     space = next(iter(community.public_spaces))
     return validate_proposal({"title": "Bench proposal", "scenario": "health",
@@ -94,7 +94,7 @@ def _proposal_writer(store, community_id: str, proposal, worker: int) -> Callabl
 def _stored_proposals(store) -> Counter:
     from sqlalchemy import func, select
 
-    from workbench.store._schema import proposals
+    from workbench.proposals.tables import proposals
 
     query = (select(proposals.c.receipt_code, func.count()).where(proposals.c.source == SOURCE)
              .group_by(proposals.c.receipt_code))
@@ -155,7 +155,7 @@ def _survey_writer(store, community_id: str, answers, worker: int) -> Callable[[
 def _survey_rows(store):
     from sqlalchemy import func, select
 
-    from workbench.store._schema import survey_responses
+    from workbench.surveys.tables import survey_responses
 
     query = (select(survey_responses.c.receipt_code, func.count())
              .where(survey_responses.c.respondent.like(f"{SOURCE}-%"))
@@ -174,8 +174,8 @@ def _unexpected_survey_rows(store) -> int:
 
 def _seed_codes_and_proposals(store, community_id: str, processes: int, writes_each: int):
     """One participation code per writer and ``writes_each`` proposals to support."""
-    from workbench.participation import issue_codes
-    from workbench.proposals import Proposal
+    from workbench.participation.codes import issue_codes
+    from workbench.proposals.rules import Proposal
 
     issue_codes(store, community_id, processes, batch=SOURCE)
     lon, lat = store.list_proposals(community_id, limit=1)[0]["lon"], \
@@ -192,7 +192,7 @@ def _bench_code_ids(store, community_id: str) -> list[int]:
 def _support_writer(store, community_id: str, _payload, worker: int):
     from sqlalchemy import select
 
-    from workbench.store._schema import proposals
+    from workbench.proposals.tables import proposals
 
     code_id = _bench_code_ids(store, community_id)[worker]
     with store.engine.connect() as conn:
@@ -208,7 +208,8 @@ def _support_writer(store, community_id: str, _payload, worker: int):
 def _stored_supports(store) -> Counter:
     from sqlalchemy import select
 
-    from workbench.store._schema import participation_codes, supports
+    from workbench.participation.tables import participation_codes
+    from workbench.proposals.tables import supports
 
     query = (select(supports.c.code_id, supports.c.proposal_id)
              .join(participation_codes, participation_codes.c.id == supports.c.code_id)
@@ -225,7 +226,7 @@ def _support_readable(store, key: str) -> bool:
 def _unexpected_supports(store) -> int:
     from sqlalchemy import func, select
 
-    from workbench.store._schema import supports
+    from workbench.proposals.tables import supports
 
     with store.engine.connect() as conn:
         total = conn.execute(select(func.count()).select_from(supports)).scalar_one()
@@ -234,7 +235,7 @@ def _unexpected_supports(store) -> int:
 
 def _seed_codes_and_topic(store, community_id: str, processes: int, writes_each: int):
     """One participation code per writer and a topic of ``writes_each`` statements."""
-    from workbench.participation import issue_codes
+    from workbench.participation.codes import issue_codes
 
     issue_codes(store, community_id, processes, batch=SOURCE)
     store.add_topic(community_id, "Bench topic", "",
@@ -262,7 +263,7 @@ def _vote_writer(store, community_id: str, _payload, worker: int):
 def _stored_votes(store) -> Counter:
     from sqlalchemy import select
 
-    from workbench.store._schema import votes
+    from workbench.deliberation.tables import votes
 
     with store.engine.connect() as conn:
         return Counter(f"{v}:{s}" for v, s in conn.execute(
@@ -272,7 +273,7 @@ def _stored_votes(store) -> Counter:
 def _vote_readable(store, key: str) -> bool:
     from sqlalchemy import func, select
 
-    from workbench.store._schema import votes
+    from workbench.deliberation.tables import votes
 
     voter, statement = key.rsplit(":", 1)
     with store.engine.connect() as conn:
@@ -481,7 +482,7 @@ def _error_note(errors: list[tuple[str, bool]]) -> str:
 def measure(kind_name: str, quick: bool) -> list[Figure]:
     """Figures for one kind of write: N processes at once, then one process alone."""
     from workbench import settings
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
 
     kind = KINDS[kind_name]
     processes, writes_each = ((QUICK_PROCESSES, QUICK_WRITES_EACH) if quick

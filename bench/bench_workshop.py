@@ -278,9 +278,9 @@ class Phone(threading.Thread):
 
 
 def run(quick: bool = False) -> list[Figure]:
-    from workbench import workshop
-    from workbench.layers import load_community
-    from workbench.participation import issue_codes
+    from workbench.workshops import rules as workshop
+    from workbench.layers.community import load_community
+    from workbench.participation.codes import issue_codes
     from workbench.store import Store
     from workbench import vocabulary
 
@@ -472,7 +472,7 @@ def _last_dot_stored(store, round_id: int) -> float:
     for dot times, and the benchmark alone needs one)."""
     from sqlalchemy import func, select
 
-    from workbench.store._schema import dots
+    from workbench.workshops.tables import dots
 
     with store.engine.connect() as conn:
         value = conn.execute(select(func.max(dots.c.created_at)).where(
@@ -488,6 +488,6 @@ def _epoch(value) -> float:
 
 
 def settings_poll() -> float:
-    from workbench.workshop import SCREEN_POLL_SECONDS
+    from workbench.workshops.rules import SCREEN_POLL_SECONDS
 
     return SCREEN_POLL_SECONDS

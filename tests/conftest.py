@@ -29,7 +29,7 @@ def community_dir(tmp_path) -> Path:
 
 @pytest.fixture
 def community(community_dir):
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
 
     return load_community(community_dir)
 

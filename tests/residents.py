@@ -1,8 +1,8 @@
 """What residents of a test community do in a test's setup: propose, and hold codes."""
 
 from communities import INSIDE_P1
-from workbench.participation import hash_code, issue_codes, normalise_code
-from workbench.proposals import Proposal
+from workbench.participation.codes import hash_code, issue_codes, normalise_code
+from workbench.proposals.rules import Proposal
 
 
 def propose(store, title, description="", space="P1", scenario="health", at=INSIDE_P1,

@@ -41,8 +41,8 @@ def test_the_planted_duplicates_are_found_and_every_item_is_ranked(figures):
 
 def test_generated_proposals_are_valid_with_planted_groups_at_one_space():
     from workbench import settings
-    from workbench.layers import load_community
-    from workbench.proposals import validate_proposal
+    from workbench.layers.community import load_community
+    from workbench.proposals.rules import validate_proposal
 
     community = load_community(settings.get("layers_dir"))
     rows, planted = bench_agenda.generate_proposals(community, 300, seed=1)
@@ -60,7 +60,7 @@ def test_generated_proposals_are_valid_with_planted_groups_at_one_space():
 
 def test_survey_answers_are_valid_and_varied():
     from workbench import settings
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
 
     community = load_community(settings.get("layers_dir"))
     variants = bench_agenda._survey_variants(community, 20)

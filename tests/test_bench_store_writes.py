@@ -56,7 +56,7 @@ def test_the_check_would_see_a_lost_or_an_extra_write(tmp_path):
     """The verification itself, without processes: a receipt that is not in the database is a
     lost write, a row that no write returned is an extra one."""
     from workbench import settings
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
     from workbench.store import Store
 
     kind = bench_store_writes.KINDS["proposals"]

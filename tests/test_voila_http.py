@@ -25,7 +25,7 @@ NOTEBOOK_SOURCE_MARKERS = ("ResidentApp.from_settings", "request_query_string",
 PRIVATE_MARKERS = (
     "PlannerSession",  # planner.ipynb
     "Planner workbench",  # planner.ipynb
-    "ResidentApp",  # resident.ipynb (its source) and workbench/ui/resident.py
+    "ResidentApp",  # resident.ipynb (its source) and workbench/page/resident.py
     "def main(",  # workbench/cli.py
     "SQLite format 3",  # workbench.db
     '"cells"',  # any notebook's JSON

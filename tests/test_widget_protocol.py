@@ -7,7 +7,7 @@ import re
 import pytest
 
 from workbench._kernel_manager import REPLACEMENT
-from workbench.layers import load_community
+from workbench.layers.community import load_community
 from workbench.store import Store
 from workbench.widget_client import WidgetClient
 
@@ -121,7 +121,7 @@ def test_fifty_votes_in_a_second_and_a_hidden_statement(voila_server):
     """A script with a valid code fires 50 'agree' clicks at once: the page takes one vote per
     half second, the database one vote per code and statement; a statement hidden by the
     moderator after the page showed it takes no vote."""
-    from workbench.participation import issue_codes
+    from workbench.participation.codes import issue_codes
 
     store = Store(voila_server.database_url)
     try:

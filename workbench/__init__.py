@@ -2,10 +2,10 @@
 
 Public API:
 
-- :mod:`workbench.layers` - a community's map layers (``load_community``, ``read_layers``)
-- :mod:`workbench.proposals` - proposals and their rules (``validate_proposal``)
+- :mod:`workbench.layers.community` - a community's map layers (``load_community``, ``read_layers``)
+- :mod:`workbench.proposals.rules` - proposals and their rules (``validate_proposal``)
 - :mod:`workbench.store` - the database (``Store``)
-- :mod:`workbench.workshop` - workshops: the facilitator's token, dot-voting rounds, the record
+- :mod:`workbench.workshops.rules` - workshops: the facilitator's token, dot-voting rounds, the record
   (``open_workshop``, ``open_round``, ``close_round``, ``end_workshop``, ``dots_by_item``)
 - :mod:`workbench.i18n` - zh-CN and English strings
 - :mod:`workbench.ui` - the ipywidgets pages

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import settings
-from .layers import load_community
-from .proposals import validate_proposal
-from .store import Store
+from workbench import settings
+from workbench.layers.community import load_community
+from workbench.proposals.rules import validate_proposal
+from workbench.store import Store
 
 DEMO_LAYERS = settings.PROJECT_DIR / "layers" / "demo"
 #: A few proposals so a new page is not empty; they go through the same validation as any.
@@ -56,12 +56,12 @@ def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
             proposal = validate_proposal({**raw, "public_space_id": space}, community)
             store.add_proposal(community.id, proposal, source="demo")
             added += 1
-        from .deliberation.statements import validate_topic
+        from workbench.deliberation.statements import validate_topic
 
         store.add_topic(community.id, *validate_topic(DEMO_TOPIC["title"],
                                                       DEMO_TOPIC["description"],
                                                       DEMO_TOPIC["seeds"]))
-    from .surveys import publish_surveys
+    from workbench.surveys import publish_surveys
 
     surveys = publish_surveys(store, settings.get("surveys_dir"), community)
     return {"database": store.url, "community": community.id, "created": created,

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import settings
+from workbench import settings
 
 PUBLIC_NOTEBOOKS = settings.PROJECT_DIR / "notebooks" / "public"
 RESIDENT_NOTEBOOK = PUBLIC_NOTEBOOKS / "resident.ipynb"
@@ -206,7 +206,7 @@ class VoilaServer:
         self.log = None
 
     def start(self, timeout: float = 60) -> "VoilaServer":
-        from .demo import init
+        from workbench.demo import init
 
         saved = {k: os.environ.get(k) for k in self.env_overrides}
         os.environ.update(self.env_overrides)

@@ -186,7 +186,7 @@ def test_docx_in_english(tmp_path, snapshot, community):
 @pytest.fixture
 def demo_snapshot():
     from workbench import settings
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
 
     demo = load_community(settings.get("layers_dir"))  # layers/demo in the tests
     snapshot = sample_snapshot(demo)

@@ -8,7 +8,7 @@ from residents import code_ids, propose
 
 from workbench.agenda import decisions, scoring, snapshot, workflow
 from workbench.deliberation.discussion import Comment
-from workbench.layers import read_layers
+from workbench.layers.community import read_layers
 
 
 add = propose
@@ -172,7 +172,7 @@ def test_regroup_keeps_an_undecided_item_that_others_were_merged_into(store, bui
 
 
 def test_workshop_dots_are_evidence_for_their_item(store, community, built):
-    from workbench import workshop
+    from workbench.workshops import rules as workshop
 
     benches = item_of(store, built["benches"][0])
     wid, _ = workshop.open_workshop(store, "test", "会议", 3)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from workbench.agenda import decisions, scoring, workflow
-from workbench.layers import load_community
+from workbench.layers.community import load_community
 from workbench.store import Store
 
 from servers import DEMO_LAYERS

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from workbench.participation import issue_codes
+from workbench.participation.codes import issue_codes
 from workbench.store import Store
 
 pytestmark = pytest.mark.browser

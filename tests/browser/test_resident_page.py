@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from workbench import i18n, settings, vocabulary
-from workbench.layers import load_community
-from workbench.proposals import Proposal
+from workbench.layers.community import load_community
+from workbench.proposals.rules import Proposal
 from workbench.store import Store
 
 

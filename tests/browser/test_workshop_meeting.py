@@ -12,8 +12,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from workbench import i18n, workshop
-from workbench.participation import issue_codes
+from workbench import i18n
+from workbench.workshops import rules as workshop
+from workbench.participation.codes import issue_codes
 from workbench.serve import WORKSHOP_NOTEBOOK
 from workbench.store import Store
 

@@ -23,7 +23,7 @@ from workbench.surveys.results import question_results, responses_frame
 
 @pytest.fixture(scope="module")
 def demo():
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
 
     return load_community(DEMO_LAYERS)
 
@@ -215,7 +215,7 @@ def seed_settings_store(demo, n: int = 40) -> dict[str, int]:
 
 
 def test_survey_results_from_settings(demo, tmp_path):
-    from workbench.ui.survey_results import SurveyResults
+    from workbench.surveys.planner import SurveyResults
 
     counts = seed_settings_store(demo, 30)
     assert SurveyResults.available().set_index("survey")["responses"].to_dict() == counts

@@ -43,7 +43,7 @@ def stored_frame(store, survey) -> tuple:
 # -- fixtures ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo():
-    from workbench.layers import load_community
+    from workbench.layers.community import load_community
 
     return load_community(DEMO_LAYERS)
 

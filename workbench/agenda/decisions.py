@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..proposals import InputInvalid, check_text
+from workbench.proposals.rules import InputInvalid, check_text
 
 DECISIONS = ("adopt", "defer", "decline", "merge")
 #: who carries an adopted item (the future-community roles of DESIGN.md)

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .. import vocabulary
+from workbench import vocabulary
 
 #: the evidence columns, in the order they are shown
 COLUMNS = ["item_id", "proposals", "supports", "supporters", "external_supports",

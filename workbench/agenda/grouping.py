@@ -3,7 +3,7 @@ their place, so that ten residents asking for shade in the same pocket park beco
 with ten voices, not ten items.
 
 Text similarity is the cosine of character n-grams weighted by rarity (TF-IDF), the same
-n-grams as the resident page's duplicate warning (:func:`workbench.similarity.ngrams`), so it
+n-grams as the resident page's duplicate warning (:func:`workbench.proposals.similarity.ngrams`), so it
 works for Chinese and English alike. Two proposals are linked when their texts are very alike
 (``text_threshold``) wherever they are, or fairly alike (``place_threshold``) at the same place:
 the same public space, or within ``distance_m`` of each other, when each is among the other's
@@ -22,7 +22,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ..similarity import ngrams
+from workbench.proposals.similarity import ngrams
 
 TEXT_THRESHOLD = 0.75
 PLACE_THRESHOLD = 0.3

@@ -17,7 +17,7 @@ import math
 from datetime import date, datetime
 from pathlib import Path
 
-from .. import i18n, vocabulary
+from workbench import i18n, vocabulary
 
 #: Fonts with Chinese glyphs for the HTML and PDF (the PDF is printed where these exist).
 FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -285,7 +285,7 @@ def map_png(snapshot: dict, community, lang: str = "zh", dpi: int = 200) -> byte
     from matplotlib.patches import Circle, Polygon
     from shapely.geometry import shape
 
-    from ..surveys.charts import use_cjk_font
+    from workbench.surveys.charts import use_cjk_font
 
     use_cjk_font()
     items = _items(snapshot)
@@ -771,7 +771,7 @@ def agenda_pdf(snapshot: dict, community, path, lang: str = "zh") -> Path:
     Chinese renders with the machine's CJK fonts."""
     import tempfile
 
-    from ..slips import html_to_pdf
+    from workbench.participation.slips import html_to_pdf
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -784,7 +784,7 @@ def agenda_pdf(snapshot: dict, community, path, lang: str = "zh") -> Path:
 # -- DOCX -----------------------------------------------------------------------------------------
 def docx_east_asian_font() -> str:
     """The East Asian font named in the DOCX: the machine's CJK font, else SimSun."""
-    from ..surveys.charts import cjk_fonts
+    from workbench.surveys.charts import cjk_fonts
 
     found = cjk_fonts()
     return found[0] if found else DOCX_FALLBACK_FONT

@@ -1,7 +1,7 @@
 """The agenda's steps over the store: re-group proposals into candidate items, gather each
 item's evidence, score and rank, and freeze a published version. Plain Python over the
 :class:`workbench.store.Store` (no SQL here, no widgets); the planner's notebook drives it
-through :mod:`workbench.ui.agenda`, and ``workbench export-agenda`` reads what it published.
+through :mod:`workbench.agenda.builder`, and ``workbench export-agenda`` reads what it published.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
-from . import evidence as ev
-from . import grouping, scoring
-from .snapshot import FORMAT
+from workbench.agenda import evidence as ev
+from workbench.agenda import grouping, scoring
+from workbench.agenda.snapshot import FORMAT
 
 
 def open_proposals(store, community_id: str) -> pd.DataFrame:
@@ -55,8 +55,8 @@ def survey_evidence(store, lang: str = "zh") -> tuple[dict, dict]:
     """({scenario: {satisfaction, needs}}, {space id or kind: {satisfaction, needs}}) over
     every published survey's newest version; needs add up across surveys, satisfaction is
     the mean of the surveys' means."""
-    from ..surveys import results
-    from ..surveys.answers import survey_view
+    from workbench.surveys import results
+    from workbench.surveys.answers import survey_view
 
     by_scenario: dict[str, dict] = {}
     by_space: dict[str, dict] = {}
@@ -86,7 +86,7 @@ def statement_consensus(store, community_id: str, items: list[dict]
                         ) -> tuple[dict[int, float], dict[int, str]]:
     """Group-informed consensus and text of the statements linked to items (computed per
     topic, with the topic's opinion groups)."""
-    from ..deliberation.topic_groups import topic_groups
+    from workbench.deliberation.topic_groups import topic_groups
 
     wanted = {s for item in items for s in item.get("statement_ids") or []}
     if not wanted:
@@ -133,7 +133,7 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
                               "lat": [i["lat"] for i in items]}).astype(
             {"lon": float, "lat": float})
         reach = ev.households_within(frame, layers["buildings"], layers["public_spaces"])
-    from ..workshop import dots_by_item
+    from workbench.workshops.rules import dots_by_item
 
     return ev.item_evidence(items, proposals, store.supports_rows(community.id),
                             store.stance_counts(community.id), gic, by_scenario, by_space,

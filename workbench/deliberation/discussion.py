@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..proposals import InputInvalid, check_text
+from workbench.proposals.rules import InputInvalid, check_text
 
 STANCES = ("for", "against", "neutral")
 #: What can be reported and moderated.

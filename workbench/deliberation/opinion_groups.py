@@ -524,7 +524,7 @@ def compare_with_polis(folder, *, seed: int = 0) -> dict:
     docs/opinion-groups.md reports."""
     from sklearn.metrics import adjusted_rand_score
 
-    from .polis_files import read_polis_export
+    from workbench.deliberation.polis_files import read_polis_export
 
     conv = read_polis_export(folder)
     if conv.groups is None or conv.consensus is None:

@@ -8,8 +8,8 @@ place it (Pol.is shows new comments first for the same reason).
 
 from __future__ import annotations
 
-from ..proposals import check_text
-from .discussion import DiscussionInvalid
+from workbench.proposals.rules import check_text
+from workbench.deliberation.discussion import DiscussionInvalid
 
 #: Pol.is keeps statements to 140 characters: one idea each, quick to read on a phone.
 STATEMENT_MAX_CHARS = 140

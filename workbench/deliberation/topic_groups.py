@@ -1,7 +1,7 @@
 """The opinion groups of one topic, read from the store: votes -> vote matrix -> groups ->
 representative statements, consensus statements and every statement's group-informed
 consensus, with statement texts (the Pol.is method, :mod:`.opinion_groups`). No widgets: the
-planners' panel (:mod:`workbench.ui.topics`) shows it, :mod:`.transfer` exports it.
+planners' panel (:mod:`workbench.deliberation.topics_panel`) shows it, :mod:`.transfer` exports it.
 
 Imports pandas and scikit-learn when called, never at import time.
 """
@@ -49,7 +49,7 @@ def topic_groups(store, topic_id: int, previous_k: int | None = None,
     result with ``problem`` set, never an exception."""
     import pandas as pd
 
-    from . import opinion_groups as og
+    from workbench.deliberation import opinion_groups as og
 
     statements = store.statements_of(topic_id)
     texts = {s["id"]: s["body"] for s in statements}

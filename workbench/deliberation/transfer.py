@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .polis_files import PolisConversation, read_polis_export, write_polis_export
+from workbench.deliberation.polis_files import PolisConversation, read_polis_export, write_polis_export
 
 HIDDEN_IN_POLIS = "moderated out in Pol.is"
 POLIS_VOTER = "polis-"
@@ -123,7 +123,7 @@ def export_polis(store, topic_id: int, folder) -> Path:
     unknown topic."""
     import pandas as pd
 
-    from .topic_groups import topic_groups
+    from workbench.deliberation.topic_groups import topic_groups
 
     topic = store.topic(topic_id)
     if topic is None:

@@ -1,8 +1,10 @@
-"""zh-CN and English strings for everything a resident sees.
+"""zh-CN and English strings for everything a resident or planner sees.
 
-Catalogues are JSON files beside this module (``zh.json``, ``en.json``) with the same keys.
-A missing key raises KeyError rather than showing a blank, and a test checks that both
-catalogues hold the same keys with the same placeholders.
+The strings shared by several domains (the page, common errors) are JSON files beside this
+module (``zh.json``, ``en.json``); each domain keeps its own in ``workbench/<domain>/locales``.
+:func:`catalogue` merges them, refusing a key defined twice. A missing key raises KeyError
+rather than showing a blank, and a test checks that both languages hold the same keys with
+the same placeholders.
 """
 
 from __future__ import annotations
@@ -17,12 +19,27 @@ LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 _DIR = Path(__file__).resolve().parent
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    """The files :func:`catalogue` merges for ``lang``: the shared one, then each domain's."""
+    from workbench import registry
+
+    return [_DIR / f"{lang}.json"] + [folder / f"{lang}.json" for folder in registry.locale_dirs()
+                                      if (folder / f"{lang}.json").is_file()]
+
+
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
-    with open(_DIR / f"{lang}.json", encoding="utf-8") as f:
-        return json.load(f)
+    merged: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        with open(path, encoding="utf-8") as f:
+            strings = json.load(f)
+        twice = merged.keys() & strings.keys()
+        if twice:
+            raise ValueError(f"{path} defines keys another catalogue has: {sorted(twice)}")
+        merged.update(strings)
+    return merged
 
 
 def t(lang: str, key: str, **params) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from ._schema import QUESTION_TYPES, Survey
+from workbench.surveys._schema import QUESTION_TYPES, Survey
 
 class SurveyError(ValueError):
     """A survey file that cannot be used: ``file:line: field: problem``."""

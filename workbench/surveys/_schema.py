@@ -89,7 +89,7 @@ class QuestionBase(Strict):
     @field_validator("scenario")
     @classmethod
     def _known_scenario(cls, value):
-        from ..vocabulary import scenario_codes
+        from workbench.vocabulary import scenario_codes
 
         if value is not None and value not in scenario_codes():
             raise ValueError(f"must be one of the nine scenarios: {', '.join(scenario_codes())}")
@@ -98,7 +98,7 @@ class QuestionBase(Strict):
     @field_validator("public_space_kind")
     @classmethod
     def _known_kind(cls, value):
-        from ..vocabulary import public_space_kinds
+        from workbench.vocabulary import public_space_kinds
 
         if value is not None and value not in public_space_kinds():
             raise ValueError(f"must be a kind of public space: {', '.join(public_space_kinds())}")

@@ -28,7 +28,7 @@ from typing import Any
 
 from types import SimpleNamespace
 
-from ..proposals import check_text
+from workbench.proposals.rules import check_text
 
 NOT_USED = "na"  # Likert's "not used / don't know": an answer, but not a score
 LIKERT_POINTS = (1, 2, 3, 4, 5)

@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from . import results
-from .answers import LIKERT_POINTS
+from workbench.surveys import results
+from workbench.surveys.answers import LIKERT_POINTS
 
 log = logging.getLogger(__name__)
 
@@ -315,7 +315,7 @@ def point_map(points: pd.DataFrame, layers: dict | None = None, title: str | Non
               lang: str = "zh", categories: list[str] | None = None) -> Figure:
     """The points of a map question (a :func:`results.question_results` table: lon, lat,
     follow_up_label) over the community's boundary, roads, buildings and public spaces
-    (``layers``: ``Community.layers`` GeoJSON dicts or :func:`workbench.layers.read_layers`
+    (``layers``: ``Community.layers`` GeoJSON dicts or :func:`workbench.layers.community.read_layers`
     GeoDataFrames). ``categories``, the follow-up's option labels in order, colours the
     points by follow-up answer (at most ten)."""
     fig = _figure(7.5, 5.5)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cells import neutralise_frame
+from workbench.page.cells import neutralise_frame
 
-from .results import option_labels, present, text_of
+from workbench.surveys.results import option_labels, present, text_of
 
 __all__ = ["export_frame", "codebook", "write_csv", "write_excel"]
 

@@ -24,8 +24,8 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .. import i18n, vocabulary
-from .answers import LIKERT_POINTS, NOT_USED, pairwise_scores, text_of  # noqa: F401
+from workbench import i18n, vocabulary
+from workbench.surveys.answers import LIKERT_POINTS, NOT_USED, pairwise_scores, text_of  # noqa: F401
 
 __all__ = ["responses_frame", "question_results", "question_summary", "breakdown",
            "likert_table", "response_rate", "compare_rounds", "agenda_evidence",

@@ -2,7 +2,9 @@
 
 from alembic import context
 
-from workbench.store._schema import metadata
+from workbench.store.tables import load_all
+
+metadata = load_all()
 
 config = context.config
 connection = config.attributes.get("connection")

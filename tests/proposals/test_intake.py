@@ -1,0 +1,543 @@
+"""Import of proposals gathered elsewhere: CSV (UTF-8, BOM, GBK), Excel and GeoJSON files with
+a column mapping; each broken row refused with its line and a plain reason; GCJ-02 coordinates
+converted; the good rows stored in one transaction; and the ``workbench import-proposals``
+command."""
+
+import json
+import math
+import re
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from communities import INSIDE_OPEN, INSIDE_P1, OUTSIDE, ll
+from workbench import i18n
+from workbench.proposals import intake
+from workbench.proposals.intake import (IntakeError, category_code, gcj02_to_wgs84,
+                                     import_proposals, parse_date, parse_mapping, read_table,
+                                     wgs84_to_gcj02)
+
+EN_MAP = ("title=Title,description=Description,category=Category,latitude=Latitude,"
+          "longitude=Longitude,supports=Supports,date=Date")
+ZH_MAP = "title=标题,description=描述,category=类别,latitude=纬度,longitude=经度,supports=支持数," \
+         "date=日期"
+ZH_HEADER = ["标题", "描述", "类别", "纬度", "经度", "支持数", "日期"]
+
+
+def metres(lon1, lat1, lon2, lat2):
+    """Distance on the sphere (plenty for checking errors of a few metres or less)."""
+    r = 6378137.0
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return r * math.hypot(x, math.radians(lat2 - lat1))
+
+
+def write_csv(path: Path, header, rows, encoding="utf-8") -> Path:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, header, rows) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def refusals(report):
+    """{line: {field: key}} of a report's refused rows."""
+    out: dict[int, dict[str, str]] = {}
+    for r in report.refused:
+        out.setdefault(r.line, {})[r.field] = r.key
+    return out
+
+
+def stored(store, community):
+    return {p["title"]: p for p in store.list_proposals(community.id)}
+
+
+# -- GCJ-02 ---------------------------------------------------------------------------------
+
+# Published pairs (WGS-84 lat, lon, GCJ-02 lat, lon): the test data of the eviltransform
+# library (github.com/googollee/eviltransform, python/test.py) and the Beijing example of
+# coordtransform (github.com/wandergis/coordtransform, test/app.js).
+PUBLISHED = [
+    (31.1774276, 121.5272106, 31.17530398364597, 121.531541859215),     # Shanghai
+    (22.543847, 113.912316, 22.540796131694766, 113.9171764808363),     # Shenzhen
+    (39.911954, 116.377817, 39.91334545536069, 116.38404722455657),     # Beijing
+    (39.915, 116.404, 39.91640428150164, 116.41024449916938),           # Beijing (Tiananmen)
+]
+
+
+@pytest.mark.parametrize("wlat, wlon, glat, glon", PUBLISHED)
+def test_gcj02_matches_published_pairs(wlat, wlon, glat, glon):
+    lon, lat = wgs84_to_gcj02(wlon, wlat)
+    assert lon == pytest.approx(glon, abs=1e-8) and lat == pytest.approx(glat, abs=1e-8)
+    back = gcj02_to_wgs84(glon, glat)
+    assert metres(*back, wlon, wlat) < 0.01
+
+
+def test_gcj02_round_trip_is_within_a_millimetre_across_china():
+    worst = 0.0
+    for lon in range(74, 136, 3):
+        for lat in range(2, 55, 3):
+            w = (lon + 0.123, lat + 0.456)
+            worst = max(worst, metres(*gcj02_to_wgs84(*wgs84_to_gcj02(*w)), *w))
+    assert worst < 0.001
+
+
+def test_gcj02_offset_in_hangzhou_and_none_outside_china():
+    lon, lat = INSIDE_P1
+    assert 300 < metres(lon, lat, *wgs84_to_gcj02(lon, lat)) < 700
+    assert gcj02_to_wgs84(2.35, 48.85) == (2.35, 48.85)      # Paris
+    assert wgs84_to_gcj02(2.35, 48.85) == (2.35, 48.85)
+
+
+# -- mapping, categories, dates -------------------------------------------------------------
+
+def test_mapping_names_chinese_columns():
+    assert parse_mapping(" title = 标题 ，latitude=纬度, longitude=经度,") == {
+        "title": "标题", "latitude": "纬度", "longitude": "经度"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("latitude=纬度", "title"),
+    ("", "title"),
+    ("title=标题,colour=颜色", "unknown field 'colour'"),
+    ("title=标题,title=题目", "mapped twice"),
+    ("title", "FIELD=COLUMN"),
+    ("title=", "FIELD=COLUMN"),
+])
+def test_a_bad_mapping_is_refused_clearly(text, message):
+    with pytest.raises(IntakeError, match=re.escape(message)):
+        parse_mapping(text)
+
+
+@pytest.mark.parametrize("value, code", [
+    ("health", "health"), ("健康", "health"), ("Health", "health"), (" HEALTH ", "health"),
+    ("Low carbon", "low_carbon"), ("low_carbon", "low_carbon"), ("lowcarbon", "low_carbon"),
+    ("低碳", "low_carbon"), ("Services", "service"), ("ｈｅａｌｔｈ", "health"),
+    ("wellness", None), ("", None), (None, None), (3, None),
+])
+def test_category_from_code_or_label(value, code):
+    assert category_code(value) == code
+
+
+CST = timezone(timedelta(hours=8))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2026-11-03", datetime(2026, 11, 3, 12, tzinfo=CST)),
+    ("2026/11/3", datetime(2026, 11, 3, 12, tzinfo=CST)),
+    ("2026年11月3日", datetime(2026, 11, 3, 12, tzinfo=CST)),
+    ("2026.11.3", datetime(2026, 11, 3, 12, tzinfo=CST)),
+    ("2026/11/3 14:05", datetime(2026, 11, 3, 14, 5, tzinfo=CST)),
+    ("2026-11-03T14:05:00+00:00", datetime(2026, 11, 3, 14, 5, tzinfo=timezone.utc)),
+    (datetime(2026, 11, 3), datetime(2026, 11, 3, 12, tzinfo=CST)),
+    (date(2026, 11, 3), datetime(2026, 11, 3, 12, tzinfo=CST)),
+    (46329, datetime(2026, 11, 3, 12, tzinfo=CST)),          # an Excel serial number
+    ("46329", datetime(2026, 11, 3, 12, tzinfo=CST)),
+    ("", None), (None, None), (float("nan"), None),
+])
+def test_dates_in_the_usual_ways(value, expected):
+    parsed = parse_date(value)
+    assert parsed == expected
+    assert parsed is None or parsed.utcoffset() == timedelta(0)
+
+
+@pytest.mark.parametrize("value", ["3/11/2026", "2026/2/30", "yesterday", "2026-13-01", 12,
+                                   True])
+def test_dates_that_cannot_be_read_are_refused(value):
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+# -- reading files --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_in_every_encoding_excel_users_save(tmp_path, encoding):
+    path = write_csv(tmp_path / "p.csv", ["标题", "类别"], [["银杏公园加长椅", "健康"]],
+                     encoding)
+    frame = read_table(path)
+    assert list(frame.columns) == ["标题", "类别"]
+    assert frame.loc[2, "标题"] == "银杏公园加长椅"
+
+
+def test_csv_lines_count_quoted_line_breaks_and_duplicated_headers_are_renamed(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text('title,note,note\n"two\nlines",a,b\n\nthird,c,d\n,,\n\n', encoding="utf-8")
+    frame = read_table(path)
+    assert list(frame.columns) == ["title", "note", "note (2)"]
+    # the blank line 4 between records stays (refused as an empty row); trailing ones go
+    assert list(frame.index) == [2, 4, 5]
+    assert frame.loc[5, "note (2)"] == "d"
+
+
+def test_a_csv_cell_longer_than_the_csv_module_allows_refuses_its_row_only(tmp_path, store,
+                                                                           community):
+    lon, lat = INSIDE_P1
+    path = write_csv(tmp_path / "p.csv", ["title", "category", "lat", "lon"],
+                     [["x" * 200_000, "health", lat, lon], ["=1+1", "health", lat, lon]])
+    report = import_proposals(store, community, path,
+                              "title=title,category=category,latitude=lat,longitude=lon")
+    assert refusals(report) == {2: {"title": "import.reason.too_long"}}
+    assert list(stored(store, community)) == ["=1+1"]       # a formula is only text here
+
+
+def test_excel_formulas_stay_text(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", ["title", "n"], [["=1+1", "=SUM(B1:B1)"]])
+    frame = read_table(path)
+    assert frame.loc[2, "title"] == "=1+1" and frame.loc[2, "n"] == "=SUM(B1:B1)"
+
+
+@pytest.mark.parametrize("name, message", [
+    ("p.xls", "save old .xls workbooks as .xlsx"), ("p.txt", "expected one of"),
+    ("missing.csv", "no such file"),
+])
+def test_files_that_cannot_be_imported(tmp_path, name, message):
+    if name != "missing.csv":
+        (tmp_path / name).write_text("x")
+    with pytest.raises(IntakeError, match=re.escape(message)):
+        read_table(tmp_path / name)
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(intake, "MAX_BYTES", 100)
+    path = write_csv(tmp_path / "big.csv", ["title"], [["x" * 200]])
+    with pytest.raises(IntakeError, match="MB"):
+        read_table(path)
+
+
+def test_broken_files_are_refused_not_crashed(tmp_path):
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    (tmp_path / "bad.geojson").write_text("{not json")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    for name in ("bad.xlsx", "bad.geojson", "empty.csv"):
+        with pytest.raises(IntakeError):
+            read_table(tmp_path / name)
+
+
+# -- importing ------------------------------------------------------------------------------
+
+def english_rows():
+    lon, lat = INSIDE_P1
+    olon, olat = OUTSIDE
+    return [
+        ["Benches in the pocket park", "Shade too", "health", lat, lon, "12", "2026-11-03"],  # 2
+        ["", "no title", "health", lat, lon, "", ""],                                         # 3
+        ["Bad category", "", "wellness", lat, lon, "", ""],                                   # 4
+        ["Outside", "", "transport", olat, olon, "", ""],                                     # 5
+        ["Bad date", "", "education", lat, lon, "", "3/11/2026"],                             # 6
+        ["Negative", "", "education", lat, lon, "-3", ""],                                    # 7
+        ["<b>Bold</b> idea", "", "education", lat, lon, "", ""],                              # 8
+        ["Label category", "", "Low carbon", lat, lon, "", "2026年11月3日"],                  # 9
+        ["", "", "", "", "", "", ""],                                                          # 10
+        ["Swapped", "", "service", lon, lat, "", ""],                                         # 11
+        ["Not a number", "", "service", "north", lon, "", ""],                                # 12
+    ]
+
+
+def test_csv_import_stores_good_rows_and_refuses_broken_ones_by_line(tmp_path, store,
+                                                                     community):
+    path = write_csv(tmp_path / "p.csv", ["Title", "Description", "Category", "Latitude",
+                                          "Longitude", "Supports", "Date"], english_rows())
+    report = import_proposals(store, community, path, EN_MAP, source="paper_forms")
+    assert report.counts == {"read": 11, "accepted": 2, "imported": 2, "refused": 9}
+    assert sorted(report.receipts) == [2, 9]
+    assert refusals(report) == {
+        3: {"title": "import.reason.required"},
+        4: {"category": "import.reason.category_unknown"},
+        5: {"location": "import.reason.outside"},
+        6: {"date": "import.reason.date_invalid"},
+        7: {"supports": "import.reason.supports_invalid"},
+        8: {"title": "import.reason.markup"},
+        10: {"row": "import.reason.empty_row"},
+        11: {"location": "import.reason.swapped"},
+        12: {"latitude": "import.reason.not_a_number"},
+    }
+    rows = stored(store, community)
+    assert set(rows) == {"Benches in the pocket park", "Label category"}
+    benches = rows["Benches in the pocket park"]
+    assert benches["external_supports"] == 12 and benches["source"] == "paper_forms"
+    assert benches["receipt_code"] == report.receipts[2]
+    assert (benches["lon"], benches["lat"]) == pytest.approx(INSIDE_P1)
+    assert rows["Label category"]["scenario"] == "low_carbon"
+    assert rows["Label category"]["external_supports"] == 0
+
+    from workbench.proposals.tables import proposals
+    with store.engine.connect() as conn:
+        created = dict(conn.execute(select(proposals.c.title, proposals.c.created_at)).all())
+    when = created["Benches in the pocket park"]
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)   # SQLite keeps UTC
+    assert when == datetime(2026, 11, 3, 4, tzinfo=timezone.utc)        # noon in Hangzhou
+
+
+def test_the_report_reads_in_both_languages(tmp_path, store, community):
+    path = write_csv(tmp_path / "p.csv", ["Title", "Description", "Category", "Latitude",
+                                          "Longitude", "Supports", "Date"], english_rows())
+    report = import_proposals(store, community, path, EN_MAP, dry_run=True)
+    en, zh = report.table("en"), report.table("zh")
+    assert list(en.columns) == ["Line", "Field", "Column in the file", "Reason"]
+    assert list(zh.columns) == ["行", "字段", "文件中的列", "原因"]
+    by_line = {row["Line"]: row for row in en.to_dict("records")}
+    assert by_line[4]["Reason"].startswith('"wellness" is not one of the nine scenarios')
+    assert by_line[4]["Column in the file"] == "Category"
+    assert by_line[5]["Reason"] == "The place lies outside the community boundary."
+    assert by_line[10]["Reason"] == "Empty row, skipped."
+    assert "社区边界之外" in zh[zh["行"] == 5]["原因"].iloc[0]
+    assert "dry run" in report.summary("en") and "试运行" in report.summary("zh")
+
+
+def test_every_import_message_key_exists_in_both_languages():
+    source = Path(intake.__file__).read_text(encoding="utf-8")
+    keys = set(re.findall(r'"(import\.[a-z_]+\.[a-z_]+|import\.[a-z_]+)"', source))
+    keys |= {f"import.field.{f}" for f in intake.FIELDS + ("location", "row")}
+    keys |= {f"import.col.{c}" for c in ("line", "field", "column", "reason")}
+    assert "import.reason.outside" in keys
+    for lang in i18n.LANGUAGES:
+        assert not keys - set(i18n.catalogue(lang)), lang
+
+
+def test_excel_with_chinese_headers_formulas_long_cells_and_an_empty_row(tmp_path, store,
+                                                                          community):
+    lon, lat = INSIDE_OPEN
+    rows = [
+        ["=HYPERLINK(\"http://x\")", "公式按文字保存", "治理", lat, lon, 3,
+         datetime(2026, 11, 3)],                                                        # 2
+        ["长内容", "很" * 100_000, "健康", lat, lon, 3.0, "2026/11/3"],                # 3
+        [None, None, None, None, None, None, None],                                     # 4
+        ["邻里节", "", "邻里", lat, lon, None, 46329],                                   # 5
+        ["小数支持数", "", "邻里", lat, lon, 2.5, None],                                 # 6
+        ["未来日期", "", "邻里", lat, lon, 1,
+         datetime.now() + timedelta(days=30)],                                          # 7
+        [None, None, None, None, None, None, None],                              # 8, trailing
+    ]
+    path = write_xlsx(tmp_path / "p.xlsx", ZH_HEADER, rows)
+    report = import_proposals(store, community, path, ZH_MAP)
+    assert report.counts == {"read": 6, "accepted": 2, "imported": 2, "refused": 4}
+    assert refusals(report) == {
+        3: {"description": "import.reason.too_long"},
+        4: {"row": "import.reason.empty_row"},
+        6: {"supports": "import.reason.supports_invalid"},
+        7: {"date": "import.reason.date_future"},
+    }
+    rows = stored(store, community)
+    assert rows['=HYPERLINK("http://x")']["scenario"] == "governance"
+    assert rows['=HYPERLINK("http://x")']["external_supports"] == 3
+    assert rows["邻里节"]["scenario"] == "neighbourhood"
+
+
+def test_gbk_csv_with_public_spaces_by_name(tmp_path, store, community):
+    path = write_csv(tmp_path / "p.csv", ["标题", "类别", "地点"],
+                     [["广场加灯", "治理", "中心广场"], ["公园长椅", "健康", "P1"],
+                      ["没有的地方", "健康", "月球公园"]], encoding="gbk")
+    report = import_proposals(store, community, path, "title=标题,category=类别,"
+                                                      "public_space=地点")
+    assert report.counts["imported"] == 2
+    assert refusals(report) == {4: {"public_space": "import.reason.space_unknown"}}
+    rows = stored(store, community)
+    assert rows["广场加灯"]["public_space_id"] == "P2"
+    assert rows["公园长椅"]["public_space_id"] == "P1"
+
+
+def test_gcj02_points_land_at_their_wgs84_place(tmp_path, store, community):
+    lon, lat = INSIDE_P1
+    glon, glat = wgs84_to_gcj02(lon, lat)          # what Gaode maps would show for the place
+    path = write_csv(tmp_path / "gaode.csv", ["title", "category", "lat", "lng"],
+                     [["From Gaode", "health", glat, glon]])
+    mapping = "title=title,category=category,latitude=lat,longitude=lng"
+    as_wgs84 = import_proposals(store, community, path, mapping, dry_run=True)
+    assert refusals(as_wgs84) == {2: {"location": "import.reason.outside"}}  # ~500 m off
+    report = import_proposals(store, community, path, mapping, coordinates="gcj02")
+    assert report.counts["imported"] == 1 and "GCJ-02" in report.summary("en")
+    row = stored(store, community)["From Gaode"]
+    assert metres(row["lon"], row["lat"], lon, lat) < 0.05
+
+
+def test_geojson_points_properties_and_geometries_refused_per_feature(tmp_path, store,
+                                                                      community):
+    glon, glat = wgs84_to_gcj02(*INSIDE_OPEN)
+
+    def f(geometry, **props):
+        return {"type": "Feature", "geometry": geometry, "properties": props}
+    data = {"type": "FeatureCollection", "features": [
+        f({"type": "Point", "coordinates": [glon, glat]}, 标题="开放空间种树", 类别="低碳",
+          日期="2026-10-01", 支持数=7),                                                  # 1
+        f({"type": "Polygon", "coordinates": [[ll(0, 0), ll(10, 0), ll(10, 10), ll(0, 0)]]},
+          标题="一块地", 类别="低碳"),                                                     # 2
+        f(None, 标题="没有位置", 类别="低碳"),                                              # 3
+        f({"type": "Point", "coordinates": [glon, glat]}, 标题="", 类别="低碳"),            # 4
+        f(None),                                                                          # 5
+    ]}
+    path = tmp_path / "export.geojson"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    report = import_proposals(store, community, path, "title=标题,category=类别,date=日期,"
+                                                      "supports=支持数", coordinates="gcj02")
+    assert report.counts == {"read": 5, "accepted": 1, "imported": 1, "refused": 4}
+    assert refusals(report) == {
+        2: {"location": "import.reason.not_point"},
+        3: {"location": "import.reason.location_required"},
+        4: {"title": "import.reason.required"},
+        5: {"row": "import.reason.empty_row"},
+    }
+    assert "Polygon" in report.table("en").iloc[0]["Reason"]
+    row = stored(store, community)["开放空间种树"]
+    assert metres(row["lon"], row["lat"], *INSIDE_OPEN) < 0.05
+    assert row["external_supports"] == 7 and row["scenario"] == "low_carbon"
+
+
+def test_default_category_and_its_check(tmp_path, store, community):
+    lon, lat = INSIDE_P1
+    path = write_csv(tmp_path / "p.csv", ["title", "category", "lat", "lon"],
+                     [["A", "", lat, lon], ["B", "wellness", lat, lon], ["C", "教育", lat, lon]])
+    mapping = "title=title,category=category,latitude=lat,longitude=lon"
+    report = import_proposals(store, community, path, mapping, default_category="服务")
+    assert report.counts["imported"] == 3 and report.defaulted == [2, 3]
+    assert {k: v["scenario"] for k, v in stored(store, community).items()} == {
+        "A": "service", "B": "service", "C": "education"}
+    with pytest.raises(IntakeError, match="default category"):
+        import_proposals(store, community, path, mapping, default_category="wellness")
+    with pytest.raises(IntakeError, match="category"):
+        import_proposals(store, community, path, "title=title,latitude=lat,longitude=lon")
+
+
+def test_a_mapping_may_be_a_dict_with_any_column_name(tmp_path, store, community):
+    path = write_csv(tmp_path / "p.csv", ["标题, 简述", "类别", "地点"], [["公园长椅", "健康", "P1"]])
+    report = import_proposals(store, community, path, {"title": "标题, 简述",
+                                                       "category": "类别",
+                                                       "public_space": "地点"})
+    assert report.counts["imported"] == 1
+    with pytest.raises(IntakeError, match="unknown field 'colour'"):
+        import_proposals(store, community, path, {"title": "类别", "colour": "地点"})
+
+
+def test_a_mapping_naming_a_missing_or_duplicated_column(tmp_path, store, community):
+    path = write_csv(tmp_path / "p.csv", ["标题", "类别", "标题", "地点"], [["a", "健康", "b", "P1"]])
+    with pytest.raises(IntakeError) as missing:
+        import_proposals(store, community, path, "title=题目,category=类别,public_space=地点")
+    assert "'题目'" in str(missing.value) and "'类别'" in str(missing.value)
+    with pytest.raises(IntakeError, match="occurs 2 times"):
+        import_proposals(store, community, path, "title=标题,category=类别,public_space=地点")
+    with pytest.raises(IntakeError, match="place"):
+        import_proposals(store, community, path, "title=类别,category=类别")
+    with pytest.raises(IntakeError, match="both latitude and longitude"):
+        import_proposals(store, community, path, "title=类别,category=类别,latitude=地点")
+
+
+def test_dry_run_stores_nothing(tmp_path, store, community):
+    path = write_csv(tmp_path / "p.csv", ["Title", "Description", "Category", "Latitude",
+                                          "Longitude", "Supports", "Date"], english_rows())
+    before = store.count_proposals(community.id)
+    report = import_proposals(store, community, path, EN_MAP, dry_run=True)
+    assert report.accepted == 2 and report.imported == 0 and report.receipts == {}
+    assert store.count_proposals(community.id) == before
+
+
+def test_importing_again_adds_only_the_fixed_rows(tmp_path, store, community):
+    lon, lat = INSIDE_P1
+    path = write_csv(tmp_path / "p.csv", ["title", "category", "lat", "lon"],
+                     [["Good", "health", lat, lon], ["Fixed later", "wellness", lat, lon]])
+    mapping = "title=title,category=category,latitude=lat,longitude=lon"
+    first = import_proposals(store, community, path, mapping)
+    write_csv(path, ["title", "category", "lat", "lon"],
+              [["Good", "health", lat, lon], ["Fixed later", "health", lat, lon]])
+    second = import_proposals(store, community, path, mapping)
+    assert second.counts["imported"] == 1 and list(second.receipts) == [3]
+    assert refusals(second) == {2: {"row": "import.reason.already_imported"}}
+    assert first.receipts[2] in second.table("en").iloc[0]["Reason"]
+    assert store.count_proposals(community.id) == 2
+
+
+def test_all_good_rows_or_none_when_the_store_fails(tmp_path, store, community):
+    lon, lat = INSIDE_P1
+    path = write_csv(tmp_path / "p.csv", ["title", "category", "lat", "lon"],
+                     [["One", "health", lat, lon], ["Two", "health", lat, lon]])
+    real = store._insert_proposal
+    calls = []
+
+    def failing(conn, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(conn, *args, **kwargs)
+    store._insert_proposal = failing
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_proposals(store, community, path,
+                         "title=title,category=category,latitude=lat,longitude=lon")
+    assert store.count_proposals(community.id) == 0
+
+
+# -- the command ----------------------------------------------------------------------------
+
+def demo_file(tmp_path) -> Path:
+    from workbench import settings
+    from workbench.layers.community import load_community
+
+    demo = load_community(settings.get("layers_dir"))
+    lon, lat = demo.public_space_location("PS01")
+    return write_csv(tmp_path / "forms.csv", ZH_HEADER,
+                     [["银杏公园装饮水机", "夏天需要", "健康", lat, lon, "5", "2026/11/3"],
+                      ["", "", "健康", lat, lon, "", ""],
+                      ["再来一个", "", "未知", lat, lon, "", ""]], encoding="gbk")
+
+
+def test_command_imports_and_lists_refused_rows(tmp_path, capsys):
+    from workbench.cli import main
+    from workbench.store import Store
+
+    path = demo_file(tmp_path)
+    code = main(["import-proposals", str(path), "--map", ZH_MAP, "--source", "paper_forms",
+                 "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "3 rows read, 1 imported, 2 refused (source: paper_forms)" in out
+    assert re.search(r"\b3\s+title\s+标题\s+This is empty", out)
+    assert re.search(r"\b4\s+category\s+类别\s+\"未知\" is not one", out)
+    rows = [p for p in Store().list_proposals("heguang") if p["source"] == "paper_forms"]
+    assert [(p["title"], p["external_supports"]) for p in rows] == [("银杏公园装饮水机", 5)]
+    assert re.search(rf"^\s+2  {rows[0]['receipt_code']}$", out, re.MULTILINE)  # for the form
+
+
+def test_command_dry_run_and_chinese_report(tmp_path, capsys):
+    from workbench.cli import main
+    from workbench.store import Store
+
+    path = demo_file(tmp_path)
+    code = main(["import-proposals", str(path), "--map", ZH_MAP, "--dry-run",
+                 "--default-category", "health", "--lang", "zh"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "试运行" in out and "可导入 2 行" in out
+    assert not [p for p in Store().list_proposals("heguang") if p["source"] == "import"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--map", "title=题目"], "no column '题目'"),
+    (["--map", "colour=标题"], "unknown field"),
+    (["--map", ZH_MAP, "--default-category", "nope"], "default category"),
+])
+def test_command_errors_exit_1(tmp_path, capsys, argv, message):
+    from workbench.cli import main
+
+    path = demo_file(tmp_path)
+    code = main(["import-proposals", str(path), *argv])
+    _, err = capsys.readouterr()
+    assert code == 1 and message in err
+
+
+def test_command_unreadable_file_exits_1(tmp_path, capsys):
+    from workbench.cli import main
+
+    code = main(["import-proposals", str(tmp_path / "forms.xls"), "--map", "title=标题"])
+    assert code == 1 and ".xlsx" in capsys.readouterr().err

@@ -1,0 +1,265 @@
+"""A proposal's discussion on the resident page: comments with a stance, one level of
+replies, and reports to the moderators.
+
+One panel serves every proposal (opened from a row's "discuss" button), and its widgets are
+made once: replies and reports pick their target from a list instead of a button per comment,
+which keeps the kernel small whatever the number of comments. Every value is checked again in
+Python (:mod:`workbench.deliberation.discussion`), and resident text is escaped.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import ipywidgets as w
+
+from workbench import settings
+from workbench.deliberation.discussion import (STANCES, DiscussionInvalid, stance_balance, thread,
+                                       validate_comment, validate_reason)
+from workbench.proposals.rules import RateLimiter
+from workbench.store import StoreBusy
+from workbench.page.part import PagePart
+from workbench.page.safety import esc, guarded
+
+SHOWN_COMMENTS = 60  # newest threads shown; older ones stay in the database and the exports
+STANCE_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#546e7a"}
+
+
+class ProposalDiscussion(PagePart):
+    """The discussion panel (``.widget``). ``page`` is the :class:`ResidentApp` it sits on:
+    the panel asks it for the page's participation code and reporter key, and tells it when
+    counts change."""
+
+    OK_MESSAGES = frozenset({"discuss.saved", "report.done"})
+
+    def __init__(self, page, on_change: Callable[[], None] | None = None):
+        super().__init__(page)
+        self.on_change = on_change or (lambda: None)
+        self.proposal: dict | None = None
+        self.comments: list[dict] = []
+        self.order = "time"
+        self.errors: dict[str, tuple[str, dict]] = {}
+        self.message: tuple[str, dict] | None = None
+        self.report_message: tuple[str, dict] | None = None
+        self.limiter = RateLimiter(30, settings.get("seconds_between_submissions"))
+        self.report_limiter = RateLimiter(20, 2)
+        self._build()
+        self.widget.layout.display = "none"
+
+    def _build(self) -> None:
+        safe = guarded(self.page._show_unexpected)
+        self.heading = w.HTML()
+        self.close_button = w.Button(layout={"width": "auto"})
+        self.close_button.add_class("wb-close")
+        self.close_button.on_click(safe(lambda _b: self.close()))
+        self.order_input = w.ToggleButtons(options=[("time", "time"), ("stance", "stance")],
+                                           style={"button_width": "auto"})
+        self.order_input.observe(safe(self._on_order), names="value")
+        self.thread_html = w.HTML()
+        self.form_heading = w.HTML()
+        self.stance_input = w.ToggleButtons(options=[(s, s) for s in STANCES], value=None,
+                                            style={"button_width": "auto"})
+        self.reply_input = w.Dropdown(layout={"width": "100%"})
+        self.body_input = w.Textarea(rows=3, continuous_update=False, layout={"width": "100%"})
+        self.body_input.add_class("wb-field")
+        self.field_errors = {name: w.HTML() for name in ("stance", "parent", "body")}
+        for label in self.field_errors.values():
+            label.add_class("wb-error")
+        self.submit = w.Button(button_style="primary", layout={"width": "100%"})
+        self.submit.add_class("wb-post")
+        self.submit.on_click(safe(lambda _b: self.post_comment()))
+        self.status = w.HTML()
+        self.report_heading = w.HTML()
+        self.report_target = w.Dropdown(layout={"width": "100%"})
+        self.report_reason = w.Text(continuous_update=False, layout={"width": "100%"})
+        self.report_reason.add_class("wb-field")
+        self.report_button = w.Button(layout={"width": "auto"})
+        self.report_button.on_click(safe(lambda _b: self.report()))
+        self.report_status = w.HTML()
+        self.widget = w.VBox([
+            w.HBox([self.heading, self.close_button], layout={"justify_content":
+                                                               "space-between"}),
+            self.order_input, self.thread_html,
+            self.form_heading, self.stance_input, self.field_errors["stance"],
+            self.reply_input, self.field_errors["parent"],
+            self.body_input, self.field_errors["body"], self.submit, self.status,
+            self.report_heading, self.report_target, self.report_reason, self.report_button,
+            self.report_status,
+        ])
+        self.widget.add_class("wb-discussion")
+
+    # -- opening ----------------------------------------------------------------------------
+    def open(self, proposal: dict) -> None:
+        self.proposal = proposal
+        self.errors, self.message, self.report_message = {}, None, None
+        self.body_input.value = ""
+        self.stance_input.value = None
+        self.report_reason.value = ""
+        self.reload()
+        self.widget.layout.display = None
+        self.close_button.focus()  # brings the panel into view on a phone
+
+    def close(self) -> None:
+        self.proposal = None
+        self.widget.layout.display = "none"
+
+    def reload(self) -> None:
+        if self.proposal is None:
+            return
+        self.comments = self.store.comments_of(self.proposal["id"])
+        self.render()
+
+    # -- showing ----------------------------------------------------------------------------
+    def render(self) -> None:
+        t = self.t
+        self.close_button.description = t("discuss.close")
+        self.order_input.options = [(t("discuss.order_time"), "time"),
+                                    (t("discuss.order_stance"), "stance")]
+        self.order_input.value = self.order
+        self.stance_input.options = [(t(f"stance.{s}"), s) for s in STANCES]
+        self.form_heading.value = f"<h3>{esc(t('discuss.write'))}</h3>"
+        self.body_input.placeholder = t("discuss.body_placeholder")
+        self.submit.description = t("discuss.submit")
+        self.report_heading.value = (f"<h3>{esc(t('report.heading'))}</h3>"
+                                     f"<p class='wb-hint'>{esc(t('report.explain'))}</p>")
+        self.report_reason.placeholder = t("report.reason")
+        self.report_button.description = t("report.submit")
+        if self.proposal is None:
+            return
+        p = self.proposal
+        title = (t("discuss.hidden", reason=p["hidden_reason"]) if p.get("hidden_reason")
+                 else p["title"])
+        balance = stance_balance(self.comments)
+        self.heading.value = (
+            f"<h2>{esc(t('discuss.heading', title=title))}</h2>"
+            f"<div class='wb-hint'>{esc(t('discuss.balance', pro=balance['for'], con=balance['against'], neutral=balance['neutral']))}</div>")
+        rows = thread(self.comments, self.order)
+        numbers = self._numbers()
+        shown, top_seen = [], 0
+        for c in rows:
+            top_seen += c["depth"] == 0
+            if top_seen > SHOWN_COMMENTS:
+                break
+            shown.append(self._comment_html(c, numbers[c["id"]]))
+        self.thread_html.value = ("".join(shown) if shown else
+                                  f"<p class='wb-hint'>{esc(t('discuss.none'))}</p>")
+        top = [c for c in self.comments if c["parent_id"] is None and not c["hidden_reason"]]
+        chosen = self.reply_input.value
+        self.reply_input.options = [(t("discuss.reply_none"), 0)] + [
+            (t("discuss.reply_option", number=numbers[c["id"]], text=c["body"][:24]), c["id"])
+            for c in reversed(top)]
+        self.reply_input.value = chosen if chosen in {c["id"] for c in top} else 0
+        chosen = self.report_target.value
+        visible = [c for c in self.comments if not c["hidden_reason"]]
+        self.report_target.options = [(t("report.target_proposal"), "proposal:0")] + [
+            (t("report.target_comment", number=numbers[c["id"]], text=c["body"][:24]),
+             f"comment:{c['id']}") for c in reversed(visible)]
+        values = [v for _, v in self.report_target.options]
+        self.report_target.value = chosen if chosen in values else "proposal:0"
+        for name, label in self.field_errors.items():
+            problem = self.errors.get(name)
+            label.value = esc(t(problem[0], **problem[1])) if problem else ""
+        self.status.value = self.message_html(self.message)
+        self.report_status.value = self.message_html(self.report_message)
+
+    def _numbers(self) -> dict[int, int]:
+        """Comments are numbered in the order they were written, so #3 stays #3."""
+        return {c["id"]: i for i, c in enumerate(self.comments, start=1)}
+
+    def _comment_html(self, c: dict, number: int) -> str:
+        t = self.t
+        mark = "↳ " if c["depth"] else ""
+        indent = " wb-reply" if c["depth"] else ""
+        if c["hidden_reason"]:
+            body = f"<i>{esc(t('discuss.hidden', reason=c['hidden_reason']))}</i>"
+            chip = ""
+        else:
+            body = esc(c["body"]).replace("\n", "<br>")
+            chip = (f"<span class='wb-chip' style='background:{STANCE_COLOURS[c['stance']]}'>"
+                    f"{esc(t('stance.' + c['stance']))}</span>")
+        mine = (f" <span class='wb-hint'>{esc(t('discuss.mine'))}</span>"
+                if self.page.code_id is not None and c["code_id"] == self.page.code_id else "")
+        when = c["created_at"].strftime("%Y-%m-%d %H:%M")
+        return (f"<div class='wb-comment{indent}'>{mark}<b>#{number}</b> {chip}"
+                f"<span class='wb-hint'>{when}</span>{mine}<div>{body}</div></div>")
+
+    def _on_order(self, change) -> None:
+        if change["new"] in ("time", "stance") and change["new"] != self.order:
+            self.order = change["new"]
+            self.render()
+
+    # -- acting -----------------------------------------------------------------------------
+    def post_comment(self) -> int | None:
+        """Validate and store the comment; returns its id, or None with messages shown."""
+        self.errors, self.message = {}, None
+        if self.proposal is None:
+            return None
+        try:
+            if self.page.active_code() is None:
+                self.message = ("discuss.need_code", {})
+                return None
+            if self.proposal.get("hidden_reason"):
+                self.message = ("discuss.closed", {})
+                return None
+            limited = self.limiter.check()
+            if limited:
+                self.message = limited
+                return None
+            self.comments = self.store.comments_of(self.proposal["id"])
+            try:
+                comment = validate_comment({
+                    "proposal_id": self.proposal["id"], "stance": self.stance_input.value,
+                    "body": self.body_input.value, "parent_id": self.reply_input.value or None,
+                }, self.comments)
+            except DiscussionInvalid as invalid:
+                self.errors = invalid.errors
+                return None
+            try:
+                comment_id = self.store.add_comment(comment, self.page.code_id)
+            except StoreBusy:
+                self.message = ("error.busy", {})
+                return None
+            self.limiter.record()
+            self.message = ("discuss.saved", {})
+            self.body_input.value = ""
+            self.stance_input.value = None
+            self.reply_input.value = 0
+            self.comments = self.store.comments_of(self.proposal["id"])
+            self.on_change()
+            return comment_id
+        finally:
+            self.render()
+
+    def report(self) -> bool:
+        """Report the proposal or one of its comments to the moderators."""
+        self.report_message = None
+        try:
+            if self.proposal is None:
+                return False
+            limited = self.report_limiter.check()
+            if limited:
+                self.report_message = limited
+                return False
+            try:
+                reason = validate_reason(self.report_reason.value)
+            except DiscussionInvalid as invalid:
+                self.report_message = invalid.errors["reason"]
+                return False
+            kind, _, raw_id = str(self.report_target.value or "").partition(":")
+            if kind == "proposal":
+                target_id = self.proposal["id"]
+            elif kind == "comment" and raw_id.isdigit() and int(raw_id) in {
+                    c["id"] for c in self.comments}:
+                target_id = int(raw_id)
+            else:
+                self.report_message = ("error.unexpected", {})
+                return False
+            self.report_limiter.record()
+            added = self.store.add_report(self.page.community.id, kind, target_id, reason,
+                                          self.page.reporter_key())
+            self.report_message = ("report.done" if added else "report.already", {})
+            if added:
+                self.report_reason.value = ""
+            return added
+        finally:
+            self.render()

@@ -1,0 +1,168 @@
+"""The community map as an ipyleaflet widget, drawn from the community's own layers.
+
+No web tiles by default: at a workshop or in a test there may be no internet, and the map
+must still make sense. The boundary, roads, buildings and public spaces (coloured by kind,
+with a legend) are drawn from the project's GeoJSON; tiles are a setting.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ipyleaflet import (CircleMarker, GeoJSON, LayerGroup, Map, TileLayer, basemaps,
+                        basemap_to_tiles)
+
+from workbench import vocabulary
+
+ROAD_STYLE = {
+    "primary": {"color": "#8d8d8d", "weight": 7},
+    "secondary": {"color": "#a5a5a5", "weight": 5},
+    "residential": {"color": "#b8b8b8", "weight": 3.5},
+    "footway": {"color": "#9e8a6a", "weight": 2, "dashArray": "4 4"},
+}
+LAND_COLOUR = "#f4f1e8"
+
+
+def basemap_layer(setting: str):
+    """None for 'none'; OSM tiles for 'osm'; else the value is a tile URL template."""
+    if not setting or setting == "none":
+        return None
+    if setting == "osm":
+        return basemap_to_tiles(basemaps.OpenStreetMap.Mapnik)
+    return TileLayer(url=setting, max_zoom=19, name="basemap")
+
+
+def kind_colour(kinds: dict, kind: str) -> str:
+    return kinds.get(kind, {}).get("color", "#555555")
+
+
+def proposal_features(rows: list[dict]) -> dict:
+    """Proposal rows as a GeoJSON FeatureCollection for the map (public fields only)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": {"id": row["id"], "title": row["title"],
+                               "scenario": row["scenario"]},
+            }
+            for row in rows
+        ],
+    }
+
+
+#: colours of agenda decisions, on the map and in the lists
+DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#f9a825", "decline": "#757575"}
+
+
+def agenda_features(items: list[dict]) -> dict:
+    """Located items of a published agenda as GeoJSON (rank, title, decision)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": item["id"],
+             "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
+             "properties": {"id": item["id"], "rank": item["rank"], "title": item["title"],
+                            "decision": item["decision"]}}
+            for item in items if item.get("lon") is not None and item.get("lat") is not None
+        ],
+    }
+
+
+class CommunityMap:
+    """The map widget and the layers the pages update (proposals, the resident's pin)."""
+
+    def __init__(self, community, lang: str, basemap: str = "none", height: str = "48vh"):
+        self.community = community
+        self.lang = lang
+        tiles = basemap_layer(basemap)
+        kinds = community.kinds
+
+        self.boundary = GeoJSON(
+            data=community.layers["boundary"], name="boundary",
+            style={"color": "#5d4037", "weight": 2.5, "dashArray": "8 5",
+                   "fillColor": LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0})
+        self.roads = GeoJSON(
+            data=community.layers["roads"], name="roads",
+            style_callback=lambda f: {"opacity": 1, **ROAD_STYLE.get(
+                f["properties"].get("class"), ROAD_STYLE["residential"])})
+        self.buildings = GeoJSON(
+            data=community.layers["buildings"], name="buildings",
+            style={"color": "#8d8171", "weight": 1, "fillColor": "#d7cfc2", "fillOpacity": 1})
+        self.public_spaces = GeoJSON(
+            data=community.layers["public_spaces"], name="public_spaces",
+            style_callback=lambda f: {
+                "color": kind_colour(kinds, f["properties"]["kind"]), "weight": 2,
+                "fillColor": kind_colour(kinds, f["properties"]["kind"]), "fillOpacity": 0.55},
+            point_style={"radius": 9, "fillOpacity": 0.9, "weight": 2},
+            hover_style={"fillOpacity": 0.8, "weight": 3})
+        self.proposals = GeoJSON(
+            data=proposal_features([]), name="proposals",
+            # a tap on a proposal opens it and must not also move the resident's own pin
+            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95,
+                         "bubblingMouseEvents": False},
+            style_callback=lambda f: {"fillColor": next(
+                (s["color"] for s in vocabulary.scenarios()
+                 if s["code"] == f["properties"]["scenario"]), "#333333")})
+        # items of the published agenda: larger, dark-ringed, so they read apart from
+        # the proposals they grew out of
+        self.agenda = GeoJSON(
+            data=agenda_features([]), name="agenda",
+            point_style={"radius": 12, "color": "#1a237e", "weight": 4, "fillOpacity": 0.9,
+                         "bubblingMouseEvents": False},
+            style_callback=lambda f: {"fillColor": DECISION_COLOURS.get(
+                f["properties"]["decision"], "#777777")})
+        self.pin = CircleMarker(location=community.center, radius=11, color="#000000",
+                                weight=3, fill_color="#ffeb3b", fill_opacity=0.9, name="pin")
+        self.pin_group = LayerGroup(layers=(), name="pin")
+
+        layers = ([tiles] if tiles else []) + [
+            self.boundary, self.roads, self.buildings, self.public_spaces, self.proposals,
+            self.agenda, self.pin_group]
+        # Passing layers explicitly keeps ipyleaflet from adding its default OSM tiles.
+        self.widget = Map(
+            layers=tuple(layers), center=community.center, zoom=community.zoom,
+            min_zoom=14, max_zoom=19, scroll_wheel_zoom=False, attribution_control=bool(tiles),
+            layout={"height": height, "width": "100%"})
+        self.widget.add_class("wb-map")
+        self.set_language(lang)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+
+    def legend_html(self) -> str:
+        """The legend as compact HTML for below the map: a control on the map would cover
+        half of it on a phone."""
+        from workbench.i18n import t
+
+        lang = self.lang
+        kinds = self.community.kinds
+        present = {f["properties"]["kind"]
+                   for f in self.community.layers["public_spaces"]["features"]}
+        entries = [(kinds[k][lang], kinds[k]["color"], "square") for k in kinds if k in present]
+        entries.append((t(lang, "map.buildings"), "#d7cfc2", "square"))
+        entries.append((t(lang, "map.proposals"), "#e41a1c", "dot"))
+        entries.append((t(lang, "map.your_pin"), "#ffeb3b", "dot"))
+        if self.agenda.data["features"]:
+            entries.append((t(lang, "map.agenda"), DECISION_COLOURS["adopt"], "dot"))
+        items = "".join(
+            f"<span class='wb-key'><i class='wb-{shape}' style='background:{colour}'></i>"
+            f"{escape(label)}</span>" for label, colour, shape in entries)
+        return (f"<div class='wb-legend' aria-label='{escape(t(lang, 'map.legend'))}'>"
+                f"{items}</div>")
+
+    def show_proposals(self, rows: list[dict]) -> None:
+        self.proposals.data = proposal_features(rows)
+
+    def show_agenda(self, items: list[dict]) -> None:
+        self.agenda.data = agenda_features(items)
+
+    def show_pin(self, lon: float | None, lat: float | None) -> None:
+        if lon is None or lat is None:
+            self.pin_group.layers = ()
+            return
+        self.pin.location = (lat, lon)
+        if not self.pin_group.layers:
+            self.pin_group.layers = (self.pin,)

@@ -1,0 +1,29 @@
+"""The participation tables: participation codes (hashes only) and each community's salt.
+
+SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migrations in
+``workbench/store/migrations/versions`` create them. Change both together."""
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table
+
+from workbench.store.tables import metadata
+
+# The random salt of each community's participation-code hashes.
+community_secrets = Table(
+    "community_secrets", metadata,
+    Column("community_id", String(64), ForeignKey("communities.id"), primary_key=True),
+    Column("code_salt", String(64), nullable=False),
+)
+
+# Participation codes, stored only as hashes. A revoked code stays (its votes keep their
+# author); a reissued one points at the code it replaces.
+participation_codes = Table(
+    "participation_codes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("community_id", String(64), ForeignKey("communities.id"), nullable=False),
+    Column("code_hash", String(128), nullable=False, unique=True),
+    Column("batch", String(100), nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="active"),
+    Column("replaces_id", Integer, ForeignKey("participation_codes.id"), nullable=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)

@@ -1,0 +1,51 @@
+"""The proposals commands: ``workbench import-proposals``."""
+
+from __future__ import annotations
+
+import sys
+
+from workbench import settings
+from workbench.cli import open_community
+
+
+def _import_proposals(args) -> int:
+    from workbench.proposals.intake import IntakeError, import_proposals, parse_mapping
+    from workbench.store import StoreBusy
+
+    store, community = open_community()
+    lang = args.lang or settings.get("default_language")
+    try:
+        report = import_proposals(
+            store, community, args.file, parse_mapping(args.map),
+            coordinates="gcj02" if args.gcj02 else "wgs84", source=args.source,
+            default_category=args.default_category, dry_run=args.dry_run)
+    except IntakeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except StoreBusy:
+        print("error: the database stayed busy; nothing was imported. Try again.",
+              file=sys.stderr)
+        return 1
+    print(report.text(lang))
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("import-proposals", help="import proposals gathered elsewhere (CSV, "
+                                                "Excel .xlsx, GeoJSON); lists refused rows")
+    p.add_argument("file", help="the .csv, .xlsx or .geojson file")
+    p.add_argument("--map", required=True, metavar="FIELD=COLUMN,...",
+                   help="which column holds each field: title (required), description, "
+                        "category, latitude, longitude, supports, date, public_space; "
+                        "e.g. title=标题,category=类别,latitude=纬度,longitude=经度")
+    p.add_argument("--gcj02", action="store_true", help="the coordinates are GCJ-02 (Gaode, "
+                                                        "Tencent maps): convert to WGS-84")
+    p.add_argument("--source", default="import", help="name kept with each proposal "
+                                                      "(default: import), e.g. paper_forms")
+    p.add_argument("--default-category", metavar="CODE",
+                   help="category for rows whose category is blank or unknown "
+                        "(default: refuse them)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: "
+                                                        "the default_language setting)")
+    p.set_defaults(func=_import_proposals)

@@ -1,0 +1,371 @@
+"""A survey rendered from its definition, with no survey-specific code: one block of widgets
+per question, chosen by the question's type.
+
+Values go through :func:`workbench.surveys.answers.check_response` in Python before anything
+is saved; a problem shows beside its question in the resident's language. Saving stores the
+whole response at once (an edit if this respondent answered before) and shows a receipt.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date
+
+import ipywidgets as w
+
+from workbench import i18n
+from workbench.surveys.answers import (check_response, is_visible, next_pairs, progress,
+                               survey_is_open, text_of)
+from workbench.page.safety import esc, guarded, server_log
+
+LIKERT = (1, 2, 3, 4, 5)
+DRAFT_MAX_BYTES = 64 * 1024
+DRAFT_WRITES = 500  # most draft writes of one form: a bound on what a scripted client can cost
+
+
+
+def vars_of(survey) -> dict:
+    """The opening dates of a survey (a view or a model) as the stored definition has them."""
+    def iso(d):
+        return d.isoformat() if hasattr(d, "isoformat") else d
+    return {"opens": iso(getattr(survey, "opens", None)),
+            "closes": iso(getattr(survey, "closes", None))}
+
+
+class QuestionBlock:
+    """The widgets of one question, and its answer as a plain value (None when empty)."""
+
+    def __init__(self, question, lang: str, on_change, community=None, map_factory=None):
+        self.q = question
+        self.lang = lang
+        self.on_change = on_change
+        self.heading = w.HTML()
+        self.help = w.HTML()
+        self.error = w.HTML()
+        self.error.add_class("wb-error")
+        self.inputs: list[w.Widget] = []
+        self._pairs: list[tuple[str, str]] = []
+        self._picks: list[dict] = []
+        self._point: dict | None = None
+        build = getattr(self, f"_build_{question.type}")
+        body = build(community, map_factory)
+        self.box = w.VBox([self.heading, self.help, body, self.error])
+        self.box.add_class("wb-question")
+        self.render_text()
+
+    # -- per type -----------------------------------------------------------------------
+    def _options(self, options=None):
+        return [(text_of(o.label, self.lang), o.value) for o in (options or self.q.options)]
+
+    def _watch(self, widget):
+        widget.observe(lambda change: self.on_change(), names="value")
+        self.inputs.append(widget)
+        return widget
+
+    def _build_single_choice(self, *_):
+        return self._watch(w.RadioButtons(options=self._options(), value=None,
+                                          layout={"width": "auto"}))
+
+    def _build_multiple_choice(self, *_):
+        self.checks = [self._watch(w.Checkbox(value=False, description=label, indent=False))
+                       for label, _ in self._options()]
+        return w.VBox(self.checks)
+
+    def _build_likert(self, *_):
+        options = [(i18n.t(self.lang, f"likert.{p}"), p) for p in LIKERT]
+        options.append((i18n.t(self.lang, "likert.na"), "na"))
+        return self._watch(w.RadioButtons(options=options, value=None, layout={"width": "auto"}))
+
+    def _build_rating(self, *_):
+        # "" rather than None for "not chosen": a Dropdown shows None as a blank
+        options = [(i18n.t(self.lang, "form.scenario_choose"), "")] + [
+            (str(i), i) for i in range(11)]
+        return self._watch(w.Dropdown(options=options, value=""))
+
+    def _build_number(self, *_):
+        self.number = self._watch(w.Text(continuous_update=False, placeholder=(
+            f"{self.q.min:g}–{self.q.max:g} {text_of(self.q.unit, self.lang)}".strip())))
+        return self.number
+
+    def _build_text(self, *_):
+        return self._watch(w.Textarea(continuous_update=False, rows=3))
+
+    def _build_ranking(self, *_):
+        count = self.q.rank or len(self.q.options)
+        choose = (i18n.t(self.lang, "form.scenario_choose"), "")
+        self.ranks = [self._watch(w.Dropdown(options=[choose] + self._options(), value="",
+                                             description=f"{i + 1}."))
+                      for i in range(count)]
+        return w.VBox(self.ranks)
+
+    def _build_map_point(self, community, map_factory):
+        self.point_text = w.HTML()
+        parts = []
+        if map_factory is not None:
+            self.map = map_factory()
+            self.map.widget.on_interaction(self._on_map)
+            parts.append(self.map.widget)
+        parts.append(self.point_text)
+        follow = self.q.follow_up
+        self.follow_widget = None
+        if follow is not None:
+            self.follow_label = w.HTML()
+            if follow.type == "single_choice":
+                self.follow_widget = w.RadioButtons(options=self._options(follow.options),
+                                                    value=None)
+            else:
+                self.follow_widget = w.Textarea(continuous_update=False, rows=2)
+            self._watch(self.follow_widget)
+            parts += [self.follow_label, self.follow_widget]
+        return w.VBox(parts)
+
+    def _on_map(self, **event):
+        if event.get("type") != "click":
+            return
+        try:
+            lat, lon = (float(v) for v in event.get("coordinates"))
+        except (TypeError, ValueError):
+            return
+        self.set_point(lon, lat)
+
+    def set_point(self, lon: float, lat: float) -> None:
+        self._point = {"lon": lon, "lat": lat}
+        if getattr(self, "map", None) is not None:
+            self.map.show_pin(lon, lat)
+        self.render_text()
+        self.on_change()
+
+    def _build_pairwise(self, *_):
+        ideas = [o.value for o in self.q.options]
+        self._pairs = next_pairs(ideas, self.q.pairs, seed=random.SystemRandom().random())
+        self.pair_count = w.HTML()
+        self.choice_a = w.Button(layout={"width": "100%", "height": "auto"})
+        self.choice_b = w.Button(layout={"width": "100%", "height": "auto"})
+        self.choice_a.on_click(lambda _: self._pick(0))
+        self.choice_b.on_click(lambda _: self._pick(1))
+        self.choice_a.add_class("wb-idea")
+        self.choice_b.add_class("wb-idea")
+        return w.VBox([self.pair_count, self.choice_a, self.choice_b])
+
+    def _pick(self, side: int) -> None:
+        if len(self._picks) >= len(self._pairs):
+            return
+        a, b = self._pairs[len(self._picks)]
+        self._picks.append({"a": a, "b": b, "pick": (a, b)[side]})
+        self.render_text()
+        self.on_change()
+
+    # -- text and values ----------------------------------------------------------------
+    def render_text(self) -> None:
+        t = lambda key, **p: i18n.t(self.lang, key, **p)  # noqa: E731
+        optional = "" if self.q.required else f" <span class='wb-hint'>{esc(t('survey.optional'))}</span>"
+        self.heading.value = f"<b>{esc(text_of(self.q.text, self.lang))}</b>{optional}"
+        self.help.value = (f"<span class='wb-hint'>{esc(text_of(self.q.help, self.lang))}</span>"
+                           if getattr(self.q, "help", None) else "")
+        if self.q.type == "map_point":
+            point = self._point
+            self.point_text.value = esc(t("form.place_point", lat=point["lat"], lon=point["lon"])
+                                        if point else t("survey.tap_map"))
+            if self.q.follow_up is not None:
+                self.follow_label.value = esc(text_of(self.q.follow_up.text, self.lang))
+        if self.q.type == "pairwise":
+            done = len(self._picks)
+            ideas = {o.value: text_of(o.label, self.lang) for o in self.q.options}
+            if done < len(self._pairs):
+                a, b = self._pairs[done]
+                self.choice_a.description, self.choice_b.description = ideas[a], ideas[b]
+                self.pair_count.value = esc(t("survey.pair_of", n=done + 1,
+                                              total=len(self._pairs)))
+            else:
+                self.choice_a.layout.display = self.choice_b.layout.display = "none"
+                self.pair_count.value = esc(t("survey.pairs_done"))
+
+    def value(self):
+        kind = self.q.type
+        if kind == "multiple_choice":
+            return [v for (_, v), box in zip(self._options(), self.checks) if box.value] or None
+        if kind == "number":
+            text = self.number.value.strip().replace(",", ".")
+            if not text:
+                return None
+            try:
+                number = float(text)
+            except ValueError:
+                return text  # refused by the check, with its message
+            return int(number) if number.is_integer() else number
+        if kind == "ranking":
+            picked = [d.value or None for d in self.ranks]
+            return None if all(p is None for p in picked) else picked
+        if kind == "map_point":
+            if self._point is None:
+                return None
+            answer = dict(self._point)
+            if self.follow_widget is not None and self.follow_widget.value:
+                answer["follow_up"] = self.follow_widget.value
+            return answer
+        if kind == "pairwise":
+            return list(self._picks) or None
+        value = self.inputs[0].value
+        return None if value in ("", None) else value
+
+    def set_value(self, value) -> None:
+        """Put a saved answer or draft back into the widgets; what does not fit is skipped
+        (a draft was never validated)."""
+        kind = self.q.type
+        values = [o.value for o in getattr(self.q, "options", None) or []]
+        if value is None:
+            return
+        if kind in ("single_choice", "likert", "rating"):
+            allowed = [v for _, v in self.inputs[0].options]
+            if value in allowed:
+                self.inputs[0].value = value
+        elif kind == "multiple_choice" and isinstance(value, list):
+            for (_, v), box in zip(self._options(), self.checks):
+                box.value = v in value
+        elif kind == "number" and isinstance(value, (int, float, str)):
+            self.number.value = str(value)[:40]
+        elif kind == "text" and isinstance(value, str):
+            self.inputs[0].value = value[: self.q.max_chars * 2]
+        elif kind == "ranking" and isinstance(value, list):
+            for dropdown, v in zip(self.ranks, value):
+                if v in values:
+                    dropdown.value = v
+        elif kind == "map_point" and isinstance(value, dict):
+            try:
+                self.set_point(float(value["lon"]), float(value["lat"]))
+            except (KeyError, TypeError, ValueError):
+                return
+            if self.follow_widget is not None and isinstance(value.get("follow_up"), str):
+                if not isinstance(self.follow_widget, w.RadioButtons) or \
+                        value["follow_up"] in [v for _, v in self.follow_widget.options]:
+                    self.follow_widget.value = value["follow_up"]
+        elif kind == "pairwise" and isinstance(value, list):
+            picks = [p for p in value if isinstance(p, dict) and p.get("a") in values
+                     and p.get("b") in values and p.get("pick") in (p.get("a"), p.get("b"))]
+            picks = picks[: self.q.pairs]
+            done = {frozenset((p["a"], p["b"])) for p in picks}
+            fresh = [pair for pair in next_pairs(values, len(values) ** 2)
+                     if frozenset(pair) not in done]
+            self._picks = [{"a": p["a"], "b": p["b"], "pick": p["pick"]} for p in picks]
+            self._pairs = [(p["a"], p["b"]) for p in self._picks] + \
+                fresh[: self.q.pairs - len(self._picks)]
+            self.render_text()
+
+    def show_error(self, problem) -> None:
+        self.error.value = esc(i18n.t(self.lang, problem[0], **problem[1])) if problem else ""
+
+
+class SurveyForm:
+    """One survey on the page: its questions, progress, a submit button and the receipt."""
+
+    def __init__(self, survey, survey_version_id: int, store, respondent: str, lang: str,
+                 community=None, map_factory=None):
+        self.survey = survey
+        self.version_id = survey_version_id
+        self.store = store
+        self.respondent = respondent
+        self.lang = lang
+        self.community = community
+        self.log = server_log()
+        self.receipt: str | None = None
+        safe = guarded(self._show_unexpected)
+        self.title = w.HTML()
+        self.progress = w.HTML()
+        self.blocks: dict[str, QuestionBlock] = {}
+        sections = []
+        for section in survey.sections:
+            heading = w.HTML(f"<h3>{esc(text_of(section.title, lang))}</h3>")
+            blocks = []
+            for q in section.questions:
+                block = QuestionBlock(q, lang, safe(self.refresh), community, map_factory)
+                self.blocks[q.id] = block
+                blocks.append(block.box)
+            sections.append(w.VBox([heading] + blocks))
+        self.submit = w.Button(description=i18n.t(lang, "survey.submit"),
+                               button_style="primary")
+        self.submit.add_class("wb-submit-survey")
+        self.submit.on_click(safe(self._on_submit))
+        self.message = w.HTML()
+        self.message.add_class("wb-error")
+        self.receipt_html = w.HTML()
+        self.widget = w.VBox([self.title, self.progress] + sections
+                             + [self.submit, self.message, self.receipt_html])
+        self.widget.add_class("wb-survey")
+        self.title.value = (f"<h2>{esc(text_of(survey.title, lang))}</h2>"
+                            + (f"<p>{esc(text_of(survey.description, lang))}</p>"
+                               if getattr(survey, "description", None) else ""))
+        self._restoring = False
+        self._last_draft: str | None = None
+        self._draft_writes = 0
+        self.set_respondent(respondent)
+
+    def set_respondent(self, respondent: str) -> None:
+        """Whose answers these are; brings back their draft or saved response, if any."""
+        self.respondent = respondent
+        earlier = self.store.response_of(self.version_id, respondent)
+        self.receipt = earlier["receipt_code"] if earlier else None
+        draft = self.store.draft_of(self.version_id, respondent)
+        answers = draft if draft is not None else (earlier or {}).get("answers")
+        if isinstance(answers, dict):
+            self._restoring = True
+            try:
+                for qid, block in self.blocks.items():
+                    block.set_value(answers.get(qid))
+            finally:
+                self._restoring = False
+        self.refresh()
+
+    def _keep_draft(self, answers: dict) -> None:
+        """Save unfinished answers at each change so a reload keeps them: only real changes,
+        at most DRAFT_WRITES per form and DRAFT_MAX_BYTES each (a draft is never validated)."""
+        body = json.dumps(answers, ensure_ascii=False, sort_keys=True, default=str)
+        if body == self._last_draft or len(body.encode()) > DRAFT_MAX_BYTES \
+                or self._draft_writes >= DRAFT_WRITES:
+            return
+        self.store.save_draft(self.version_id, self.respondent, json.loads(body))
+        self._last_draft = body
+        self._draft_writes += 1
+
+    def answers(self) -> dict:
+        return {qid: block.value() for qid, block in self.blocks.items()}
+
+    def refresh(self) -> None:
+        """Show the questions that apply to the answers so far, and the progress."""
+        answers = self.answers()
+        if not self._restoring and any(v is not None for v in answers.values()):
+            self._keep_draft(answers)
+        for block in self.blocks.values():
+            block.box.layout.display = None if is_visible(block.q, answers) else "none"
+        done, shown = progress(self.survey, answers)
+        self.progress.value = (f"<span class='wb-hint'>"
+                               f"{esc(i18n.t(self.lang, 'survey.progress', done=done, total=shown))}"
+                               f"</span>")
+
+    def _on_submit(self, _button=None) -> None:
+        self.save()
+
+    def save(self) -> str | None:
+        if not survey_is_open(vars_of(self.survey), date.today()):
+            self.message.value = esc(i18n.t(self.lang, "survey.closed"))
+            return None
+        clean, problems = check_response(self.survey, self.answers(), self.community)
+        for qid, block in self.blocks.items():
+            block.show_error(problems.get(qid))
+        if problems:
+            self.message.value = esc(i18n.t(self.lang, "form.fix_errors"))
+            first = next(iter(problems))
+            if self.blocks[first].inputs:
+                self.blocks[first].inputs[0].focus()
+            return None
+        self.message.value = ""
+        self.receipt = self.store.save_response(self.version_id, self.respondent, clean)
+        self.log.info("survey %s answered, receipt %s", self.survey.id, self.receipt)
+        self.receipt_html.value = (
+            f"<div class='wb-receipt' role='status'><h2>{esc(i18n.t(self.lang, 'survey.saved'))}"
+            f"</h2>{esc(i18n.t(self.lang, 'receipt.code'))}: "
+            f"<span class='wb-code'>{esc(self.receipt)}</span></div>")
+        return self.receipt
+
+    def _show_unexpected(self) -> None:
+        self.message.value = esc(i18n.t(self.lang, "error.unexpected"))

@@ -1,0 +1,44 @@
+"""The surveys tables: survey versions, responses and drafts.
+
+SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migrations in
+``workbench/store/migrations/versions`` create them. Change both together."""
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+
+from workbench.store.tables import metadata
+
+# A survey's published versions: the exact questions residents answered, kept for as long
+# as answers to them exist. ``version`` is a hash of the validated file content.
+survey_versions = Table(
+    "survey_versions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("survey_id", String(64), nullable=False, index=True),
+    Column("version", String(32), nullable=False),
+    Column("definition", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("survey_id", "version", name="uq_survey_versions_survey_version"),
+)
+
+# One response per respondent and survey version; answering again edits it. ``respondent``
+# is an opaque key (a device key for anonymous surveys, a participation code's hash later).
+survey_responses = Table(
+    "survey_responses", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("survey_version_id", Integer, ForeignKey("survey_versions.id"), nullable=False),
+    Column("respondent", String(128), nullable=False),
+    Column("receipt_code", String(16), nullable=False, unique=True),
+    Column("answers", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("survey_version_id", "respondent", name="uq_survey_responses_respondent"),
+)
+
+# Unfinished answers, so that a page reload keeps them; deleted when the response is saved.
+# Never read by anyone but the same respondent.
+survey_drafts = Table(
+    "survey_drafts", metadata,
+    Column("survey_version_id", Integer, ForeignKey("survey_versions.id"), primary_key=True),
+    Column("respondent", String(128), primary_key=True),
+    Column("answers", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,156 @@
+"""Dot voting on a resident's phone during a workshop: the shortlist the facilitator opened,
+a "+1" button per option, and the dots left.
+
+The page learns of a newly opened round by itself (it looks every few seconds while it is in
+a workshop). A dot needs the page's participation code; the store spends it only from the
+code's wallet for the round, so no phone, tab or script gets more than N dots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import ipywidgets as w
+
+from workbench.proposals.rules import RateLimiter
+from workbench.workshops.rules import PHONE_POLL_SECONDS
+from workbench.page.part import PagePart
+from workbench.page.safety import esc, guarded
+
+#: at most one dot every 0.3 s from a page: a double tap must not spend two by accident
+SECONDS_BETWEEN_DOTS = 0.3
+
+
+class DotsSection(PagePart):
+    """The dot-voting section (``.widget``) of a :class:`ResidentApp` in a workshop."""
+
+    OK_MESSAGES = frozenset({"dots.spent"})
+
+    def __init__(self, page, workshop_id: int):
+        super().__init__(page)
+        self.workshop_id = workshop_id
+        self.round: dict | None = None
+        self.left: int | None = None
+        self.mine: dict[int, int] = {}
+        self.message: tuple[str, dict] | None = None
+        self.limiter = RateLimiter(10_000, SECONDS_BETWEEN_DOTS)
+        self._safe = guarded(page._show_unexpected)
+        self.heading = w.HTML()
+        self.left_html = w.HTML()
+        self.left_html.add_class("wb-dots-left")
+        self.options_box = w.VBox()
+        self.status = w.HTML()
+        self._rows: list[tuple[w.HTML, w.Button, w.HBox]] = []
+        self.widget = w.VBox([self.heading, self.left_html, self.options_box, self.status])
+        self.widget.add_class("wb-dots")
+        self._task: asyncio.Task | None = None
+
+    # -- reading ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        current = self.store.open_round_of(self.workshop_id)
+        if (current or {}).get("id") != (self.round or {}).get("id"):
+            self.message = None
+        self.round = current
+        code_id = self.page.code_id
+        if self.round and code_id is not None:
+            self.left = self.store.dots_left(self.round["id"], code_id)
+            self.mine = self.store.dot_tally(self.round["id"], code_id)
+        else:
+            self.left = self.round["dots_per_person"] if self.round else None
+            self.mine = {}
+        self.render()
+
+    def start_watching(self) -> None:
+        """Look for a newly opened or closed round every few seconds, on the kernel's event
+        loop (no thread). Does nothing outside a running loop (tests, scripts)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            try:
+                loop = asyncio.get_event_loop()
+            except RuntimeError:
+                return
+        if self._task is None and loop.is_running():
+            self._task = loop.create_task(self._watch())
+
+    async def _watch(self) -> None:
+        failures = 0
+        while True:
+            await asyncio.sleep(PHONE_POLL_SECONDS)
+            try:
+                seen = (self.round or {}).get("id")
+                current = self.store.open_round_of(self.workshop_id)
+                if (current or {}).get("id") != seen:
+                    self.refresh()
+                failures = 0
+            except Exception:  # noqa: BLE001 - a watcher must outlive a busy database
+                failures += 1
+                if failures == 1:
+                    self.page.log.exception("dot round watcher")
+
+    # -- showing ----------------------------------------------------------------------------
+    def render(self) -> None:
+        t = self.t
+        if not self.round:
+            self.heading.value = (f"<h2>{esc(t('dots.heading'))}</h2>"
+                                  f"<p class='wb-hint'>{esc(t('dots.waiting'))}</p>")
+            self.left_html.value = ""
+            self.options_box.children = []
+            self.status.value = self.message_html(self.message)
+            return
+        self.heading.value = (f"<h2>{esc(t('dots.heading'))}: {esc(self.round['title'])}</h2>"
+                              f"<p class='wb-hint'>{esc(t('dots.explain', n=self.round['dots_per_person']))}</p>")
+        dots = "●" * (self.left or 0) + "○" * (self.round["dots_per_person"] - (self.left or 0))
+        self.left_html.value = (f"<div class='wb-dots-left'><span class='wb-dot-marks'>{dots}"
+                                f"</span> {esc(t('dots.left', n=self.left or 0))}</div>")
+        options = self.round["options"]
+        while len(self._rows) < len(options):
+            k = len(self._rows)
+            text = w.HTML()
+            button = w.Button(layout={"width": "auto", "min_width": "88px"})
+            button.add_class("wb-dot-add")
+            button.on_click(self._safe(lambda _b, k=k: self.spend(k)))
+            box = w.HBox([text, button])
+            box.add_class("wb-dot-option")
+            self._rows.append((text, button, box))
+        rows = []
+        for k, option in enumerate(options):
+            text, button, box = self._rows[k]
+            mine = self.mine.get(k, 0)
+            text.value = (f"<div class='wb-dot-title'><b>{k + 1}.</b> {esc(option['title'])}"
+                          f"<br><span class='wb-dot-mine'>{'●' * mine}</span></div>")
+            button.description = t("dots.add")
+            button.disabled = not self.left
+            rows.append(box)
+        self.options_box.children = rows
+        self.status.value = self.message_html(self.message)
+
+    # -- acting -----------------------------------------------------------------------------
+    def spend(self, option: int) -> bool:
+        """Put one dot on an option; True when the store took it."""
+        self.message = None
+        try:
+            if self.round is None:
+                return False
+            code_id = self.page.active_code()
+            if code_id is None:
+                self.message = ("dots.need_code", {})
+                return False
+            limited = self.limiter.check()
+            if limited:
+                self.message = ("error.too_fast_votes", {})
+                return False
+            self.limiter.record()
+            left = self.store.spend_dot(self.round["id"], code_id, option)
+            if left is None:
+                current = self.store.open_round_of(self.workshop_id)
+                self.message = (("dots.none_left", {"n": self.round["dots_per_person"]})
+                                if current and current["id"] == self.round["id"]
+                                else ("dots.closed", {}))
+                self.refresh()
+                return False
+            self.message = ("dots.spent", {"n": left})
+            self.refresh()
+            return True
+        finally:
+            self.status.value = self.message_html(self.message)
