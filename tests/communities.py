@@ -80,3 +80,10 @@ def write_community(folder: Path, layers: dict | None = None, meta: dict | None 
 INSIDE_P1 = tuple(ll(60, 125))
 INSIDE_OPEN = tuple(ll(-100, 150))
 OUTSIDE = tuple(ll(400, 400))
+
+
+def metres(lon1, lat1, lon2, lat2):
+    """Distance on the sphere (plenty for checking errors of a few metres or less)."""
+    r = 6378137.0
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    return r * math.hypot(x, math.radians(lat2 - lat1))

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import html
 import io
-import math
 from datetime import date, datetime
 from pathlib import Path
 
 from workbench import i18n, vocabulary
+from workbench.geo.drawing import (MAP_STYLE, community_svg, draw_layers, draw_scale_bar,
+                                    figure_png, map_figure, marker_positions)
+from workbench.geo.projection import PixelProjection, bounds_around, located
 
 #: Fonts with Chinese glyphs for the HTML and PDF (the PDF is printed where these exist).
 FONT_STACK = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
@@ -30,16 +32,7 @@ DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#e65100", "decline": "#616161"
 STANCE_COLOURS = {"for": "#4caf50", "neutral": "#bdbdbd", "against": "#e53935"}
 #: Satisfaction 1-5, very dissatisfied to very satisfied (the survey charts' colours).
 LIKERT_COLOURS = ("#ca0020", "#f4a582", "#d9d9d9", "#92c5de", "#0571b0")
-MAP_STYLE = {
-    "boundary": {"fill": "#f7f7f2", "stroke": "#333333", "width": 1.5},
-    "public_spaces": {"fill": "#c7e9c0", "stroke": "#41ab5d", "width": 0.8},
-    "buildings": {"fill": "#d9d9d9", "stroke": "#969696", "width": 0.5},
-    "roads": {"stroke": "#b0b0b0"},
-}
-ROAD_WIDTHS = {"primary": 6.0, "secondary": 4.5, "residential": 3.0, "footway": 1.5}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-M_PER_DEG_LAT = 110_574.0
-MAP_WIDTH = 760
 
 
 # -- text -----------------------------------------------------------------------------------
@@ -135,131 +128,12 @@ def _items(snapshot: dict) -> list[dict]:
                                                                i.get("rank") or 0, i.get("id")))
 
 
-def _located(item: dict) -> bool:
-    return item.get("lon") is not None and item.get("lat") is not None
-
-
 # -- map --------------------------------------------------------------------------------------
-class _Projection:
-    """Longitude/latitude to map pixels: plate carrée with x shrunk by cos(latitude), so a
-    metre east is as long as a metre north at the community's size."""
-
-    def __init__(self, bounds, width: float = MAP_WIDTH, pad: float = 18, band: float = 30):
-        west, south, east, north = bounds
-        self.west, self.north, self.pad = west, north, pad
-        self.k = math.cos(math.radians((south + north) / 2))
-        span_x = max((east - west) * self.k, 1e-9)
-        span_y = max(north - south, 1e-9)
-        self.scale = (width - 2 * pad) / span_x
-        self.width = width
-        self.map_height = span_y * self.scale + 2 * pad
-        self.height = self.map_height + band  # the scale bar and north arrow below the map
-        self.px_per_m = self.scale / M_PER_DEG_LAT
-
-    def __call__(self, lon: float, lat: float) -> tuple[float, float]:
-        return (self.pad + (lon - self.west) * self.k * self.scale,
-                self.pad + (self.north - lat) * self.scale)
-
-
-def _map_bounds(community, items: list[dict]):
-    west, south, east, north = community.boundary.bounds
-    for item in items:
-        if _located(item):
-            west, east = min(west, item["lon"]), max(east, item["lon"])
-            south, north = min(south, item["lat"]), max(north, item["lat"])
-    return west, south, east, north
-
-
-def _svg_path(geometry, proj) -> str:
-    kind = geometry.geom_type
-    if kind.startswith("Multi") or kind == "GeometryCollection":
-        return " ".join(_svg_path(g, proj) for g in geometry.geoms)
-    if kind == "Polygon":
-        rings = [geometry.exterior] + list(geometry.interiors)
-        return " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in
-                                         (proj(*c[:2]) for c in ring.coords)) + " Z"
-                        for ring in rings)
-    if kind == "LineString":
-        return "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in
-                               (proj(*c[:2]) for c in geometry.coords))
-    return ""
-
-
-def _marker_positions(items: list[dict], proj, gap: float = 28) -> list[tuple]:
-    """(item, true x, y, marker x, y): markers closer than ``gap`` pixels are moved apart
-    around the place they mark (a short line joins them)."""
-    placed = []
-    for item in items:
-        x, y = proj(item["lon"], item["lat"])
-        mx, my = x, y
-        step = 0
-        while any(math.hypot(mx - px, my - py) < gap for _, _, _, px, py in placed):
-            step += 1
-            angle = -math.pi / 2 + step * 2 * math.pi / 6
-            radius = gap * (1 + (step - 1) // 6)
-            mx, my = x + radius * math.cos(angle), y + radius * math.sin(angle)
-        placed.append((item, x, y, mx, my))
-    return placed
-
-
-def _scale(proj) -> tuple[float, str, float, float]:
-    """A round length for the scale bar: (pixels, label, x, y of its left end)."""
-    target = proj.width / 5 / proj.px_per_m
-    metres = max((m for m in (10, 20, 50, 100, 200, 500, 1000, 2000) if m <= target),
-                 default=10)
-    label = f"{metres} m" if metres < 1000 else f"{metres // 1000} km"
-    return metres * proj.px_per_m, label, proj.pad, proj.map_height + 16
-
-
-def _scale_bar(proj) -> str:
-    length, label, x0, y0 = _scale(proj)
-    return (f'<g class="scale"><path d="M{x0:.1f},{y0 - 5:.1f} V{y0:.1f} H{x0 + length:.1f} '
-            f'V{y0 - 5:.1f}" fill="none" stroke="#333" stroke-width="1.5"/>'
-            f'<text x="{x0 + length + 6:.1f}" y="{y0:.1f}" font-size="13">{label}</text></g>'
-            f'<g class="north" transform="translate({proj.width - proj.pad - 20:.1f},'
-            f'{y0 - 12:.1f})"><path d="M0,0 L5,13 L0,10 L-5,13 Z" fill="#333"/>'
-            f'<text x="9" y="12" font-size="13">N</text></g>')
-
-
-def map_svg(snapshot: dict, community, lang: str = "zh") -> str:
-    """The community's boundary, roads, buildings and public spaces as inline SVG, with a
-    numbered marker (the item's rank) for every located item, linking to the item."""
-    from shapely.geometry import shape
-
-    items = _items(snapshot)
-    proj = _Projection(_map_bounds(community, items))
-    parts = [f'<svg class="agenda-map" xmlns="http://www.w3.org/2000/svg" role="img" '
-             f'width="{proj.width:.0f}" height="{proj.height:.0f}" '
-             f'viewBox="0 0 {proj.width:.0f} {proj.height:.0f}" '
-             f'aria-label="{esc(_t(lang, "map"))}">']
-    style = MAP_STYLE["boundary"]
-    for f in community.layers["boundary"]["features"]:
-        parts.append(f'<path d="{_svg_path(shape(f["geometry"]), proj)}" fill="{style["fill"]}" '
-                     f'stroke="{style["stroke"]}" stroke-width="{style["width"]}"/>')
-    style = MAP_STYLE["public_spaces"]
-    for f in community.layers["public_spaces"]["features"]:
-        geometry = shape(f["geometry"])
-        if geometry.geom_type == "Point":
-            x, y = proj(geometry.x, geometry.y)
-            parts.append(f'<rect class="space" x="{x - 5:.1f}" y="{y - 5:.1f}" width="10" '
-                         f'height="10" fill="{style["fill"]}" stroke="{style["stroke"]}"/>')
-        else:
-            parts.append(f'<path class="space" d="{_svg_path(geometry, proj)}" '
-                         f'fill="{style["fill"]}" stroke="{style["stroke"]}" '
-                         f'stroke-width="{style["width"]}" fill-rule="evenodd"/>')
-    style = MAP_STYLE["buildings"]
-    for f in community.layers["buildings"]["features"]:
-        parts.append(f'<path d="{_svg_path(shape(f["geometry"]), proj)}" fill="{style["fill"]}" '
-                     f'stroke="{style["stroke"]}" stroke-width="{style["width"]}" '
-                     f'fill-rule="evenodd"/>')
-    for f in sorted(community.layers["roads"]["features"],
-                    key=lambda f: -ROAD_WIDTHS.get(f["properties"].get("class"), 2)):
-        road_class = f["properties"].get("class")
-        dash = ' stroke-dasharray="4 3"' if road_class == "footway" else ""
-        parts.append(f'<path d="{_svg_path(shape(f["geometry"]), proj)}" fill="none" '
-                     f'stroke="{MAP_STYLE["roads"]["stroke"]}" stroke-linecap="round" '
-                     f'stroke-width="{ROAD_WIDTHS.get(road_class, 2)}"{dash}/>')
-    markers = _marker_positions([i for i in items if _located(i)], proj)
+def _markers_svg(items: list[dict], proj) -> str:
+    """A numbered marker (the item's rank, in its decision's colour) for every located item,
+    linking to the item; markers moved apart are joined to their place by a short line."""
+    parts = []
+    markers = marker_positions([i for i in items if located(i)], proj)
     for item, x, y, mx, my in markers:
         if (mx, my) != (x, y):
             parts.append(f'<path d="M{x:.1f},{y:.1f} L{mx:.1f},{my:.1f}" stroke="#333" '
@@ -274,65 +148,30 @@ def map_svg(snapshot: dict, community, lang: str = "zh") -> str:
             f'stroke-width="2"/>'
             f'<text x="{mx:.1f}" y="{my + 5:.1f}" font-size="14" font-weight="700" '
             f'fill="#fff" text-anchor="middle">{esc(item.get("rank"))}</text></a>')
-    parts.append(_scale_bar(proj))
-    parts.append("</svg>")
     return "".join(parts)
+
+
+def map_svg(snapshot: dict, community, lang: str = "zh") -> str:
+    """The community's boundary, roads, buildings and public spaces as inline SVG, with a
+    numbered marker (the item's rank) for every located item, linking to the item."""
+    items = _items(snapshot)
+    proj = PixelProjection(bounds_around(community, items))
+    return community_svg(community, proj, i18n.t(lang, "map.community_map"), css_class="agenda-map",
+                         overlay=_markers_svg(items, proj))
 
 
 def map_png(snapshot: dict, community, lang: str = "zh", dpi: int = 200) -> bytes:
     """The same map drawn by matplotlib, as PNG bytes (for the DOCX)."""
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Circle, Polygon
-    from shapely.geometry import shape
+    from matplotlib.patches import Circle
 
     from workbench.surveys.charts import use_cjk_font
 
     use_cjk_font()
     items = _items(snapshot)
-    proj = _Projection(_map_bounds(community, items))
-    fig = Figure(figsize=(7.0, 7.0 * proj.height / proj.width))
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, proj.width)
-    ax.set_ylim(proj.height, 0)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-
-    def polygons(geometry):
-        if geometry.geom_type.startswith("Multi"):
-            for g in geometry.geoms:
-                yield from polygons(g)
-        elif geometry.geom_type == "Polygon":
-            yield [proj(*c[:2]) for c in geometry.exterior.coords]
-
-    def lines(geometry):
-        if geometry.geom_type.startswith("Multi"):
-            for g in geometry.geoms:
-                yield from lines(g)
-        elif geometry.geom_type == "LineString":
-            yield [proj(*c[:2]) for c in geometry.coords]
-
-    line_scale = 0.6  # SVG pixels to points at this figure size
-    for layer in ("boundary", "public_spaces", "buildings"):
-        style = MAP_STYLE[layer]
-        for f in community.layers[layer]["features"]:
-            geometry = shape(f["geometry"])
-            if geometry.geom_type == "Point":
-                x, y = proj(geometry.x, geometry.y)
-                ax.add_patch(Polygon([(x - 5, y - 5), (x + 5, y - 5), (x + 5, y + 5),
-                                      (x - 5, y + 5)], facecolor=style["fill"],
-                                     edgecolor=style["stroke"], linewidth=0.5))
-            for ring in polygons(geometry):
-                ax.add_patch(Polygon(ring, closed=True, facecolor=style["fill"],
-                                     edgecolor=style["stroke"],
-                                     linewidth=style["width"] * line_scale))
-    for f in community.layers["roads"]["features"]:
-        road_class = f["properties"].get("class")
-        for line in lines(shape(f["geometry"])):
-            xs, ys = zip(*line)
-            ax.plot(xs, ys, color=MAP_STYLE["roads"]["stroke"], solid_capstyle="round",
-                    linewidth=ROAD_WIDTHS.get(road_class, 2) * line_scale,
-                    linestyle=(0, (4, 3)) if road_class == "footway" else "-")
-    for item, x, y, mx, my in _marker_positions([i for i in items if _located(i)], proj):
+    proj = PixelProjection(bounds_around(community, items))
+    fig, ax = map_figure(proj)
+    draw_layers(ax, community, proj)
+    for item, x, y, mx, my in marker_positions([i for i in items if located(i)], proj):
         if (mx, my) != (x, y):
             ax.plot([x, mx], [y, my], color="#333333", linewidth=0.8)
             ax.add_patch(Circle((x, y), 2.5, color="#333333"))
@@ -340,17 +179,8 @@ def map_png(snapshot: dict, community, lang: str = "zh", dpi: int = 200) -> byte
             item.get("decision"), "#1565c0"), edgecolor="white", linewidth=1.5, zorder=5))
         ax.text(mx, my, str(item.get("rank")), color="white", fontsize=8, fontweight="bold",
                 ha="center", va="center", zorder=6)
-    length, label, x0, y0 = _scale(proj)
-    ax.plot([x0, x0, x0 + length, x0 + length], [y0 - 5, y0, y0, y0 - 5], color="#333333",
-            linewidth=1)
-    ax.text(x0 + length + 5, y0, label, fontsize=7, va="bottom")
-    ax.annotate("N", xy=(proj.width - proj.pad - 20, y0 - 12),
-                xytext=(proj.width - proj.pad - 20, y0 + 2), fontsize=7, ha="center",
-                va="top", arrowprops={"arrowstyle": "-|>", "color": "#333333",
-                                     "mutation_scale": 12})
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    draw_scale_bar(ax, proj)
+    return figure_png(fig, dpi)
 
 
 # -- small charts (inline SVG) ----------------------------------------------------------------
@@ -591,7 +421,7 @@ def _evidence(item: dict, lang: str) -> str:
     figures = [(ev.get("supporters"), _t(lang, "ev.supporters")),
                (ev.get("proposals"), _t(lang, "ev.proposals")),
                (_number(item.get("score")), _t(lang, "field.score"))]
-    if _located(item) or ev.get("households_500"):  # households in reach of the place
+    if located(item) or ev.get("households_500"):  # households in reach of the place
         figures += [(ev.get(key), _t(lang, "ev." + key)) for key in
                     ("households_300", "households_500", "underserved_households")]
     out = [f'<h4>{esc(_t(lang, "evidence"))}</h4><div class="figures">']
@@ -654,7 +484,7 @@ def _item_html(item: dict, lang: str) -> str:
     colour = DECISION_COLOURS.get(decision, "#1565c0")
     sub = [f'<span class="sw dot" style="background:{_scenario_colour(item.get("scenario"))}">'
            f'</span>{esc(_scenario(lang, item.get("scenario")))}',
-           esc(_place(item, lang)) if _located(item) or _place(item, lang)
+           esc(_place(item, lang)) if located(item) or _place(item, lang)
            else esc(_t(lang, "no_place"))]
     description = (f'<p class="desc">{esc(item.get("description"))}</p>'
                    if item.get("description") else "")
@@ -730,7 +560,7 @@ def agenda_html(snapshot: dict, community, lang: str = "zh") -> str:
     count_list = "".join(
         f'<li style="background:{DECISION_COLOURS[d]}">{esc(_decision(lang, d))} '
         f'{counts[d]}</li>' for d in DECISIONS)
-    unlocated = [i for i in items if not _located(i)]
+    unlocated = [i for i in items if not located(i)]
     unlocated_note = ""
     if unlocated:
         listed = ", ".join(f"{i.get('rank')}. {i.get('title')}" for i in unlocated)
@@ -741,7 +571,7 @@ def agenda_html(snapshot: dict, community, lang: str = "zh") -> str:
         f'<h1>{esc(_t(lang, "title"))}</h1>'
         f'<div class="meta">{esc(version)} · {esc(published)}</div></header>'
         f'<p class="intro">{esc(_t(lang, "intro"))}</p><ul class="counts">{count_list}</ul>'
-        f'<section class="map-section"><h2>{esc(_t(lang, "map"))}</h2>'
+        f'<section class="map-section"><h2>{esc(i18n.t(lang, "map.community_map"))}</h2>'
         f'<div class="map-wrap">{map_svg(snapshot, community, lang)}{_map_legend(lang)}'
         f'<p class="unlocated">{esc(_t(lang, "map_note"))}</p>{unlocated_note}</div>'
         f'<h2>{esc(_t(lang, "contents"))}</h2>{_summary_table(items, lang)}</section>'
@@ -887,7 +717,7 @@ def _evidence_text(item: dict, lang: str) -> list[tuple[str, str]]:
         rows.append((_t(lang, "ev.needs"), "，".join(f"{k} {v}" for k, v in needs)
                      if lang == "zh" else ", ".join(f"{k} {v}" for k, v in needs)))
     colon = "：" if lang == "zh" else ": "
-    if _located(item) or ev.get("households_500"):
+    if located(item) or ev.get("households_500"):
         households = " · ".join(f'{_t(lang, "ev." + k)}{colon}{_number(ev.get(k))}' for k in
                                 ("households_300", "households_500", "underserved_households"))
     else:
@@ -939,10 +769,10 @@ def agenda_docx(snapshot: dict, community, path, lang: str = "zh") -> Path:
     counts = {d: sum(1 for i in items if i.get("decision") == d) for d in DECISIONS}
     doc.add_paragraph(" · ".join(f"{_decision(lang, d)} {counts[d]}" for d in DECISIONS))
 
-    doc.add_heading(_t(lang, "map"), level=1)
+    doc.add_heading(i18n.t(lang, "map.community_map"), level=1)
     doc.add_picture(io.BytesIO(map_png(snapshot, community, lang)), width=Cm(16.5))
     doc.add_paragraph(_t(lang, "map_note"))
-    unlocated = [i for i in items if not _located(i)]
+    unlocated = [i for i in items if not located(i)]
     if unlocated:
         doc.add_paragraph(_t(lang, "unlocated", items=", ".join(
             f"{i.get('rank')}. {i.get('title')}" for i in unlocated)))

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from workbench.agenda import evidence as ev
+from workbench.geo.reach import households_within
 from workbench.agenda import grouping, scoring
 from workbench.agenda.snapshot import FORMAT
 
@@ -132,7 +133,7 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
                               "lon": [i["lon"] for i in items],
                               "lat": [i["lat"] for i in items]}).astype(
             {"lon": float, "lat": float})
-        reach = ev.households_within(frame, layers["buildings"], layers["public_spaces"])
+        reach = households_within(frame, layers["buildings"], layers["public_spaces"])
     from workbench.workshops.rules import dots_by_item
 
     return ev.item_evidence(items, proposals, store.supports_rows(community.id),

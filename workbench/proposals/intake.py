@@ -10,8 +10,8 @@ Plain Python, pandas and geopandas; no widgets, no SQL (the store writes).
   index is the feature's position (1 for the first feature), and the point's coordinates are
   in the columns :data:`GEOMETRY_LON` and :data:`GEOMETRY_LAT`.
 - :func:`parse_mapping`: ``"title=标题,latitude=纬度"`` to ``{"title": "标题", ...}``.
-- :func:`gcj02_to_wgs84` (and :func:`wgs84_to_gcj02`): the GCJ-02 offset Chinese web maps
-  (Gaode/AMap, Tencent) apply to coordinates, removed.
+- ``coordinates="gcj02"``: the offset Chinese web maps (Gaode/AMap, Tencent) apply to
+  coordinates is removed (:mod:`workbench.geo.gcj02`).
 - :func:`import_proposals`: check every row and store the good ones in one transaction; returns
   an :class:`ImportReport`.
 
@@ -46,11 +46,11 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from workbench import i18n, vocabulary
+from workbench.geo.gcj02 import gcj02_to_wgs84
 from workbench.proposals.rules import ProposalInvalid, check_text, validate_proposal
 
 __all__ = ["IntakeError", "ImportReport", "Refusal", "FIELDS", "read_table", "parse_mapping",
-           "category_code", "parse_date", "gcj02_to_wgs84", "wgs84_to_gcj02",
-           "import_proposals"]
+           "category_code", "parse_date", "import_proposals"]
 
 #: Fields a column can be mapped to; ``title`` is required.
 FIELDS = ("title", "description", "category", "latitude", "longitude", "supports", "date",
@@ -487,64 +487,6 @@ def parse_date(value: Any) -> datetime | None:
         return _local(datetime.combine(day, time(int(hh), int(mm), int(ss or 0))))
     moment = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
     return _noon(moment.date()) if len(text) <= 10 else _local(moment)
-
-
-# -- GCJ-02 ---------------------------------------------------------------------------------
-# GCJ-02 ("Mars coordinates") is WGS-84 plus a deliberate, smoothly varying offset of a few
-# hundred metres that Chinese web maps apply. The forward formula is public (the
-# "eviltransform" algorithm, with the Krasovsky 1940 ellipsoid); it has no closed-form inverse,
-# so the inverse is found by iterating the forward formula. Outside China there is no offset.
-
-_KRASOVSKY_A = 6378245.0
-_KRASOVSKY_EE = 0.00669342162296594323
-
-
-def _outside_china(lon: float, lat: float) -> bool:
-    return not (72.004 <= lon <= 137.8347 and 0.8293 <= lat <= 55.8271)
-
-
-def _gcj_offset(lon: float, lat: float) -> tuple[float, float]:
-    """(dlon, dlat) in degrees that GCJ-02 adds at a WGS-84 point in China."""
-    x, y = lon - 105.0, lat - 35.0
-    common = (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2 / 3
-    dlat = (-100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y
-            + 0.2 * math.sqrt(abs(x)) + common
-            + (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2 / 3
-            + (160.0 * math.sin(y / 12.0 * math.pi) + 320.0 * math.sin(y * math.pi / 30.0))
-            * 2 / 3)
-    dlon = (300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x)) + common
-            + (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2 / 3
-            + (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi))
-            * 2 / 3)
-    rad = math.radians(lat)
-    magic = 1 - _KRASOVSKY_EE * math.sin(rad) ** 2
-    dlat = dlat * 180.0 / ((_KRASOVSKY_A * (1 - _KRASOVSKY_EE)) / (magic * math.sqrt(magic))
-                           * math.pi)
-    dlon = dlon * 180.0 / (_KRASOVSKY_A / math.sqrt(magic) * math.cos(rad) * math.pi)
-    return dlon, dlat
-
-
-def wgs84_to_gcj02(lon: float, lat: float) -> tuple[float, float]:
-    """(lon, lat) in GCJ-02 of a WGS-84 point (unchanged outside China)."""
-    if _outside_china(lon, lat):
-        return lon, lat
-    dlon, dlat = _gcj_offset(lon, lat)
-    return lon + dlon, lat + dlat
-
-
-def gcj02_to_wgs84(lon: float, lat: float) -> tuple[float, float]:
-    """(lon, lat) in WGS-84 of a GCJ-02 point (unchanged outside China): the forward formula
-    inverted by fixed-point iteration, to about 1e-9 degrees (a millimetre or less)."""
-    if _outside_china(lon, lat):
-        return lon, lat
-    wlon, wlat = lon, lat
-    for _ in range(30):
-        glon, glat = wgs84_to_gcj02(wlon, wlat)
-        ex, ey = glon - lon, glat - lat
-        wlon, wlat = wlon - ex, wlat - ey
-        if abs(ex) < 1e-10 and abs(ey) < 1e-10:
-            break
-    return wlon, wlat
 
 
 # -- the report -----------------------------------------------------------------------------

@@ -36,6 +36,8 @@ import segno
 from workbench import i18n, settings, vocabulary
 from workbench.layers.community import load_community
 from workbench.participation.slips import page_url
+from workbench.geo.drawing import community_svg, marker_positions
+from workbench.geo.projection import PixelProjection, bounds_around
 from workbench.store import Store
 from workbench.workshops.rules import (SCREEN_POLL_SECONDS, SHORTLIST_MAX, WorkshopInvalid, close_round,
                         end_workshop, links, open_round, shortlist_candidates, token_matches)
@@ -261,10 +263,10 @@ class WorkshopScreen:
         self._poll_failing = False
         # the base map (community layers) is the same for every workshop: drawn once, here,
         # before anyone asks for the page (a preheated kernel)
-        from workbench.agenda.report import _map_bounds, _Projection, map_svg
-
-        self._projection = _Projection(_map_bounds(community, []))
-        self._base_svg = map_svg({"items": []}, community, self.lang)
+        self._projection = PixelProjection(bounds_around(community, []))
+        self._base_svg = community_svg(community, self._projection,
+                                       i18n.t(self.lang, "map.community_map"),
+                                       css_class="agenda-map")
         self.style = w.HTML(CSS)
         self.root = w.VBox()
         self.root.add_class("wb-screen")
@@ -531,15 +533,13 @@ class WorkshopScreen:
         return links(self.resident_base, "", self.workshop["id"])["resident"]
 
     def _render_map(self) -> None:
-        from workbench.agenda.report import _marker_positions
-
         colours = {s["code"]: s["color"] for s in vocabulary.scenarios()}
         proj = self._projection
         now = time.monotonic()
         numbered = [dict(p, number=n) for n, p in enumerate(self.proposals, start=1)
                     if p.get("lon") is not None and p.get("lat") is not None]
         pins = []
-        for p, _x, _y, mx, my in _marker_positions(numbered, proj, gap=2 * PIN_RADIUS + 4):
+        for p, _x, _y, mx, my in marker_positions(numbered, proj, gap=2 * PIN_RADIUS + 4):
             new = now - self.seen_at.get(p["id"], 0) < NEW_SECONDS
             ring = (f"<circle class='wb-ring' cx='{mx:.1f}' cy='{my:.1f}' r='{PIN_RADIUS}'/>"
                     if new else "")
