@@ -13,7 +13,7 @@ import csv
 import json
 from pathlib import Path
 
-from workbench.page.cells import neutralise
+from workbench.cells import neutralise
 
 ITEM_COLUMNS = ("id", "rank", "title", "scenario", "decision", "reason", "owner", "budget_line",
                 "target_date", "status", "progress", "public_space_id", "lon", "lat", "score",

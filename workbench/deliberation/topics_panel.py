@@ -84,9 +84,9 @@ class OpinionGroupsView:
     @classmethod
     def from_settings(cls, topic_id: int, lang: str = "zh",
                       store: Store | None = None) -> "OpinionGroupsView":
-        from workbench.surveys.planner import _show_figures_as_png
+        from workbench.page.figures import show_figures_as_png
 
-        _show_figures_as_png()  # ``view.figure`` on its own in a cell shows the map
+        show_figures_as_png()  # ``view.figure`` on its own in a cell shows the map
         view = cls(store or Store(), topic_id, lang=lang)
         view.refresh()
         view.widget.children = (w.HTML(CSS), *view.widget.children)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.page.cells import neutralise_frame
+from workbench.cells import neutralise_frame
 
 from workbench.surveys.results import option_labels, present, text_of
 

@@ -7,22 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench import settings
+from workbench.page.figures import show_figures_as_png
 from workbench.store import Store
 from workbench.surveys import charts, export, results
 from workbench.surveys.answers import survey_view
-
-
-def _show_figures_as_png() -> None:
-    """Let IPython show a bare matplotlib Figure (made without pyplot) as a PNG, as the
-    inline backend would; nothing outside IPython."""
-    try:
-        from IPython import get_ipython
-        from IPython.core.pylabtools import select_figure_formats
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "display_formatter"):
-        select_figure_formats(shell, {"png"})
 
 
 class SurveyResults:
@@ -38,7 +26,7 @@ class SurveyResults:
         self.lang = lang
         self.layers = layers
         self.frame = results.responses_frame(survey, rows)
-        _show_figures_as_png()
+        show_figures_as_png()
 
     @staticmethod
     def available(store: Store | None = None):

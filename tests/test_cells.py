@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from workbench.page.cells import neutralise, neutralise_frame
+from workbench.cells import neutralise, neutralise_frame
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)",
