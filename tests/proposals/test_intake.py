@@ -15,6 +15,7 @@ from sqlalchemy import select
 from communities import INSIDE_OPEN, INSIDE_P1, OUTSIDE, ll, metres
 from workbench import i18n
 from workbench.proposals import intake
+from workbench.proposals.intake import reading
 from workbench.geo.gcj02 import wgs84_to_gcj02
 from workbench.proposals.intake import (IntakeError, category_code, import_proposals, parse_date,
                                      parse_mapping, read_table)
@@ -169,7 +170,7 @@ def test_files_that_cannot_be_imported(tmp_path, name, message):
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(intake, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     path = write_csv(tmp_path / "big.csv", ["title"], [["x" * 200]])
     with pytest.raises(IntakeError, match="MB"):
         read_table(path)
@@ -256,7 +257,8 @@ def test_the_report_reads_in_both_languages(tmp_path, store, community):
 
 
 def test_every_import_message_key_exists_in_both_languages():
-    source = Path(intake.__file__).read_text(encoding="utf-8")
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in Path(intake.__file__).parent.glob("*.py"))
     keys = set(re.findall(r'"(import\.[a-z_]+\.[a-z_]+|import\.[a-z_]+)"', source))
     keys |= {f"import.field.{f}" for f in intake.FIELDS + ("location", "row")}
     keys |= {f"import.col.{c}" for c in ("line", "field", "column", "reason")}

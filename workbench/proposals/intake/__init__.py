@@ -1,0 +1,41 @@
+"""Proposals gathered elsewhere: paper forms typed into a spreadsheet, another platform's
+open-data export. A CSV, Excel or GeoJSON file and a column mapping become proposals, every
+row checked by the same rules as the resident page
+(:func:`workbench.proposals.rules.validate_proposal`); the rows that break a rule are listed
+with their line in the file and the reason, in plain words.
+
+Plain Python, pandas and geopandas; no widgets, no SQL (the store writes).
+
+- :mod:`.reading`: :func:`read_table`, a file as a DataFrame whose index is the line (row)
+  number the user sees in their spreadsheet program: the header is line 1, the first data row
+  line 2. For GeoJSON the index is the feature's position (1 for the first feature), and the
+  point's coordinates are in the columns ``GEOMETRY_LON`` and ``GEOMETRY_LAT``.
+- :mod:`.values`: a cell as text, a number, a count of supports, a date (:func:`parse_date`),
+  a category (:func:`category_code`) or a public space.
+- :mod:`.report`: :class:`Refusal` and :class:`ImportReport`, as a table or plain text.
+- :mod:`.importing`: :func:`parse_mapping` (``"title=标题,latitude=纬度"`` to
+  ``{"title": "标题", ...}``) and :func:`import_proposals`, which checks every row and stores
+  the good ones in one transaction. ``coordinates="gcj02"``: the offset Chinese web maps
+  (Gaode/AMap, Tencent) apply to coordinates is removed (:mod:`workbench.geo.gcj02`).
+
+Choices a planner should know about:
+
+- Excel cells are read as they are written: a formula is kept as its text (``=SUM(A1)``),
+  never evaluated, and its cached result is ignored. Only the first sheet is read.
+- The header is the first non-empty row. Blank rows at the end of a file are ignored; a blank
+  row between data rows is refused as an "empty row", so the counts match the file.
+- A date without a time zone is China Standard Time (UTC+8); a date without a time is taken
+  at noon, so that it stays the same day in UTC. Dates in the future are refused.
+- Importing the same file again does not duplicate proposals: a row identical (title,
+  description, category, place) to one already imported from the same source is refused as
+  "already imported", with that proposal's receipt code. Fix the refused rows in the file and
+  import it again: only those are added.
+"""
+
+from workbench.proposals.intake.importing import FIELDS, import_proposals, parse_mapping
+from workbench.proposals.intake.reading import IntakeError, read_table
+from workbench.proposals.intake.report import ImportReport, Refusal
+from workbench.proposals.intake.values import category_code, parse_date
+
+__all__ = ["IntakeError", "ImportReport", "Refusal", "FIELDS", "read_table", "parse_mapping",
+           "category_code", "parse_date", "import_proposals"]
