@@ -3,7 +3,7 @@
 :class:`Store` is the engine (:mod:`workbench.store.engine`: connections, transactions,
 retries, migrations) with every domain's queries mixed in, in the order of
 :data:`workbench.registry.DOMAINS`: ``store.add_proposal(...)`` comes from
-:mod:`workbench.proposals.queries`, ``store.publish_version(...)`` from
+:mod:`workbench.proposals.queries`, ``store.publish_agenda(...)`` from
 :mod:`workbench.agenda.queries`. A domain's queries use only its own tables and ``write``.
 """
 
