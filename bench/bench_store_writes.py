@@ -522,7 +522,7 @@ def measure(kind_name: str, quick: bool) -> list[Figure]:
     fig("errors reaching a resident", len(errors), "", "== 0", check(len(errors), "==", 0),
         f"{setup}, then {single_setup}; {_error_note(errors)}")
     fig("lock retries inside the store", many["retries"] + one["retries"], "", note=
-        f"{setup}, then {single_setup}; Store._write's 'database locked, retry' warnings "
+        f"{setup}, then {single_setup}; Store.write's 'database locked, retry' warnings "
         "(SQLite's busy_timeout waits come first and are not counted)")
 
     many_rate = many_check["acknowledged"] / many["wall"] if many["wall"] else 0.0
