@@ -1,14 +1,11 @@
 """Community Agenda Workbench: participatory planning for residential communities.
 
-Public API:
-
-- :mod:`workbench.layers.community` - a community's map layers (``load_community``, ``read_layers``)
-- :mod:`workbench.proposals.rules` - proposals and their rules (``validate_proposal``)
-- :mod:`workbench.store` - the database (``Store``)
-- :mod:`workbench.workshops.rules` - workshops: the facilitator's token, dot-voting rounds, the record
-  (``open_workshop``, ``open_round``, ``close_round``, ``end_workshop``, ``dots_by_item``)
-- :mod:`workbench.i18n` - zh-CN and English strings
-- :mod:`workbench.ui` - the ipywidgets pages
+One package per domain, listed in :mod:`workbench.registry` (docs/architecture.md):
+:mod:`~workbench.layers`, :mod:`~workbench.participation`, :mod:`~workbench.proposals`,
+:mod:`~workbench.surveys`, :mod:`~workbench.deliberation`, :mod:`~workbench.agenda`,
+:mod:`~workbench.workshops`; beside them the shared pieces :mod:`workbench.store` (the
+database: ``Store``), :mod:`workbench.geo`, :mod:`workbench.page` (the resident page's
+shell), :mod:`workbench.i18n` (zh-CN and English strings) and :mod:`workbench.settings`.
 """
 
 __version__ = "0.1.0"

@@ -1,5 +1,9 @@
-"""Deliberation domain logic: statements that residents write and vote on (agree, disagree,
-pass), the opinion groups those votes reveal, and the statements that bridge them.
+"""Deliberation: comments on proposals (with a stance, one level of replies), reports and
+moderation (hide with a public reason, never delete), statements that residents write and vote
+on (agree, disagree, pass), the opinion groups those votes reveal, and the statements that
+bridge them. Widget parts: ``discussion_page``, ``statements_page`` (resident page),
+``moderation_panel``, ``topics_panel`` (planners); ``queries``, ``tables``, ``commands``
+(``polis-import``, ``polis-export``).
 
 Kept import-cheap on purpose: the resident page's kernel imports this package, so nothing here
 loads pandas, numpy or scikit-learn. Import the modules themselves where they are needed:

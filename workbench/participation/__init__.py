@@ -1,0 +1,9 @@
+"""Participation codes: one person, one voice, without an account.
+
+- :mod:`.codes`: codes made, normalised, hashed (salted PBKDF2: the clear code exists only on
+  the printed slip), checked with a limit on wrong tries, reissued
+- :mod:`.slips`: printable slips with QR codes (HTML, PDF)
+- :mod:`.tables`, :mod:`.queries`: code hashes and the community's salt; a reissued code
+  carries what the old one gave (each domain's ``carry_code_over``)
+- :mod:`.commands`: ``workbench codes issue|list|revoke|reissue``
+"""
