@@ -376,3 +376,12 @@ def test_dots_by_item_follows_proposals_and_merges(store, community):
     workshop.end_workshop(store, community, wid)
     assert workshop.dots_by_item(store, "test") == {i1: 3, i2: 2}
     assert workshop.dots_by_item(store, "nobody") == {}
+
+
+def test_a_title_is_shown_as_written(community, store):
+    """Sizes in the style sheet are calc() of --u; nothing in a title is taken for one."""
+    wid, token = workshop.open_workshop(store, "test", "Room 12U · 3U", 3)
+    screen = WorkshopScreen.from_request(f"workshop={wid}&token={token}",
+                                         community=community, store=store)
+    assert "Room 12U · 3U" in screen.title_html.value and "calc(" not in screen.title_html.value
+    assert "calc(28 * var(--u))" in screen.style.value
