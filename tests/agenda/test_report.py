@@ -14,13 +14,13 @@ from docx.oxml.ns import qn
 
 from agenda_samples import (AMPERSAND_TITLE, MARKUP_TITLE, RECEIPTS, TITLES,
                             sample_snapshot)
-from workbench.agenda import report
+from workbench.agenda import presenter
 from workbench.agenda.report import agenda_docx, agenda_html, agenda_pdf, map_svg
 
 
 def owner_label(lang, code="residents_committee"):
     """The owner's label, shared with the resident page; never the bare code."""
-    label = report._label(lang, "owner", code)
+    label = presenter.owner_label(lang, code)
     assert label and label != code.replace("_", " ")
     return label
 from workbench.cli import main
@@ -181,6 +181,21 @@ def test_docx_in_english(tmp_path, snapshot, community):
     flat = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Adopted" in flat and owner_label("en") in flat
 
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_html_and_docx_tell_each_item_with_the_same_facts(tmp_path, snapshot, community, lang):
+    """One presenter: every fact of every item, under the same label, in both formats."""
+    page = html.unescape(agenda_html(snapshot, community, lang))
+    document = docx.Document(str(agenda_docx(snapshot, community, tmp_path / "a.docx", lang)))
+    rows = {(row.cells[0].text, row.cells[1].text.split("\n")[0])
+            for t in document.tables for row in t.rows if len(row.cells) == 2}
+    for item in snapshot["items"]:
+        start = page.index(f'id="item-{item["id"]}"')
+        section = page[start:page.find('<section class="item"', start)]
+        for fact in presenter.item_facts(item, lang) + presenter.evidence_facts(item, lang):
+            assert (fact.label, fact.text) in rows, fact
+            assert fact.label in section, fact
 
 # -- the command ---------------------------------------------------------------------------
 @pytest.fixture
