@@ -15,23 +15,28 @@ from workbench.agenda.snapshot import items_of
 from workbench.participation.codes import AttemptLimiter, check_code, normalise_code
 from workbench.proposals.rules import normalise_receipt_code
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, guarded
+from workbench.page.safety import esc
 from workbench.layers.map_widget import DECISION_COLOURS
 
 HISTORY_SHOWN = 5  # newest updates shown per item
 
 
 class AgendaSection(PagePart):
-    """The agenda section (``.widget``) of a :class:`ResidentApp` (``page``)."""
+    """The agenda section (``.widget``) of the resident page; its items are also drawn on the
+    page's map."""
 
-    def __init__(self, page):
-        super().__init__(page)
+    NAME = "agenda_section"
+    ORDER = 40
+    CSS = "page.css"
+
+    def __init__(self, session, page):
+        super().__init__(session, page)
         self.snapshot: dict | None = None
         self.found: list[tuple[dict, dict]] | None = None
         self.found_pending: list[dict] = []
         self.problem: tuple[str, dict] | None = None
         self.limiter = AttemptLimiter()
-        safe = guarded(page._show_unexpected)
+        safe = page.safe
         self.heading = w.HTML()
         self.items_html = w.HTML()
         self.lookup_heading = w.HTML()
@@ -45,7 +50,7 @@ class AgendaSection(PagePart):
         self.widget.add_class("wb-agenda")
 
     def refresh(self) -> None:
-        self.snapshot = self.store.agenda_version(self.page.community.id)
+        self.snapshot = self.store.agenda_version(self.session.community.id)
         self.page.map.show_agenda(self.snapshot["items"] if self.snapshot else [])
         self.render()
 
@@ -141,13 +146,13 @@ class AgendaSection(PagePart):
                                 {"minutes": int(self.limiter.window // 60)})
                 return False
             if normalise_code(text) is not None:  # a participation code
-                code_id, problem = check_code(self.store, self.page.community.id, text,
+                code_id, problem = check_code(self.store, self.session.community.id, text,
                                               self.limiter)
                 if code_id is None:
                     self.problem = problem
                     return False
                 supported = self.store.supports_of(code_id)  # one query, not one per row
-                rows = [p for p in self.store.list_proposals(self.page.community.id)
+                rows = [p for p in self.store.list_proposals(self.session.community.id)
                         if p["id"] in supported]
             else:
                 row = self.store.proposal_by_receipt(normalise_receipt_code(text))
@@ -162,3 +167,6 @@ class AgendaSection(PagePart):
             return True
         finally:
             self.result.value = self._result_html()
+
+
+SECTIONS = [AgendaSection]

@@ -5,6 +5,9 @@ One panel serves every proposal (opened from a row's "discuss" button), and its 
 made once: replies and reports pick their target from a list instead of a button per comment,
 which keeps the kernel small whatever the number of comments. Every value is checked again in
 Python (:mod:`workbench.deliberation.discussion`), and resident text is escaped.
+
+The page's section (:class:`DiscussionSection`) makes the panel when a resident first opens a
+discussion: most visits never do, and some 60 widgets fewer make the first load quicker.
 """
 
 from __future__ import annotations
@@ -16,24 +19,62 @@ import ipywidgets as w
 from workbench import settings
 from workbench.deliberation.discussion import (STANCES, DiscussionInvalid, stance_balance, thread,
                                        validate_comment, validate_reason)
-from workbench.proposals.rules import RateLimiter
-from workbench.store import StoreBusy
+from workbench.deliberation.statements import voter_key
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, guarded
+from workbench.page.safety import esc
 
 SHOWN_COMMENTS = 60  # newest threads shown; older ones stay in the database and the exports
 STANCE_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#546e7a"}
 
 
+class DiscussionSection(PagePart):
+    """Where a proposal's discussion opens (``.widget``, empty until then): below the list."""
+
+    NAME = "discussions"
+    ORDER = 30
+    CSS = "page.css"
+
+    def __init__(self, session, page):
+        super().__init__(session, page)
+        self.discussion: ProposalDiscussion | None = None
+        self.widget = w.Box()
+
+    def open(self, proposal: dict) -> None:
+        """Open a proposal's discussion (a row of the proposal list)."""
+        if self.discussion is None:
+            self.discussion = ProposalDiscussion(self.session, self.page,
+                                                 on_change=self._counts_changed)
+            self.widget.children = [self.discussion.widget]
+        self.discussion.open(proposal)
+
+    def _counts_changed(self) -> None:
+        listed = self.page.section("proposal_list")
+        if listed is not None:
+            listed.comments_changed()
+
+    def refresh(self) -> None:
+        d = self.discussion
+        if d is None or d.proposal is None:
+            return
+        listed = self.page.section("proposal_list")
+        fresh = listed.row(d.proposal["id"]) if listed is not None else None
+        d.proposal = fresh or d.proposal
+        d.reload()
+
+    def render(self) -> None:
+        if self.discussion is not None:
+            self.discussion.render()
+
+
 class ProposalDiscussion(PagePart):
-    """The discussion panel (``.widget``). ``page`` is the :class:`ResidentApp` it sits on:
-    the panel asks it for the page's participation code and reporter key, and tells it when
-    counts change."""
+    """The discussion panel (``.widget``): comments need the session's participation code;
+    reports come from the code or, without one, from this browser. ``on_change`` is called
+    when the proposal's comment count changes."""
 
     OK_MESSAGES = frozenset({"discuss.saved", "report.done"})
 
-    def __init__(self, page, on_change: Callable[[], None] | None = None):
-        super().__init__(page)
+    def __init__(self, session, page, on_change: Callable[[], None] | None = None):
+        super().__init__(session, page)
         self.on_change = on_change or (lambda: None)
         self.proposal: dict | None = None
         self.comments: list[dict] = []
@@ -41,13 +82,14 @@ class ProposalDiscussion(PagePart):
         self.errors: dict[str, tuple[str, dict]] = {}
         self.message: tuple[str, dict] | None = None
         self.report_message: tuple[str, dict] | None = None
-        self.limiter = RateLimiter(30, settings.get("seconds_between_submissions"))
-        self.report_limiter = RateLimiter(20, 2)
+        self.limiter = session.limiter("comments", 30,
+                                       settings.get("seconds_between_submissions"))
+        self.report_limiter = session.limiter("reports", 20, 2)
         self._build()
         self.widget.layout.display = "none"
 
     def _build(self) -> None:
-        safe = guarded(self.page._show_unexpected)
+        safe = self.page.safe
         self.heading = w.HTML()
         self.close_button = w.Button(layout={"width": "auto"})
         self.close_button.add_class("wb-close")
@@ -178,10 +220,14 @@ class ProposalDiscussion(PagePart):
             chip = (f"<span class='wb-chip' style='background:{STANCE_COLOURS[c['stance']]}'>"
                     f"{esc(t('stance.' + c['stance']))}</span>")
         mine = (f" <span class='wb-hint'>{esc(t('discuss.mine'))}</span>"
-                if self.page.code_id is not None and c["code_id"] == self.page.code_id else "")
+                if self.session.code_id is not None and c["code_id"] == self.session.code_id
+                else "")
         when = c["created_at"].strftime("%Y-%m-%d %H:%M")
         return (f"<div class='wb-comment{indent}'>{mark}<b>#{number}</b> {chip}"
                 f"<span class='wb-hint'>{when}</span>{mine}<div>{body}</div></div>")
+
+    def on_code(self) -> None:
+        self.render()  # "mine" beside this code's comments
 
     def _on_order(self, change) -> None:
         if change["new"] in ("time", "stance") and change["new"] != self.order:
@@ -195,40 +241,38 @@ class ProposalDiscussion(PagePart):
         if self.proposal is None:
             return None
         try:
-            if self.page.active_code() is None:
-                self.message = ("discuss.need_code", {})
-                return None
             if self.proposal.get("hidden_reason"):
                 self.message = ("discuss.closed", {})
                 return None
-            limited = self.limiter.check()
-            if limited:
-                self.message = limited
+            outcome = self.session.act(
+                self.limiter, lambda code_id, comment: self.store.add_comment(comment, code_id),
+                need_code="discuss.need_code", validate=self._valid_comment)
+            self.errors = outcome.errors
+            if not outcome.done:
+                self.message = outcome.message
                 return None
-            self.comments = self.store.comments_of(self.proposal["id"])
-            try:
-                comment = validate_comment({
-                    "proposal_id": self.proposal["id"], "stance": self.stance_input.value,
-                    "body": self.body_input.value, "parent_id": self.reply_input.value or None,
-                }, self.comments)
-            except DiscussionInvalid as invalid:
-                self.errors = invalid.errors
-                return None
-            try:
-                comment_id = self.store.add_comment(comment, self.page.code_id)
-            except StoreBusy:
-                self.message = ("error.busy", {})
-                return None
-            self.limiter.record()
             self.message = ("discuss.saved", {})
             self.body_input.value = ""
             self.stance_input.value = None
             self.reply_input.value = 0
             self.comments = self.store.comments_of(self.proposal["id"])
             self.on_change()
-            return comment_id
+            return outcome.value
         finally:
             self.render()
+
+    def _valid_comment(self):
+        # checked against the comments as they are now: a reply's comment may be gone
+        self.comments = self.store.comments_of(self.proposal["id"])
+        return validate_comment({
+            "proposal_id": self.proposal["id"], "stance": self.stance_input.value,
+            "body": self.body_input.value, "parent_id": self.reply_input.value or None,
+        }, self.comments)
+
+    def reporter_key(self) -> str:
+        """Who reports: the code when there is one, else this browser (one report each)."""
+        code_id = self.session.code_id
+        return voter_key(code_id) if code_id is not None else self.session.respondent
 
     def report(self) -> bool:
         """Report the proposal or one of its comments to the moderators."""
@@ -236,30 +280,31 @@ class ProposalDiscussion(PagePart):
         try:
             if self.proposal is None:
                 return False
-            limited = self.report_limiter.check()
-            if limited:
-                self.report_message = limited
+            outcome = self.session.act(
+                self.report_limiter, self._add_report, need_code=None,
+                validate=lambda: (validate_reason(self.report_reason.value),
+                                  *self._report_target()))
+            if not outcome.done:  # too fast, a bad reason or target, or a busy store
+                self.report_message = outcome.message or next(iter(outcome.errors.values()))
                 return False
-            try:
-                reason = validate_reason(self.report_reason.value)
-            except DiscussionInvalid as invalid:
-                self.report_message = invalid.errors["reason"]
-                return False
-            kind, _, raw_id = str(self.report_target.value or "").partition(":")
-            if kind == "proposal":
-                target_id = self.proposal["id"]
-            elif kind == "comment" and raw_id.isdigit() and int(raw_id) in {
-                    c["id"] for c in self.comments}:
-                target_id = int(raw_id)
-            else:
-                self.report_message = ("error.unexpected", {})
-                return False
-            self.report_limiter.record()
-            added = self.store.add_report(self.page.community.id, kind, target_id, reason,
-                                          self.page.reporter_key())
-            self.report_message = ("report.done" if added else "report.already", {})
-            if added:
+            self.report_message = ("report.done" if outcome.value else "report.already", {})
+            if outcome.value:
                 self.report_reason.value = ""
-            return added
+            return outcome.value
         finally:
             self.render()
+
+    def _report_target(self) -> tuple[str, int]:
+        """(kind, id) of what the resident chose to report: the proposal or a comment of it."""
+        kind, _, raw_id = str(self.report_target.value or "").partition(":")
+        if kind == "proposal":
+            return kind, self.proposal["id"]
+        if kind == "comment" and raw_id.isdigit() and int(raw_id) in {
+                c["id"] for c in self.comments}:
+            return kind, int(raw_id)
+        raise DiscussionInvalid({"target": ("error.unexpected", {})})
+
+    def _add_report(self, _code_id, valid) -> bool:
+        reason, kind, target_id = valid
+        return self.store.add_report(self.session.community.id, kind, target_id, reason,
+                                     self.reporter_key())

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbench.deliberation.discussion import DiscussionInvalid
 from workbench.deliberation.statements import (VOTES, next_statement, validate_statement,
                                        voter_key)
-from workbench.proposals.rules import RateLimiter
-from workbench.store import StoreBusy
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, guarded
+from workbench.page.safety import esc
 
 #: a vote at most every half second from one page: faster is a double tap or a script, and a
 #: double tap must not vote on the next statement by accident
@@ -26,12 +23,15 @@ STATEMENTS_PER_PAGE = 10
 
 
 class StatementVoting(PagePart):
-    """The statements section (``.widget``) of a :class:`ResidentApp` (``page``)."""
+    """The statements section (``.widget``) of the resident page."""
 
+    NAME = "statement_voting"
+    ORDER = 50
+    CSS = "page.css"
     OK_MESSAGES = frozenset({"statements.voted", "statements.added"})
 
-    def __init__(self, page):
-        super().__init__(page)
+    def __init__(self, session, page):
+        super().__init__(session, page)
         self.topics: list[dict] = []
         self.topic_id: int | None = None
         self.statements: list[dict] = []
@@ -39,12 +39,12 @@ class StatementVoting(PagePart):
         self.current: dict | None = None
         self.message: tuple[str, dict] | None = None
         self.add_message: tuple[str, dict] | None = None
-        self.vote_limiter = RateLimiter(VOTES_PER_PAGE, SECONDS_BETWEEN_VOTES)
-        self.add_limiter = RateLimiter(STATEMENTS_PER_PAGE, 10)
+        self.vote_limiter = session.limiter("votes", VOTES_PER_PAGE, SECONDS_BETWEEN_VOTES)
+        self.add_limiter = session.limiter("statements", STATEMENTS_PER_PAGE, 10)
         self._build()
 
     def _build(self) -> None:
-        safe = guarded(self.page._show_unexpected)
+        safe = self.page.safe
         self.heading = w.HTML()
         self.topic_input = w.Dropdown(layout={"width": "100%"})
         self.topic_input.observe(safe(self._on_topic), names="value")
@@ -69,7 +69,7 @@ class StatementVoting(PagePart):
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.topics = self.store.topics(self.page.community.id, open_only=True)
+        self.topics = self.store.topics(self.session.community.id, open_only=True)
         ids = [t["id"] for t in self.topics]
         if self.topic_id not in ids:
             self.topic_id = ids[0] if ids else None
@@ -77,12 +77,15 @@ class StatementVoting(PagePart):
 
     def _load(self) -> None:
         self.statements = self.store.statements_of(self.topic_id) if self.topic_id else []
-        code_id = self.page.code_id
+        code_id = self.session.code_id
         self.my_votes = (self.store.votes_of(voter_key(code_id), self.topic_id)
                          if code_id is not None and self.topic_id else {})
         counts = {s["id"]: s["agrees"] + s["disagrees"] + s["passes"] for s in self.statements}
         self.current = next_statement(self.statements, counts, set(self.my_votes))
         self.render()
+
+    def on_code(self) -> None:
+        self.refresh()  # this code's votes, and the statement it has not voted on yet
 
     def _on_topic(self, change) -> None:
         if change["new"] in {t["id"] for t in self.topics} and change["new"] != self.topic_id:
@@ -134,26 +137,19 @@ class StatementVoting(PagePart):
         try:
             if word not in VOTES or self.current is None:
                 return False
-            code_id = self.page.active_code()
-            if code_id is None:
-                self.message = ("statements.need_code", {})
-                return False
-            limited = self.vote_limiter.check()
-            if limited:
-                self.message = ("error.too_fast_votes", {}) if limited[0] == "error.too_fast" \
-                    else limited
-                return False
-            self.vote_limiter.record()
-            try:
-                ok = self.store.set_vote(self.current["id"], voter_key(code_id), VOTES[word],
-                                         code_id=code_id)
-            except StoreBusy:
-                self.message = ("error.busy", {})
+            statement_id = self.current["id"]
+            outcome = self.session.act(
+                self.vote_limiter, need_code="statements.need_code",
+                limit_messages={"error.too_fast": "error.too_fast_votes"},
+                write=lambda code_id, _: self.store.set_vote(statement_id, voter_key(code_id),
+                                                             VOTES[word], code_id=code_id))
+            if not outcome.done:
+                self.message = outcome.message
                 return False
             self.message = (("statements.voted", {"vote": self.t(f"statements.{word}")})
-                            if ok else ("statements.closed", {}))
+                            if outcome.value else ("statements.closed", {}))
             self._load()
-            return ok
+            return outcome.value
         finally:
             self.render()
 
@@ -163,23 +159,17 @@ class StatementVoting(PagePart):
         try:
             if self.topic_id is None:
                 return None
-            code_id = self.page.active_code()
-            if code_id is None:
-                self.add_message = ("statements.need_code", {})
+            topic_id = self.topic_id
+            outcome = self.session.act(
+                self.add_limiter, need_code="statements.need_code",
+                validate=lambda: validate_statement(self.add_input.value),
+                write=lambda code_id, body: self.store.add_statement(topic_id, body,
+                                                                     code_id=code_id))
+            if not outcome.done:
+                self.add_message = outcome.message or outcome.errors["statement"]
                 return None
-            limited = self.add_limiter.check()
-            if limited:
-                self.add_message = limited
-                return None
-            try:
-                body = validate_statement(self.add_input.value)
-            except DiscussionInvalid as invalid:
-                self.add_message = invalid.errors["statement"]
-                return None
-            self.add_limiter.record()
-            statement_id = self.store.add_statement(self.topic_id, body, code_id=code_id)
             self.add_input.value = ""
             self.add_message = ("statements.added", {})
-            return statement_id
+            return outcome.value
         finally:
             self.render()

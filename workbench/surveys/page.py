@@ -4,6 +4,8 @@ per question, chosen by the question's type.
 Values go through :func:`workbench.surveys.answers.check_response` in Python before anything
 is saved; a problem shows beside its question in the resident's language. Saving stores the
 whole response at once (an edit if this respondent answered before) and shows a receipt.
+
+On the resident page, :class:`OpenSurveys` lists the open surveys and shows the one chosen.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from datetime import date
 import ipywidgets as w
 
 from workbench import i18n
+from workbench.deliberation.statements import voter_key
+from workbench.layers.map_widget import CommunityMap
 from workbench.surveys.answers import (check_response, is_visible, next_pairs, progress,
-                               survey_is_open, text_of)
+                               survey_is_open, survey_view, text_of)
+from workbench.page.part import PagePart
 from workbench.page.safety import esc, guarded, server_log
 
 LIKERT = (1, 2, 3, 4, 5)
@@ -369,3 +374,75 @@ class SurveyForm:
 
     def _show_unexpected(self) -> None:
         self.message.value = esc(i18n.t(self.lang, "error.unexpected"))
+
+
+class OpenSurveys(PagePart):
+    """The open surveys on the resident page, and the one a resident opened below them."""
+
+    NAME = "surveys"
+    ORDER = 60
+    CSS = "page.css"
+
+    def __init__(self, session, page):
+        super().__init__(session, page)
+        self.open_surveys: list[dict] = []
+        self.survey_form: SurveyForm | None = None
+        self.surveys_heading = w.HTML()
+        self.survey_buttons = w.VBox()
+        self.survey_area = w.VBox()
+        self.widget = w.VBox([self.surveys_heading, self.survey_buttons, self.survey_area])
+        self.widget.add_class("wb-surveys")
+
+    def refresh(self) -> None:
+        # every open survey is offered; one "per participant" (not anonymous) asks for the
+        # page's participation code when opened
+        self.open_surveys = [s for s in self.store.latest_survey_versions()
+                             if survey_is_open(s["definition"], date.today())]
+        self.render()
+
+    def render(self) -> None:
+        self.surveys_heading.value = f"<h2>{esc(self.t('survey.heading'))}</h2>" + (
+            "" if self.open_surveys else f"<p>{esc(self.t('survey.none_open'))}</p>")
+        buttons = []
+        for row in self.open_surveys:
+            title = row["definition"]["title"][self.lang]
+            if not row["definition"].get("anonymous", True):
+                title = self.t("survey.with_code", title=title)
+            button = w.Button(description=title, layout={"width": "100%", "height": "auto"})
+            button.add_class("wb-survey-open")
+            button.on_click(self.page.safe(
+                lambda _b, row=row: self.open_survey(row["survey_id"])))
+            buttons.append(button)
+        self.survey_buttons.children = buttons
+
+    def open_survey(self, survey_id: str) -> SurveyForm | None:
+        """Show one open survey's form below the list of surveys."""
+        row = next((r for r in self.open_surveys if r["survey_id"] == survey_id), None)
+        if row is None:
+            return None
+        anonymous = row["definition"].get("anonymous", True)
+        if anonymous:
+            respondent = self.session.respondent
+        else:  # one response per participation code, whichever phone it is typed on
+            code_id = self.session.active_code()
+            if code_id is None:
+                self.survey_area.children = []
+                return None
+            respondent = voter_key(code_id)
+        community = self.session.community
+        form = SurveyForm(survey_view(row["definition"]), row["id"], self.store, respondent,
+                          self.lang, community,
+                          map_factory=lambda: CommunityMap(community, self.lang,
+                                                           height="300px"))
+        form.anonymous = anonymous
+        self.survey_area.children = [form.widget]
+        self.survey_form = form
+        return form
+
+    def on_respondent(self) -> None:
+        form = self.survey_form
+        if form is not None and getattr(form, "anonymous", True):
+            form.set_respondent(self.session.respondent)
+
+
+SECTIONS = [OpenSurveys]

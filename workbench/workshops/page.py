@@ -1,9 +1,11 @@
 """Dot voting on a resident's phone during a workshop: the shortlist the facilitator opened,
 a "+1" button per option, and the dots left.
 
-The page learns of a newly opened round by itself (it looks every few seconds while it is in
-a workshop). A dot needs the page's participation code; the store spends it only from the
-code's wallet for the round, so no phone, tab or script gets more than N dots.
+A phone joins a workshop through the link in the QR code on the workshop's screen
+(``?workshop=<id>``); the dot-voting section then comes first on the page. The page learns of a
+newly opened round by itself (it looks every few seconds while it is in a workshop). A dot
+needs the page's participation code; the store spends it only from the code's wallet for the
+round, so no phone, tab or script gets more than N dots.
 """
 
 from __future__ import annotations
@@ -12,29 +14,70 @@ import asyncio
 
 import ipywidgets as w
 
-from workbench.proposals.rules import RateLimiter
 from workbench.workshops.rules import PHONE_POLL_SECONDS
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, guarded
+from workbench.page.safety import esc, server_log
 
 #: at most one dot every 0.3 s from a page: a double tap must not spend two by accident
 SECONDS_BETWEEN_DOTS = 0.3
 
 
+class WorkshopSection(PagePart):
+    """The place of the dot-voting section (``.widget``, empty until the page joins a
+    workshop): at the top of the page."""
+
+    NAME = "workshop"
+    SLOT = "top"
+    ORDER = 10
+    CSS = "page.css"
+
+    def __init__(self, session, page):
+        super().__init__(session, page)
+        self.dots: DotsSection | None = None
+        self.widget = w.Box()
+
+    def start(self, query: dict[str, list[str]]) -> None:
+        workshop = query.get("workshop")
+        if workshop:  # from the QR code on a workshop's screen
+            self.join_workshop(workshop[0])
+
+    def join_workshop(self, value) -> bool:
+        """Join an open workshop of this community: counted once, proposals made here are
+        shown on its screen, and its dot-voting rounds come to this page."""
+        if not isinstance(value, str) or not value.isdigit() or len(value) > 9:
+            return False
+        workshop = self.store.workshop(int(value))
+        if workshop is None or workshop["status"] != "open" \
+                or workshop["community_id"] != self.session.community.id:
+            return False
+        self.session.workshop_id = workshop["id"]
+        self.store.join_workshop(workshop["id"], self.session.respondent[:64])
+        if self.dots is None:
+            self.dots = DotsSection(self.session, self.page, workshop["id"])
+            self.widget.children = [self.dots.widget]
+        self.dots.refresh()
+        self.dots.start_watching()
+        return True
+
+    def render(self) -> None:
+        if self.dots is not None:
+            self.dots.render()
+
+
 class DotsSection(PagePart):
-    """The dot-voting section (``.widget``) of a :class:`ResidentApp` in a workshop."""
+    """The dot-voting section (``.widget``) of a page in a workshop."""
 
     OK_MESSAGES = frozenset({"dots.spent"})
 
-    def __init__(self, page, workshop_id: int):
-        super().__init__(page)
+    def __init__(self, session, page, workshop_id: int):
+        super().__init__(session, page)
         self.workshop_id = workshop_id
         self.round: dict | None = None
         self.left: int | None = None
         self.mine: dict[int, int] = {}
         self.message: tuple[str, dict] | None = None
-        self.limiter = RateLimiter(10_000, SECONDS_BETWEEN_DOTS)
-        self._safe = guarded(page._show_unexpected)
+        self.limiter = session.limiter("dots", 10_000, SECONDS_BETWEEN_DOTS)
+        self._safe = page.safe
         self.heading = w.HTML()
         self.left_html = w.HTML()
         self.left_html.add_class("wb-dots-left")
@@ -51,7 +94,7 @@ class DotsSection(PagePart):
         if (current or {}).get("id") != (self.round or {}).get("id"):
             self.message = None
         self.round = current
-        code_id = self.page.code_id
+        code_id = self.session.code_id
         if self.round and code_id is not None:
             self.left = self.store.dots_left(self.round["id"], code_id)
             self.mine = self.store.dot_tally(self.round["id"], code_id)
@@ -73,6 +116,9 @@ class DotsSection(PagePart):
         if self._task is None and loop.is_running():
             self._task = loop.create_task(self._watch())
 
+    def on_code(self) -> None:
+        self.refresh()  # the dots left in this code's wallet
+
     async def _watch(self) -> None:
         failures = 0
         while True:
@@ -86,7 +132,7 @@ class DotsSection(PagePart):
             except Exception:  # noqa: BLE001 - a watcher must outlive a busy database
                 failures += 1
                 if failures == 1:
-                    self.page.log.exception("dot round watcher")
+                    server_log().exception("dot round watcher")
 
     # -- showing ----------------------------------------------------------------------------
     def render(self) -> None:
@@ -132,25 +178,27 @@ class DotsSection(PagePart):
         try:
             if self.round is None:
                 return False
-            code_id = self.page.active_code()
-            if code_id is None:
-                self.message = ("dots.need_code", {})
+            round_id = self.round["id"]
+            outcome = self.session.act(
+                self.limiter, need_code="dots.need_code",
+                limit_messages={"error.too_fast": "error.too_fast_votes",
+                                "error.too_many": "error.too_fast_votes"},
+                write=lambda code_id, _: self.store.spend_dot(round_id, code_id, option))
+            if not outcome.done:
+                self.message = outcome.message
                 return False
-            limited = self.limiter.check()
-            if limited:
-                self.message = ("error.too_fast_votes", {})
-                return False
-            self.limiter.record()
-            left = self.store.spend_dot(self.round["id"], code_id, option)
-            if left is None:
+            if outcome.value is None:  # no dot left, or the round closed meanwhile
                 current = self.store.open_round_of(self.workshop_id)
                 self.message = (("dots.none_left", {"n": self.round["dots_per_person"]})
-                                if current and current["id"] == self.round["id"]
+                                if current and current["id"] == round_id
                                 else ("dots.closed", {}))
                 self.refresh()
                 return False
-            self.message = ("dots.spent", {"n": left})
+            self.message = ("dots.spent", {"n": outcome.value})
             self.refresh()
             return True
         finally:
             self.status.value = self.message_html(self.message)
+
+
+SECTIONS = [WorkshopSection]

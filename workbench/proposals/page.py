@@ -1,0 +1,490 @@
+"""Proposals on the resident page: the form (with the pin on the map, the similar-proposals
+hint and the receipt) and the list of proposals with their supports.
+
+Data flows one way: widget values -> :func:`workbench.proposals.rules.validate_proposal` ->
+the store (committed) -> receipt shown. Every value is validated in Python, because any client
+of the kernel can set any widget's value and press any button. Resident text is escaped
+wherever it is shown (HTML widgets and map popups alike).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+from ipyleaflet import Popup
+from ipywidgets.widgets.widget_string import HTMLStyle
+
+from workbench import settings, vocabulary
+from workbench.page.part import PagePart
+from workbench.page.safety import esc, server_log
+from workbench.proposals.rules import ProposalInvalid, validate_proposal
+from workbench.proposals.similarity import most_similar
+
+#: newest proposals read for the map, the numbering and the duplicate warning (plain dicts)
+LIST_LIMIT = 300
+#: rows listed with their buttons at first, and added by each "show more": every row is three
+#: widgets, and a page of 20 keeps a phone's first load quick and the kernel small
+LIST_PAGE = 20
+SUPPORT_CLICKS = 120  # most support clicks one page session may make
+FORM_FIELDS = ("title", "description", "scenario", "location", "name")
+
+
+class ProposalForm(PagePart):
+    """The proposal form and, once sent, its receipt; in the column beside the map."""
+
+    NAME = "proposal_form"
+    SLOT = "beside_map"
+    ORDER = 10
+    CSS = "page.css"
+
+    def __init__(self, session, page):
+        super().__init__(session, page)
+        self.community = session.community
+        self.limiter = session.limiter("proposals", settings.get("submissions_per_page"),
+                                       settings.get("seconds_between_submissions"))
+        self.lon: float | None = None
+        self.lat: float | None = None
+        self.errors: dict[str, tuple[str, dict]] = {}
+        self.general_error: tuple[str, dict] | None = None
+        self.last_receipt: dict | None = None
+        self.similar: list[tuple[int, dict]] = []
+        self._ignore_space_change = False
+        self._build()
+
+    def _build(self) -> None:
+        safe = self.page.safe
+        self.page.map.widget.on_interaction(safe(self._on_map_interaction))
+        self.form_heading = w.HTML()
+        self.title_input = w.Text(continuous_update=False)
+        self.description_input = w.Textarea(continuous_update=False, rows=4)
+        # while a resident types, proposals that look the same ("support this instead?")
+        self.similar_html = w.HTML()
+        self.similar_html.add_class("wb-similar")
+        self.title_input.observe(safe(self._on_text_typed), names="value")
+        self.description_input.observe(safe(self._on_text_typed), names="value")
+        self.scenario_input = w.Dropdown()
+        self.space_input = w.Dropdown()
+        self.space_input.observe(safe(self._on_space_chosen), names="value")
+        self.place_text = w.HTML()
+        self.name_input = w.Text(continuous_update=False)
+        self.name_note = w.HTML()
+        for field in (self.title_input, self.description_input, self.scenario_input,
+                      self.space_input, self.name_input):
+            field.add_class("wb-field")
+            field.layout.width = "100%"
+        self.field_errors = {name: w.HTML() for name in FORM_FIELDS}
+        for label in self.field_errors.values():
+            label.add_class("wb-error")
+        self.submit = w.Button(button_style="primary", icon="")
+        self.submit.add_class("wb-submit")
+        self.submit.on_click(safe(self._on_submit))
+        self.form_error = w.HTML()
+        self.form_error.add_class("wb-error")
+        self.form = w.VBox([
+            self.form_heading,
+            self.title_input, self.field_errors["title"],
+            self.description_input, self.field_errors["description"], self.similar_html,
+            self.scenario_input, self.field_errors["scenario"],
+            self.space_input, self.place_text, self.field_errors["location"],
+            self.name_input, self.name_note, self.field_errors["name"],
+            self.submit, self.form_error,
+        ])
+        self.receipt = w.HTML()
+        self.another = w.Button()
+        self.another.add_class("wb-another")
+        self.another.on_click(safe(self._on_another))
+        self.receipt_box = w.VBox([self.receipt, self.another])
+        self.receipt_box.layout.display = "none"
+
+    @property
+    def widgets(self) -> list:
+        return [self.form, self.receipt_box]
+
+    def render(self) -> None:
+        t, lang = self.t, self.lang
+        self.form_heading.value = f"<h2>{esc(t('form.heading'))}</h2>"
+        self.title_input.description = t("form.title")
+        self.title_input.placeholder = t("form.title_placeholder")
+        self.description_input.description = t("form.description")
+        self.description_input.placeholder = t("form.description_placeholder")
+        self.scenario_input.description = t("form.scenario")
+        chosen = self.scenario_input.value
+        self.scenario_input.options = [(t("form.scenario_choose"), "")] + [
+            (s[lang], s["code"]) for s in vocabulary.scenarios()]
+        self.scenario_input.value = chosen or ""
+        self.space_input.description = t("form.space")
+        chosen_space = self.space_input.value
+        self.space_input.options = [(t("form.space_none"), "")] + [
+            (f"{f['properties'][f'name_{lang}']} · {self.community.kinds[f['properties']['kind']][lang]}",
+             space_id)
+            for space_id, f in self.community.public_spaces.items()]
+        self.space_input.value = chosen_space or ""
+        self.name_input.description = t("form.name")
+        self.name_input.placeholder = t("form.name_placeholder")
+        self.name_note.value = f"<span class='wb-hint'>{esc(t('form.name_note'))}</span>"
+        self.submit.description = t("form.submit")
+        self.another.description = t("receipt.another")
+        self._render_place()
+        self._render_errors()
+        self._render_receipt()
+        self._render_similar()
+
+    # -- the place ------------------------------------------------------------------------
+    def _on_map_interaction(self, **event) -> None:
+        if event.get("type") != "click":
+            return
+        lat, lon = event.get("coordinates", (None, None))
+        self.place_at(lon, lat)
+
+    def place_at(self, lon, lat) -> None:
+        """Put the proposal's pin where the resident tapped; a tap inside a public space also
+        picks that space. Values are checked again on submit."""
+        try:
+            lon, lat = float(lon), float(lat)
+        except (TypeError, ValueError):
+            return
+        self.lon, self.lat = lon, lat
+        space = self.community.public_space_at(lon, lat)
+        self._set_space_silently(space or "")
+        self.page.map.show_pin(lon, lat)
+        self.errors.pop("location", None)
+        self._render_place()
+        self._render_errors()
+
+    def _set_space_silently(self, space_id: str) -> None:
+        self._ignore_space_change = True
+        try:
+            self.space_input.value = space_id if space_id in self.community.public_spaces else ""
+        finally:
+            self._ignore_space_change = False
+
+    def _on_space_chosen(self, change) -> None:
+        if self._ignore_space_change:
+            return
+        space_id = change["new"]
+        if space_id and space_id in self.community.public_spaces:
+            self.lon, self.lat = self.community.public_space_location(space_id)
+            self.page.map.show_pin(self.lon, self.lat)
+            self.page.show_space(space_id)
+            self.errors.pop("location", None)
+        self._render_place()
+        self._render_errors()
+
+    def _render_place(self) -> None:
+        if self.lon is None:
+            text = self.t("form.place_choose")
+        else:
+            text = self.t("form.place_point", lat=self.lat, lon=self.lon)
+        self.place_text.value = (f"<span class='wb-hint'><b>{esc(self.t('form.place'))}:</b> "
+                                 f"{esc(text)}</span>")
+
+    # -- similar proposals ----------------------------------------------------------------
+    def _on_text_typed(self, _change=None) -> None:
+        self.similar = self.find_similar()
+        self._render_similar()
+
+    def find_similar(self) -> list[tuple[int, dict]]:
+        """Proposals already on the list that look like what is being typed: (their number
+        in the list, row), best first."""
+        listed = self.page.section("proposal_list")
+        rows = listed.rows if listed is not None else []
+        text = f"{self.title_input.value} {self.description_input.value}"[:2000]
+        if len(text.strip()) < 2 or not rows:
+            return []
+        found = most_similar(text, [f"{r['title']} {r['description']}" for r in rows])
+        return [(i + 1, rows[i]) for i, _score in found]
+
+    def _render_similar(self) -> None:
+        if not self.similar:
+            self.similar_html.value = ""
+            return
+        items = "".join(f"<li>{number}. {esc(row['title'])}</li>"
+                        for number, row in self.similar)
+        self.similar_html.value = (f"<div class='wb-similar-box'>{esc(self.t('similar.heading'))}"
+                                   f"<ul>{items}</ul></div>")
+
+    # -- submitting -----------------------------------------------------------------------
+    def form_values(self) -> dict:
+        return {
+            "title": self.title_input.value, "description": self.description_input.value,
+            "scenario": self.scenario_input.value, "name": self.name_input.value,
+            "public_space_id": self.space_input.value or None,
+            "lon": self.lon, "lat": self.lat,
+        }
+
+    def _field_widget(self, field: str) -> w.Widget:
+        return {"title": self.title_input, "description": self.description_input,
+                "scenario": self.scenario_input, "location": self.space_input,
+                "name": self.name_input}[field]
+
+    def _on_submit(self, _button=None) -> None:
+        self.submit_proposal()
+
+    def submit_proposal(self) -> str | None:
+        """Validate, store, and show the receipt; returns the receipt code or None. Anyone
+        may propose: no participation code is needed."""
+        self.general_error = None
+        outcome = self.session.act(
+            self.limiter, self._save, need_code=None,
+            validate=lambda: validate_proposal(self.form_values(), self.community))
+        if outcome.errors:
+            self.errors = outcome.errors
+            self.general_error = ("form.fix_errors", {})
+        elif not outcome.done:
+            self.general_error = outcome.message
+            if outcome.message == ("error.busy", {}):
+                server_log().warning("proposal not saved: database busy")
+        self._render_errors()
+        if outcome.errors:
+            first = next(f for f in FORM_FIELDS if f in self.errors)
+            self._field_widget(first).focus()  # brings the first problem into view
+        if not outcome.done:
+            return None
+        code, title = outcome.value
+        server_log().info("proposal %s saved", code)
+        self.last_receipt = {"code": code, "title": title}
+        self._clear_form()
+        self._render_receipt()
+        self.page.refresh()
+        # Focusing the button below the receipt scrolls it into view on a phone, where the
+        # shorter page would otherwise leave the receipt above the screen.
+        self.another.focus()
+        return code
+
+    def _save(self, _code_id, proposal) -> tuple[str, str]:
+        """Store a valid proposal (tagged with the workshop this page joined, if any); the
+        button says "saving" meanwhile. Returns (receipt code, title)."""
+        self.errors = {}
+        self.submit.disabled = True
+        self.submit.description = self.t("form.saving")
+        try:
+            code = self.store.add_proposal(self.community.id, proposal,
+                                           workshop_id=self.session.workshop_id)
+        finally:
+            self.submit.disabled = False
+            self.submit.description = self.t("form.submit")
+        return code, proposal.title
+
+    def _clear_form(self) -> None:
+        self.title_input.value = ""
+        self.description_input.value = ""
+        self.scenario_input.value = ""
+        self.name_input.value = ""
+        self._set_space_silently("")
+        self.lon = self.lat = None
+        self.page.map.show_pin(None, None)
+        self._render_place()
+
+    def _on_another(self, _button=None) -> None:
+        self.last_receipt = None
+        self._render_receipt()
+        self.title_input.focus()
+
+    def _render_errors(self) -> None:
+        for name, label in self.field_errors.items():
+            problem = self.errors.get(name)
+            label.value = esc(self.t(problem[0], **problem[1])) if problem else ""
+        self.form_error.value = (esc(self.t(self.general_error[0], **self.general_error[1]))
+                                 if self.general_error else "")
+
+    def _render_receipt(self) -> None:
+        if not self.last_receipt:
+            self.receipt_box.layout.display = "none"
+            self.form.layout.display = None
+            return
+        r = self.last_receipt
+        self.receipt.value = (
+            f"<div class='wb-receipt' role='status'><h2>{esc(self.t('receipt.heading'))}</h2>"
+            f"<div>{esc(r['title'])}</div>"
+            f"<div>{esc(self.t('receipt.code'))}: <span class='wb-code'>{esc(r['code'])}</span>"
+            f"</div><p>{esc(self.t('receipt.keep'))}</p></div>")
+        self.receipt_box.layout.display = None
+        self.form.layout.display = "none"
+
+    def show_unexpected(self) -> None:
+        # the page's one place for "something went wrong", whichever callback failed
+        self.general_error = ("error.unexpected", {})
+        self.submit.disabled = False
+        self._render_errors()
+
+
+
+class ProposalList(PagePart):
+    """The newest proposals, a page at a time, each with its support and discuss buttons; and
+    the proposals on the map with their popups."""
+
+    NAME = "proposal_list"
+    ORDER = 20
+    CSS = "page.css"
+
+    def __init__(self, session, page):
+        super().__init__(session, page)
+        self.community = session.community
+        self.support_limiter = session.limiter("supports", SUPPORT_CLICKS, 0)
+        self.rows: list[dict] = []
+        self.total_proposals = 0
+        self.counts: dict[int, int] = {}
+        self.comment_counts: dict[int, int] = {}
+        self.list_limit = LIST_PAGE
+        safe = self.page.safe
+        self.page.map.proposals.on_click(safe(self._on_proposal_click))
+        self.popup = Popup(child=w.HTML(), close_button=True, auto_close=True, max_width=280)
+        self.list_html = w.HTML()
+        self.list_rows = w.VBox()
+        self.more_button = w.Button(layout={"width": "auto"})
+        self.more_button.add_class("wb-more")
+        self.more_button.on_click(safe(lambda _b: self.show_more()))
+        self.widget = w.VBox([self.list_html, self.list_rows, self.more_button])
+        self.widget.add_class("wb-list")
+        self._row_widgets: dict[int, tuple[w.HTML, w.Button, w.Button]] = {}
+        self._row_boxes: dict[int, w.HBox] = {}
+        # every row shares one layout and style of each kind: a widget apiece would add
+        # four widgets per row to the kernel and the page
+        self._row_layout = w.Layout(align_items="flex-start")
+        self._row_html_layout = w.Layout()
+        self._row_html_style = HTMLStyle()
+        self._row_button_layout = w.Layout(width="auto", min_width="110px")
+        self._row_button_style = w.ButtonStyle()
+
+    # -- reading --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the newest proposals, their supports and comment counts; redraw the list and
+        the map."""
+        self.rows = self.store.list_proposals(self.community.id, limit=LIST_LIMIT)
+        self.total_proposals = self.store.count_proposals(self.community.id)
+        self.counts = self.store.support_counts(self.community.id)
+        self.comment_counts = self.store.comment_counts(self.community.id)
+        self.session.reload_supports()
+        # a hidden proposal stays in the list with the moderator's reason, but leaves the map
+        self.page.map.show_proposals([r for r in self.rows if not r.get("hidden_reason")])
+        self.render()
+
+    def row(self, proposal_id: int) -> dict | None:
+        """The row of a proposal this page has read, or None."""
+        return next((r for r in self.rows if r["id"] == proposal_id), None)
+
+    def comments_changed(self) -> None:
+        self.comment_counts = self.store.comment_counts(self.community.id)
+        self.render()
+
+    def on_code(self) -> None:
+        self.render()  # the support buttons say which proposals this code supports
+
+    # -- showing --------------------------------------------------------------------------
+    def show_more(self) -> None:
+        """List the next page of older proposals."""
+        self.list_limit = min(self.list_limit + LIST_PAGE, LIST_LIMIT)
+        self.render()
+
+    def list_text(self) -> str:
+        """The list as the resident reads it (heading and every row), for checks."""
+        return self.list_html.value + "".join(h.value for h, *_ in self._row_widgets.values())
+
+    def render(self) -> None:
+        t = self.t
+        head = (f"<h2>{esc(t('list.heading'))}</h2>"
+                f"<div class='wb-hint'>{esc(t('list.count', count=self.total_proposals))}</div>")
+        self.list_html.value = head + ("" if self.rows else f"<p>{esc(t('list.empty'))}</p>")
+        colours = {s["code"]: s["color"] for s in vocabulary.scenarios()}
+        spaces = self.community.public_spaces
+        supported = self.session.supported
+        rows = []
+        listed = self.rows[:self.list_limit]
+        for number, row in enumerate(listed, start=1):
+            chip = (f"<span class='wb-chip' style='background:{colours.get(row['scenario'], '#333')}'>"
+                    f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}</span>")
+            place = ""
+            if row.get("public_space_id") in spaces:
+                name = spaces[row["public_space_id"]]["properties"][f"name_{self.lang}"]
+                place = f"<br><span class='wb-hint'>{esc(t('list.at', place=name))}</span>"
+            desc = f"<br>{esc(row['description'][:200])}" if row.get("description") else ""
+            text, button, talk = self._row(row["id"])
+            talk.description = t("discuss.button", count=self.comment_counts.get(row["id"], 0))
+            if row.get("hidden_reason"):
+                # the moderator's public reason in the proposal's place; nothing is deleted
+                text.value = (f"<div class='wb-row wb-hidden'>{number}. "
+                              f"{esc(t('discuss.hidden', reason=row['hidden_reason']))}</div>")
+                self._row_boxes[row["id"]].children = [text, talk]
+            else:
+                text.value = (f"<div class='wb-row'>{number}. {chip}<b>{esc(row['title'])}</b>"
+                              f"{desc}{place}</div>")
+                count = self.counts.get(row["id"], 0)
+                mine = row["id"] in supported
+                button.description = t("support.done" if mine else "support.do", count=count)
+                button.button_style = "success" if mine else ""
+                self._row_boxes[row["id"]].children = [text, button, talk]
+            rows.append(self._row_boxes[row["id"]])
+        self.list_rows.children = rows
+        more = len(self.rows) - len(listed)
+        self.more_button.description = t("list.more", count=min(more, LIST_PAGE))
+        self.more_button.layout.display = None if more > 0 else "none"
+        # rows that left the list (pushed down by newer ones) are closed, so a long session
+        # does not keep widgets nobody sees
+        shown = {r["id"] for r in listed}
+        for pid in [p for p in self._row_boxes if p not in shown]:
+            box = self._row_boxes.pop(pid)
+            for widget in (*self._row_widgets.pop(pid), box):
+                widget.close()
+
+    def _row(self, proposal_id: int) -> tuple[w.HTML, w.Button, w.Button]:
+        """A row's text, support and discuss buttons: made once, reused by every redraw."""
+        if proposal_id not in self._row_widgets:
+            safe = self.page.safe
+            button = w.Button(layout=self._row_button_layout, style=self._row_button_style)
+            button.add_class("wb-support")
+            button.on_click(safe(lambda _b: self.toggle_support(proposal_id)))
+            talk = w.Button(layout=self._row_button_layout, style=self._row_button_style)
+            talk.add_class("wb-discuss")
+            talk.on_click(safe(lambda _b: self.open_discussion(proposal_id)))
+            html_row = w.HTML(layout=self._row_html_layout, style=self._row_html_style)
+            self._row_widgets[proposal_id] = (html_row, button, talk)
+            self._row_boxes[proposal_id] = w.HBox(layout=self._row_layout)
+        return self._row_widgets[proposal_id]
+
+    def _on_proposal_click(self, event=None, feature=None, properties=None, **_) -> None:
+        pid = (properties or {}).get("id")
+        row = self.row(pid)
+        if row is None:
+            return
+        supports_text = esc(self.t("support.count", count=self.counts.get(pid, 0)))
+        self.popup.child.value = (
+            f"<b>{esc(row['title'])}</b><br>{supports_text}<br>"
+            f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}<br>"
+            f"{esc(row['description'][:280])}")
+        self.popup.location = (row["lat"], row["lon"])
+        map_widget = self.page.map.widget
+        if self.popup not in map_widget.layers:
+            map_widget.add(self.popup)
+        self.popup.open_popup(location=(row["lat"], row["lon"]))
+
+    # -- acting ---------------------------------------------------------------------------
+    def toggle_support(self, proposal_id: int) -> None:
+        """Support a proposal with this page's code, or take the support back. What went
+        wrong is said beside the code field."""
+        def shown() -> None:
+            if proposal_id not in {r["id"] for r in self.rows[:self.list_limit]
+                                   if not r.get("hidden_reason")}:
+                # not a proposal this page shows for support
+                raise ProposalInvalid({"proposal": ("error.unexpected", {})})
+
+        def write(code_id, _valid) -> None:
+            now = proposal_id not in self.session.supported
+            self.store.set_support(proposal_id, code_id, now)
+
+        outcome = self.session.act(self.support_limiter, write, validate=shown,
+                                   need_code="support.need_code",
+                                   limit_messages={"error.too_many": "error.too_many_clicks"})
+        self.session.show_code_message(outcome.message)
+        if outcome.done:
+            self.session.reload_supports()
+            self.counts = self.store.support_counts(self.community.id)
+            self.render()
+
+    def open_discussion(self, proposal_id: int) -> None:
+        """Open a listed proposal's discussion (the deliberation section's panel)."""
+        row = self.row(proposal_id)
+        discussions = self.page.section("discussions")
+        if row is not None and discussions is not None:
+            discussions.open(row)
+
+
+SECTIONS = [ProposalForm, ProposalList]
