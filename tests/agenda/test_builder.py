@@ -12,7 +12,7 @@ from communities import INSIDE_OPEN
 from workbench.agenda import scoring
 from workbench.deliberation.discussion import Comment
 from workbench.layers.community import read_layers
-from workbench.agenda.builder import AgendaBuilder, parse_milestones
+from workbench.agenda.builder import AgendaBuilder
 
 MARKUP = "<img src=x onerror=alert(1)>"
 
@@ -61,13 +61,13 @@ def test_regroup_makes_items_with_evidence_side_by_side(builder, seeded):
     benches = item_of(builder, seeded["benches"][0])
     assert benches["proposal_ids"] == list(seeded["benches"])
     assert len(builder.order) == 3
-    html = builder.list_html.value
+    html = builder.list_panel.list_html.value
     # supporters (a supporter of both counts once), stance counts, households, score bar
     assert "for 1, against 1, neutral 0" in html and "2 proposals" in html
     assert html.count("class='wb-bar'") >= 3 and "Households 300/500 m" in html
-    assert len(builder.sliders) == len(scoring.PARTS)
-    for part, slider in builder.sliders.items():
-        assert slider.continuous_update and slider.tooltip == builder.part_help(part)
+    assert len(builder.list_panel.sliders) == len(scoring.PARTS)
+    for part, slider in builder.list_panel.sliders.items():
+        assert slider.continuous_update and slider.tooltip == builder.html.part_help(part)
 
 
 def test_moving_a_weight_reranks_without_gathering_evidence_again(builder, seeded,
@@ -84,11 +84,11 @@ def test_moving_a_weight_reranks_without_gathering_evidence_again(builder, seede
     assert builder.order[0] == benches
     first = list(builder.order)
     # a slider moved by hand re-ranks at once
-    builder.sliders["supporters"].value = 0.0
-    builder.sliders["stance"].value = 4.0
+    builder.list_panel.sliders["supporters"].value = 0.0
+    builder.list_panel.sliders["stance"].value = 4.0
     assert builder.order[0] == lockers
     assert builder.weights["stance"] == 4.0
-    assert "<b>1</b></td>" in builder.list_html.value
+    assert "<b>1</b></td>" in builder.list_panel.list_html.value
     # the same weights always give the same order
     builder.set_weights({**only, "supporters": 1.0})
     assert builder.order == first
@@ -98,7 +98,7 @@ def test_moving_a_weight_reranks_without_gathering_evidence_again(builder, seede
 def test_weights_that_break_the_rules_are_refused(builder):
     before = list(builder.order)
     assert builder.set_weights({p: 0.0 for p in scoring.PARTS}) is None
-    assert "at least one above 0" in builder.weights_error.value
+    assert "at least one above 0" in builder.list_panel.weights_error.value
     assert builder.set_weights({"supporters": -1}) is None
     assert builder.order == before
 
@@ -107,14 +107,14 @@ def test_decline_without_a_reason_is_refused_beside_the_field(builder, store, se
     item = item_of(builder, seeded["lockers"])
     builder.select(item["id"])
     assert not builder.decide("decline", reason="")
-    assert "Please fill this in." in builder.decision_errors["reason"].value
-    assert "nothing was saved" in builder.decision_status.value
+    assert "Please fill this in." in builder.decision_panel.decision_errors["reason"].value
+    assert "nothing was saved" in builder.decision_panel.decision_status.value
     assert store.agenda_item(item["id"])["decision"] is None
     assert not builder.decide("defer", reason="   ")
     assert store.agenda_item(item["id"])["decision"] is None
     # merge is not a decision of this form (it moves proposals): refused too
     assert not builder.decide("merge", reason="same thing")
-    assert "adopt, defer or decline" in builder.decision_errors["decision"].value
+    assert "adopt, defer or decline" in builder.decision_panel.decision_errors["decision"].value
     assert store.agenda_item(item["id"])["decision"] is None
 
 
@@ -122,7 +122,7 @@ def test_html_in_a_reason_is_refused(builder, store, seeded):
     item = item_of(builder, seeded["lockers"])
     builder.select(item["id"])
     assert not builder.decide("defer", reason="<b>later</b>")
-    assert "HTML" in builder.decision_errors["reason"].value
+    assert "HTML" in builder.decision_panel.decision_errors["reason"].value
     assert store.agenda_item(item["id"])["decision"] is None
 
 
@@ -131,10 +131,10 @@ def test_adopt_saves_owner_budget_milestones_and_target_date(builder, store, see
     builder.select(item["id"])
     # an owner is required, and a bad milestone line is named
     assert not builder.decide("adopt", reason="支持者多")
-    assert "owner" in builder.decision_errors["owner"].value
+    assert "owner" in builder.decision_panel.decision_errors["owner"].value
     assert not builder.decide("adopt", reason="支持者多", owner="steward",
                               milestones="2027/01/15 选型")
-    assert "Line 1" in builder.decision_errors["milestones"].value
+    assert "Line 1" in builder.decision_panel.decision_errors["milestones"].value
     assert store.agenda_item(item["id"])["decision"] is None
     assert builder.decide("adopt", reason="支持者多", owner="residents_committee",
                           budget_line="2027 微更新", target_date=dt.date(2027, 6, 30),
@@ -145,11 +145,12 @@ def test_adopt_saves_owner_budget_milestones_and_target_date(builder, store, see
     assert stored["target_date"] == dt.date(2027, 6, 30) and stored["status"] == "planned"
     assert [(m["date"], m["title"]) for m in stored["milestones"]] == [
         ("2027-01-15", "选型"), ("2027-03-01", "安装")]
-    assert "Decision saved: Adopt." in builder.decision_status.value
+    assert "Decision saved: Adopt." in builder.decision_panel.decision_status.value
     # the form shows what was decided, and the list the badges
-    assert builder.owner_input.value == "residents_committee"
-    assert "2027-03-01 安装" in builder.milestones_input.value
-    assert "Adopt" in builder.list_html.value and "Planned 0%" in builder.list_html.value
+    assert builder.decision_panel.owner_input.value == "residents_committee"
+    assert "2027-03-01 安装" in builder.decision_panel.milestones_input.value
+    listed = builder.list_panel.list_html.value
+    assert "Adopt" in listed and "Planned 0%" in listed
 
 
 def test_merge_keeps_every_proposal_and_points_at_the_target(builder, store, seeded):
@@ -157,7 +158,7 @@ def test_merge_keeps_every_proposal_and_points_at_the_target(builder, store, see
     lockers = item_of(builder, seeded["lockers"])
     builder.select(benches["id"])
     assert not builder.merge([lockers["id"]], "")  # the reason is required and public
-    assert "Please fill this in." in builder.merge_errors["reason"].value
+    assert "Please fill this in." in builder.item_panel.merge_errors["reason"].value
     assert store.agenda_item(lockers["id"])["decision"] is None
     assert builder.merge([lockers["id"]], "同一笔预算")
     merged = store.agenda_item(lockers["id"])
@@ -167,8 +168,8 @@ def test_merge_keeps_every_proposal_and_points_at_the_target(builder, store, see
     assert lockers["id"] not in builder.order  # off the agenda, still in the store
     assert store.support_counts("test")[seeded["lockers"]] == 1
     # the target links back to what was merged into it
-    assert f"#{lockers['id']}" in builder.detail_html.value
-    assert "同一笔预算" in builder.detail_html.value
+    assert f"#{lockers['id']}" in builder.item_panel.detail_html.value
+    assert "同一笔预算" in builder.item_panel.detail_html.value
     evidence = builder.evidence_rows[benches["id"]]
     assert evidence["proposals"] == 3 and evidence["supporters"] == 5
 
@@ -178,7 +179,7 @@ def test_split_moves_proposals_into_a_new_item(builder, store, seeded):
     benches = item_of(builder, a)
     builder.select(benches["id"])
     assert builder.split([a, b]) is None  # at least one must stay
-    assert "at least one must stay" in builder.split_errors["proposals"].value
+    assert "at least one must stay" in builder.item_panel.split_errors["proposals"].value
     new = builder.split([b], title="加长椅（二期）")
     assert new is not None and new != benches["id"]
     assert store.agenda_item(new)["proposal_ids"] == [b]
@@ -191,7 +192,7 @@ def test_official_answer_saved_and_checked(builder, store, seeded):
     lockers = item_of(builder, seeded["lockers"])
     builder.select(lockers["id"])
     pid = seeded["lockers"]
-    box, error = builder.answer_inputs[pid]
+    box, error = builder.item_panel.answer_inputs[pid]
     box.value = "<b>no</b>"
     assert not builder.answer(pid, box.value)
     assert "HTML" in error.value
@@ -209,7 +210,7 @@ def test_edit_and_link_statements(builder, store, seeded):
     benches = item_of(builder, seeded["benches"][0])
     builder.select(benches["id"])
     assert not builder.edit(title="")
-    assert "Please fill this in." in builder.edit_errors["title"].value
+    assert "Please fill this in." in builder.item_panel.edit_errors["title"].value
     assert builder.edit(title="银杏公园加长椅", scenario="neighbourhood")
     assert store.agenda_item(benches["id"])["title"] == "银杏公园加长椅"
     statements = [s["id"] for s in store.statements_of(topic)]
@@ -222,27 +223,28 @@ def test_publish_v1_then_v2_and_the_diff_shows_a_status_change(builder, store, s
     benches = item_of(builder, seeded["benches"][0])
     builder.select(benches["id"])
     assert builder.publish() is None  # not checked yet
-    assert "I have checked the list" in builder.publish_status.value
-    builder.confirm_input.value = True
+    assert "I have checked the list" in builder.versions_panel.publish_status.value
+    builder.versions_panel.confirm_input.value = True
     assert builder.publish() is None  # nothing decided
     assert builder.decide("adopt", reason="支持者多", owner="steward")
-    builder.confirm_input.value = True
+    builder.versions_panel.confirm_input.value = True
     assert builder.publish() == 1
-    assert not builder.confirm_input.value  # ticked again for each version
+    assert not builder.versions_panel.confirm_input.value  # ticked again for each version
     first = store.agenda_version("test", 1)
     assert first["published_by"] == "王主任" and first["weights"] == builder.weights
     # progress: refused without a note, then saved with its date
     assert not builder.add_update("in_progress", 40, "")
-    assert "Please fill this in." in builder.update_errors["note"].value
+    assert "Please fill this in." in builder.decision_panel.update_errors["note"].value
     assert builder.add_update("in_progress", 40, "已订购长椅")
-    assert "已订购长椅" in builder.history_html.value
-    assert dt.date.today().isoformat()[:4] in builder.history_html.value
-    builder.confirm_input.value = True
+    assert "已订购长椅" in builder.decision_panel.history_html.value
+    assert dt.date.today().isoformat()[:4] in builder.decision_panel.history_html.value
+    builder.versions_panel.confirm_input.value = True
     assert builder.publish() == 2
-    assert "v2" in builder.versions_html.value and "v1" in builder.versions_html.value
+    versions = builder.versions_panel.versions_html.value
+    assert "v2" in versions and "v1" in versions
     change = builder.show_diff(1, 2)
     assert change["changed"][benches["id"]]["status"] == ("planned", "in_progress")
-    html = builder.diff_html.value
+    html = builder.versions_panel.diff_html.value
     assert "Planned</span> → <span class='wb-new'>In progress" in html
     assert "0%</span> → <span class='wb-new'>40%" in html
     assert store.agenda_version("test", 1) == first  # v1 never changes
@@ -251,43 +253,35 @@ def test_publish_v1_then_v2_and_the_diff_shows_a_status_change(builder, store, s
 def test_tracking_only_for_adopted_items(builder, store, seeded):
     lockers = item_of(builder, seeded["lockers"])
     builder.select(lockers["id"])
-    assert builder.tracking_form.layout.display == "none"
+    assert builder.decision_panel.tracking_form.layout.display == "none"
     assert not builder.add_update("done", 100, "done")
     assert store.item_updates([lockers["id"]]) == []
 
 
 def test_resident_text_is_escaped_in_the_list_and_the_item(builder, seeded):
-    html = builder.list_html.value
+    html = builder.list_panel.list_html.value
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and MARKUP not in html
     markup = item_of(builder, seeded["markup"])
     builder.select(markup["id"])
-    for value in (builder.detail_html.value, builder.list_html.value,
-                  *(c.value for row in builder.proposals_box.children
+    for value in (builder.item_panel.detail_html.value, builder.list_panel.list_html.value,
+                  *(c.value for row in builder.item_panel.proposals_box.children
                     for c in row.children if hasattr(c, "value") and isinstance(c.value, str))):
         assert "<script>" not in value and MARKUP not in value
-    assert "&lt;script&gt;" in builder.proposals_box.children[0].children[0].value
+    assert "&lt;script&gt;" in builder.item_panel.proposals_box.children[0].children[0].value
 
 
 def test_chinese_labels(store, community, seeded):
     b = AgendaBuilder(store, community, None, lang="zh", author="王主任")
     assert b.regroup_button.description == "重新分组"
     b.regroup()
-    assert "支持者" in b.list_html.value and "候选" in b.list_html.value
+    assert "支持者" in b.list_panel.list_html.value and "候选" in b.list_panel.list_html.value
     # without layers there is no household evidence: shown as a dash, not as 0
-    assert "缺绿地" not in b.list_html.value
+    assert "缺绿地" not in b.list_panel.list_html.value
 
 
 def test_the_author_is_required(store, community):
     with pytest.raises(ValueError):
         AgendaBuilder(store, community, None, lang="en", author="")
-
-
-def test_milestone_lines():
-    assert parse_milestones("2027-01-15 选型\n安装\n") == (
-        [{"date": "2027-01-15", "title": "选型"}, {"date": None, "title": "安装"}], None)
-    assert parse_milestones("2027/01/15 x")[1][0] == "planner.agenda.milestone_line"
-    assert parse_milestones("ok\n2027-01-15 ")[1] == ("planner.agenda.milestone_line",
-                                                      {"line": 2})
 
 
 def test_regroup_after_a_merge_keeps_the_merge(builder, store, seeded):
@@ -298,3 +292,24 @@ def test_regroup_after_a_merge_keeps_the_merge(builder, store, seeded):
     assert builder.regroup() is not None
     assert store.agenda_item(lockers["id"])["merged_into"] == benches["id"]
     assert seeded["lockers"] in builder.items[benches["id"]]["proposal_ids"]
+
+
+def test_a_busy_store_is_a_message_on_every_button_and_nothing_is_half_saved(
+        builder, store, seeded, monkeypatch):
+    from workbench.store import StoreBusy
+
+    a, b = seeded["benches"]
+    benches = item_of(builder, a)
+    builder.select(benches["id"])
+    before = store.agenda_items("test")
+
+    def busy(_work):
+        raise StoreBusy("the database stayed locked")
+    monkeypatch.setattr(store, "write", busy)
+    assert builder.split([b]) is None
+    assert "busy and nothing was saved" in builder.item_panel.merge_status.value
+    assert not builder.decide("defer", reason="明年再议")
+    assert "busy" in builder.decision_panel.decision_status.value
+    assert not builder.decision_panel.decision_errors["reason"].value
+    assert builder.regroup() is None and "busy" in builder.status.value
+    assert store.agenda_items("test") == before

@@ -186,3 +186,12 @@ def test_workshop_dots_are_evidence_for_their_item(store, community, built):
     evidence = workflow.gather_evidence(store, community).set_index("item_id")
     assert evidence.loc[benches["id"], "workshop_dots"] == 2
     assert evidence.loc[item_of(store, built["lockers"])["id"], "workshop_dots"] == 1
+
+
+def test_milestone_lines():
+    parse_milestones = decisions.parse_milestones
+    assert parse_milestones("2027-01-15 选型\n安装\n") == (
+        [{"date": "2027-01-15", "title": "选型"}, {"date": None, "title": "安装"}], None)
+    assert parse_milestones("2027/01/15 x")[1][0] == "planner.agenda.milestone_line"
+    assert parse_milestones("ok\n2027-01-15 ")[1] == ("planner.agenda.milestone_line",
+                                                      {"line": 2})

@@ -3,23 +3,28 @@
 Adopt, defer, decline or merge. The reason is public (residents read it beside their
 proposal) and required for decline and defer. An adopted item gets an owner, and may get a
 budget line, milestones and a target date; later it moves through planned, in progress, done
-or dropped, with progress in percent and a dated note each time.
+or dropped, with progress in percent and a dated note each time. Milestones are typed one a
+line (:func:`parse_milestones`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from workbench.proposals.rules import InputInvalid, check_text
 
 DECISIONS = ("adopt", "defer", "decline", "merge")
+#: what the committee decides on one item; merging is done by merging (it moves proposals)
+COMMITTEE_DECISIONS = ("adopt", "defer", "decline")
 #: who carries an adopted item (the future-community roles of DESIGN.md)
 OWNERS = ("residents_committee", "community_representative", "steward", "grid_worker")
 STATUSES = ("planned", "in_progress", "done", "dropped")
 REASON_MAX_CHARS = 1000
 BUDGET_MAX_CHARS = 200
 MILESTONES_MAX = 20
+_MILESTONE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s+(.*)$")
 
 
 class DecisionInvalid(InputInvalid):
@@ -114,3 +119,32 @@ def validate_update(raw: dict, item: dict) -> tuple[str, int, str]:
     if errors:
         raise DecisionInvalid(errors)
     return status, progress, note
+
+
+def parse_milestones(text) -> tuple[list[dict], tuple[str, dict] | None]:
+    """Milestones typed one a line, "YYYY-MM-DD title" (or a title alone): the list for
+    :func:`validate_decision`, or a problem naming the first bad line."""
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        return [], ("error.text_type", {})
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _MILESTONE.match(line)
+        if match:
+            if not match.group(2).strip():
+                return [], ("planner.agenda.milestone_line", {"line": number})
+            out.append({"date": match.group(1), "title": match.group(2).strip()})
+        elif re.match(r"^\s*\d{4}[-/.]", line):  # a date, written another way
+            return [], ("planner.agenda.milestone_line", {"line": number})
+        else:
+            out.append({"date": None, "title": line.strip()})
+    return out, None
+
+
+def milestones_text(milestones: list[dict]) -> str:
+    """Milestones as a planner types them (what :func:`parse_milestones` reads back)."""
+    return "\n".join(f"{m.get('date') or ''} {m.get('title') or ''}".strip()
+                     for m in milestones or [])

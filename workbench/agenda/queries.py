@@ -106,15 +106,29 @@ class AgendaStore:
         self.write(lambda conn: conn.execute(
             update(agenda_items).where(agenda_items.c.id == item_id).values(**values)))
 
+    @staticmethod
+    def _move_proposals(conn, proposal_ids: list[int], item_id: int) -> None:
+        conn.execute(delete(agenda_item_proposals).where(
+            agenda_item_proposals.c.proposal_id.in_(proposal_ids)))
+        if proposal_ids:
+            conn.execute(insert(agenda_item_proposals), [
+                {"proposal_id": pid, "item_id": item_id} for pid in proposal_ids])
+
     def move_proposals(self, proposal_ids: list[int], item_id: int) -> None:
         """Put proposals in an item (out of whichever item held them)."""
+        self.write(lambda conn: self._move_proposals(conn, proposal_ids, item_id))
+
+    def split_item(self, community_id: str, item: dict) -> int:
+        """A new item (fields as for :meth:`add_item`) holding ``item["proposal_ids"]``, taken
+        out of whichever items held them; one transaction, so a failure part-way (a busy
+        database) leaves neither an empty item nor proposals moved. Returns its id."""
+        now = _now()
+
         def work(conn):
-            conn.execute(delete(agenda_item_proposals).where(
-                agenda_item_proposals.c.proposal_id.in_(proposal_ids)))
-            if proposal_ids:
-                conn.execute(insert(agenda_item_proposals), [
-                    {"proposal_id": pid, "item_id": item_id} for pid in proposal_ids])
-        self.write(work)
+            item_id = self._insert_item(conn, community_id, {**item, "proposal_ids": []}, now)
+            self._move_proposals(conn, list(item["proposal_ids"]), item_id)
+            return item_id
+        return self.write(work)
 
     def merge_items(self, target_id: int, source_ids: list[int], reason: str) -> None:
         """Merge items into ``target_id``: their proposals (with every support and comment,
@@ -173,10 +187,15 @@ class AgendaStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def set_official_answer(self, proposal_id: int, answer: str) -> None:
-        self.write(lambda conn: conn.execute(
-            update(proposals).where(proposals.c.id == proposal_id)
-            .values(official_answer=answer, answered_at=_now())))
+    def set_official_answer(self, proposal_id: int, answer: str,
+                            community_id: str | None = None) -> bool:
+        """The official answer to a proposal (of ``community_id`` when given); False when
+        there is no such proposal, and nothing was written."""
+        query = update(proposals).where(proposals.c.id == proposal_id)
+        if community_id is not None:
+            query = query.where(proposals.c.community_id == community_id)
+        return self.write(lambda conn: conn.execute(
+            query.values(official_answer=answer, answered_at=_now())).rowcount) == 1
 
     # -- evidence -----------------------------------------------------------------------------
     def supports_rows(self, community_id: str) -> list[tuple[int, int]]:

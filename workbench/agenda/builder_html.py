@@ -1,0 +1,201 @@
+"""The words and HTML pieces every panel of the agenda builder draws with: labels in the
+planner's language, an item's title and badges, its evidence cells, the score bar, and a
+message beside a field. Every text from residents and planners is escaped here."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+import pandas as pd
+
+from workbench import i18n, vocabulary
+from workbench.agenda import scoring
+from workbench.page.safety import esc
+
+if TYPE_CHECKING:
+    from workbench.agenda.builder import AgendaBuilder
+
+BAR_PX = 120
+#: One colour per score part (colour-blind safe: Okabe-Ito).
+PART_COLOURS = {"supporters": "#0072B2", "consensus": "#009E73", "stance": "#CC79A7",
+                "need": "#D55E00", "reach": "#E69F00", "gap": "#56B4E9"}
+DECISION_CSS = {"adopt": "wb-adopt", "defer": "wb-defer", "decline": "wb-decline",
+                "merge": "wb-hidden"}
+
+AGENDA_CSS = """
+<style>
+.wb-planner.wb-agenda { max-width: 1500px; }
+.wb-planner .wb-agenda-list td { vertical-align: middle; }
+.wb-planner .wb-agenda-list th { white-space: nowrap; }
+.wb-planner .wb-nowrap { white-space: nowrap; }
+.wb-planner .wb-agenda-list tr.wb-selected td { background: #fff8e1; }
+.wb-planner .wb-chip { display: inline-block; border-radius: 10px; padding: 0 7px;
+  font-size: 12px; color: #fff; margin-right: 4px; white-space: nowrap; }
+.wb-planner .wb-badge.wb-adopt { background: #c8e6c9; }
+.wb-planner .wb-badge.wb-defer { background: #fff3cd; }
+.wb-planner .wb-badge.wb-decline { background: #e0e0e0; }
+.wb-planner .wb-badge.wb-candidate { background: #e3f2fd; }
+.wb-planner .wb-bar { display: inline-flex; height: 10px; vertical-align: middle;
+  background: #f0f0f0; border-radius: 2px; overflow: hidden; }
+.wb-planner .wb-bar span { display: inline-block; height: 10px; }
+.wb-planner .wb-num { text-align: right; white-space: nowrap; }
+.wb-planner .wb-small { font-size: 12px; color: #555; }
+.wb-planner .wb-swatch { display: inline-block; width: 10px; height: 10px;
+  margin-right: 4px; vertical-align: middle; border-radius: 2px; }
+.wb-planner .wb-item-title { font-weight: 600; overflow-wrap: anywhere; }
+.wb-planner .wb-old { color: #8d1c1c; text-decoration: line-through; }
+.wb-planner .wb-new { color: #1b5e20; }
+</style>
+"""
+
+
+def is_number(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
+        and not pd.isna(value)
+
+
+def number(value, spec: str) -> str:
+    """A number as ``spec`` formats it, or a dash when there is none."""
+    return format(float(value), spec) if is_number(value) else "–"
+
+
+def field_error() -> w.HTML:
+    """The place for a field's problem, under the field."""
+    return w.HTML(layout=w.Layout(margin="0 0 4px 0"))
+
+
+class AgendaHtml:
+    """Labels and HTML pieces in one language."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def t(self, key: str, **params) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    # -- labels -----------------------------------------------------------------------------
+    def part_label(self, part: str) -> str:
+        return self.t(f"planner.agenda.part.{part}")
+
+    def part_help(self, part: str) -> str:
+        return self.t(f"planner.agenda.part_help.{part}")
+
+    def decision_label(self, decision: str | None) -> str:
+        return self.t(f"planner.agenda.decision.{decision or 'none'}")
+
+    def status_label(self, status: str | None) -> str:
+        return self.t(f"planner.agenda.status.{status}") if status else "–"
+
+    def owner_label(self, owner: str | None) -> str:
+        return self.t(f"planner.agenda.owner.{owner}") if owner else "–"
+
+    def heading(self, key: str, explain: str | None = None, level: int = 4) -> str:
+        """A heading and, under it, a hint."""
+        hint = f"<p class='wb-hint'>{esc(self.t(explain))}</p>" if explain else ""
+        return f"<h{level}>{esc(self.t(key))}</h{level}>{hint}"
+
+    def table_head(self, *keys: str) -> str:
+        return "".join(f"<th>{esc(self.t(k))}</th>" for k in keys)
+
+    # -- messages ---------------------------------------------------------------------------
+    def message(self, widget: w.HTML, problem, ok: bool = False) -> None:
+        """Show (key, params) in ``widget``, as a problem or (``ok``) as done; None clears."""
+        if not problem:
+            widget.value = ""
+            return
+        css = "wb-ok" if ok else "wb-error"
+        widget.value = f"<span class='{css}'>{esc(self.t(problem[0], **problem[1]))}</span>"
+
+    def show_errors(self, labels: dict[str, w.HTML], errors: dict) -> None:
+        """Each field's problem beside it (the others cleared)."""
+        for name, label in labels.items():
+            self.message(label, errors.get(name))
+
+    # -- an item and its evidence ---------------------------------------------------------------
+    def title_html(self, item: dict) -> str:
+        scenario = next((s for s in vocabulary.scenarios() if s["code"] == item["scenario"]),
+                        None)
+        chip = (f"<span class='wb-chip' style='background:{scenario['color']}'>"
+                f"{esc(scenario[self.lang])}</span>" if scenario else "")
+        return (f"<span class='wb-item-title'>{esc(item['title'])}</span> "
+                f"<span class='wb-small'>#{int(item['id'])}</span><br>{chip}"
+                f"{self.badges_html(item)}")
+
+    def badges_html(self, item: dict) -> str:
+        decision = item.get("decision")
+        css = DECISION_CSS.get(decision, "wb-candidate")
+        out = f"<span class='wb-badge {css}'>{esc(self.decision_label(decision))}</span>"
+        if decision == "adopt" and item.get("status"):
+            out += (f"<span class='wb-badge'>{esc(self.status_label(item['status']))} "
+                    f"{int(item.get('progress') or 0)}%</span>")
+        return out
+
+    def supporters_html(self, e: dict) -> str:
+        if not e:
+            return "–"
+        external = int(e.get("external_supports") or 0)
+        extra = f" <span class='wb-small'>+{external}</span>" if external else ""
+        return (f"<b>{int(e['supporters'])}</b>{extra}<br><span class='wb-small'>"
+                f"{esc(self.t('planner.agenda.proposals_n', n=int(e['proposals'])))}</span>")
+
+    def stance_html(self, e: dict) -> str:
+        if not e:
+            return "–"
+        f, a, n = (int(e.get("comments_for") or 0), int(e.get("comments_against") or 0),
+                   int(e.get("comments_neutral") or 0))
+        total = f + a + n
+        if not total:
+            return "<span class='wb-small'>–</span>"
+        width = 70
+        segments = "".join(
+            f"<span style='width:{round(width * k / total)}px;background:{colour}'></span>"
+            for k, colour in ((f, "#2e7d32"), (n, "#9e9e9e"), (a, "#c62828")) if k)
+        label = esc(self.t("planner.agenda.stance_counts", f=f, a=a, n=n))
+        return (f"<span class='wb-bar' style='width:{width}px' title='{label}'>{segments}"
+                f"</span><br><span class='wb-small wb-nowrap'>{label}</span>")
+
+    def survey_html(self, e: dict) -> str:
+        if not e:
+            return "–"
+        parts = []
+        if is_number(e.get("satisfaction")):
+            parts.append(esc(self.t("planner.agenda.satisfaction", x=float(e["satisfaction"]))))
+        needs = e.get("needs") or {}
+        if needs:
+            top = sorted(needs.items(), key=lambda kv: -kv[1])[:2]
+            parts.append("<span class='wb-small'>" + " · ".join(
+                f"{esc(label)} {int(n)}" for label, n in top) + "</span>")
+        return "<br>".join(parts) or "–"
+
+    def households_html(self, e: dict) -> str:
+        if not e or not is_number(e.get("households_500")):
+            return "<span class='wb-small'>–</span>"
+        return (f"{int(e['households_300'])} / {int(e['households_500'])}<br>"
+                f"<span class='wb-small'>"
+                f"{esc(self.t('planner.agenda.underserved', n=int(e['underserved_households'])))}"
+                "</span>")
+
+    def score_bar_html(self, r: dict) -> str:
+        """The score as a bar of its weighted parts, each part's value in the tooltip."""
+        segments, tips = [], []
+        for part in scoring.PARTS:
+            value = float(r.get(f"w_{part}", 0.0) or 0.0)
+            tips.append(f"{self.part_label(part)} {float(r.get(part, 0.0)):.2f}")
+            px = round(value * BAR_PX)
+            if px:
+                segments.append(f"<span style='width:{px}px;background:{PART_COLOURS[part]}'>"
+                                "</span>")
+        tip = esc(" · ".join(tips))
+        return (f"<span class='wb-bar' style='width:{BAR_PX}px' title='{tip}'>"
+                f"{''.join(segments)}</span> <b>{float(r['score']):.2f}</b>")
+
+
+class Panel:
+    """A part of the builder's widget: it reads what the builder read, draws with its words
+    (``html``) and writes through :meth:`~workbench.agenda.builder.AgendaBuilder.act`."""
+
+    def __init__(self, builder: "AgendaBuilder"):
+        self.builder = builder
+        self.html: AgendaHtml = builder.html

@@ -1,0 +1,135 @@
+"""Publishing in the agenda builder: "I have checked the list", a new numbered version
+(:func:`workbench.agenda.actions.publish`), the versions published so far, and what changed
+between two of them (:func:`workbench.agenda.snapshot.diff`)."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from workbench.agenda import actions, snapshot
+from workbench.agenda.builder_html import Panel
+from workbench.page.safety import esc
+
+
+class VersionsPanel(Panel):
+    """Publish a version; list the versions; compare two."""
+
+    def __init__(self, builder):
+        super().__init__(builder)
+        html, t, safe = self.html, self.html.t, builder.safe
+        self.confirm_input = w.Checkbox(description=t("planner.agenda.confirm"), indent=False,
+                                        layout=w.Layout(width="auto"))
+        publish_button = w.Button(description=t("planner.agenda.publish"),
+                                  button_style="success", icon="check",
+                                  layout=w.Layout(width="auto"))
+        publish_button.on_click(safe(lambda _b: self.publish()))
+        self.publish_status = w.HTML()
+        self.versions_html = w.HTML()
+        self.diff_from = w.Dropdown(description=t("planner.agenda.diff_from"),
+                                    layout=w.Layout(width="260px"))
+        self.diff_to = w.Dropdown(description=t("planner.agenda.diff_to"),
+                                  layout=w.Layout(width="260px"))
+        diff_button = w.Button(description=t("planner.agenda.diff"),
+                               layout=w.Layout(width="auto"))
+        diff_button.on_click(safe(lambda _b: self.show_diff(self.diff_from.value,
+                                                             self.diff_to.value)))
+        self.diff_html = w.HTML()
+        self.box = w.VBox([
+            w.HTML(html.heading("planner.agenda.publish_heading",
+                                "planner.agenda.publish_explain", level=3)),
+            w.HBox([self.confirm_input, publish_button, self.publish_status]),
+            w.HTML(f"<h4>{esc(t('planner.agenda.versions'))}</h4>"), self.versions_html,
+            w.HBox([self.diff_from, self.diff_to, diff_button]), self.diff_html])
+
+    def publish(self) -> int | None:
+        """Freeze the decided items as the next version (the current weights, the author's
+        name); only once "I have checked the list" is ticked. Returns the version number."""
+        builder = self.builder
+        done, number = builder.act(lambda: actions.publish(
+            builder.store, builder.community, builder.weights, builder.author, builder.layers,
+            checked=bool(self.confirm_input.value)), self.publish_status)
+        if not done:
+            return None
+        self.confirm_input.value = False
+        self.show_versions()
+        self.html.message(self.publish_status, ("planner.agenda.published", {"v": number}),
+                             ok=True)
+        return number
+
+    def show_versions(self) -> None:
+        html = self.html
+        versions = self.builder.store.agenda_versions(self.builder.community_id)
+        if not versions:
+            self.versions_html.value = (f"<p class='wb-hint'>"
+                                        f"{esc(html.t('planner.agenda.no_versions'))}</p>")
+            self.diff_from.options = self.diff_to.options = []
+            return
+        head = html.table_head("planner.agenda.col_version", "planner.agenda.col_date",
+                               "planner.agenda.col_author")
+        body = "".join(
+            f"<tr><td>v{int(v['number'])}</td>"
+            f"<td>{esc(v['published_at'].strftime('%Y-%m-%d %H:%M'))}</td>"
+            f"<td>{esc(v['published_by'])}</td></tr>" for v in reversed(versions))
+        self.versions_html.value = (f"<table class='wb-table'><thead><tr>{head}</tr></thead>"
+                                    f"<tbody>{body}</tbody></table>")
+        options = [(f"v{int(v['number'])} · {v['published_at'].strftime('%Y-%m-%d')}",
+                    int(v["number"])) for v in versions]
+        self.diff_from.options = options
+        self.diff_to.options = options
+        self.diff_from.value = options[-2][1] if len(options) > 1 else options[0][1]
+        self.diff_to.value = options[-1][1]
+
+    def show_diff(self, old: int | None, new: int | None) -> dict | None:
+        """What changed between two published versions: items added, removed, and fields
+        changed (old → new)."""
+        store, community_id = self.builder.store, self.builder.community_id
+        html = self.html
+        t = html.t
+        first = store.agenda_version(community_id, old) if old else None
+        second = store.agenda_version(community_id, new) if new else None
+        if first is None or second is None:
+            self.diff_html.value = (f"<p class='wb-hint'>"
+                                    f"{esc(t('planner.agenda.diff_choose'))}</p>")
+            return None
+        change = snapshot.diff(first, second)
+        titles = {i["id"]: i["title"] for i in first["items"] + second["items"]}
+        heading = t("planner.agenda.diff_heading", a=change["from"], b=change["to"])
+        parts = [f"<h4>{esc(heading)}</h4>"]
+
+        def listing(key, items):
+            if items:
+                parts.append(f"<b>{esc(t(key))}</b><ul>" + "".join(
+                    f"<li>#{int(i['id'])} {esc(i['title'])} · "
+                    f"{esc(html.decision_label(i.get('decision')))}</li>" for i in items)
+                    + "</ul>")
+        listing("planner.agenda.diff_added", change["added"])
+        listing("planner.agenda.diff_removed", change["removed"])
+        if change["changed"]:
+            parts.append(f"<b>{esc(t('planner.agenda.diff_changed'))}</b><ul>")
+            for item_id, fields in change["changed"].items():
+                lines = "".join(
+                    f"<li>{esc(t('planner.agenda.field.' + f))}: "
+                    f"<span class='wb-old'>{esc(self._value(f, a))}</span> → "
+                    f"<span class='wb-new'>{esc(self._value(f, b))}</span></li>"
+                    for f, (a, b) in fields.items())
+                parts.append(f"<li>#{int(item_id)} {esc(titles.get(item_id, ''))}"
+                             f"<ul>{lines}</ul></li>")
+            parts.append("</ul>")
+        if not (change["added"] or change["removed"] or change["changed"]):
+            parts.append(f"<p class='wb-hint'>{esc(t('planner.agenda.diff_none'))}</p>")
+        self.diff_html.value = "".join(parts)
+        return change
+
+    def _value(self, field: str, value) -> str:
+        html = self.html
+        if value is None or value == "":
+            return "–"
+        if field == "decision":
+            return html.decision_label(value)
+        if field == "status":
+            return html.status_label(value)
+        if field == "owner":
+            return html.owner_label(value)
+        if field == "progress":
+            return f"{int(value)}%"
+        return str(value)
