@@ -266,3 +266,47 @@ def test_the_list_grows_a_page_at_a_time(community, store):
     assert len(app.list_rows.children) == LIST_PAGE + 5
     assert app.more_button.layout.display == "none"
     assert "proposal 0" in app.list_text()
+
+
+def test_a_domain_adds_its_section_without_editing_the_shell(community, store, monkeypatch):
+    import ipywidgets as w
+
+    from workbench import registry
+    from workbench.page.part import PagePart
+
+    class Noticeboard(PagePart):
+        NAME = "noticeboard"
+        ORDER = 55  # between the statements and the surveys
+
+        def __init__(self, session, page):
+            super().__init__(session, page)
+            self.widget = w.HTML()
+            self.reads = 0
+
+        def refresh(self):
+            self.reads += 1
+
+        def render(self):
+            self.widget.value = self.t("app.subtitle")
+
+    sections = registry.page_sections()
+    monkeypatch.setattr(registry, "page_sections", lambda: [*sections, Noticeboard])
+    app = ResidentApp(community, store, lang="en")
+    board = app.section("noticeboard")
+    children = app.widget.children
+    assert children.index(board.widget) == children.index(app.statement_voting.widget) + 1
+    assert children.index(board.widget) == children.index(app.section("surveys").widget) - 1
+    assert board.reads == 1 and board.session is app.session
+    app.set_language("zh")
+    assert board.widget.value == "在地图上点一下，说说你对社区公共空间的想法"
+
+
+def test_the_page_style_comes_from_its_css_files(app):
+    from importlib.resources import files
+
+    style = app.style.value
+    for package, name in [("workbench.page", "resident.css"), ("workbench.proposals", "page.css"),
+                          ("workbench.deliberation", "page.css"), ("workbench.agenda", "page.css"),
+                          ("workbench.workshops", "page.css"), ("workbench.surveys", "page.css")]:
+        assert files(package).joinpath(name).read_text(encoding="utf-8") in style
+    assert style.count(".wb-app .wb-statement {") == 1  # a module's file once, for all its sections

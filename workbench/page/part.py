@@ -8,7 +8,7 @@ puts its widgets where ``SLOT`` and ``ORDER`` say.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 
 from workbench import i18n
@@ -88,7 +88,7 @@ class PagePart:
         """The browser's device key arrived: anonymous answers are now this browser's."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def stylesheet(part: type) -> str:
     """The CSS of a section class (its ``CSS`` file, beside its module), or ""."""
     if not part.CSS:

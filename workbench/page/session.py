@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from workbench.participation.codes import AttemptLimiter, check_code
 from workbench.proposals.rules import InputInvalid, RateLimiter
 from workbench.store import StoreBusy
 
-#: the device keys the page's template makes (a cookie of 32 hex digits)
-DEVICE_KEY = re.compile(r"^[0-9a-f]{32}$")
+#: the device keys the page's template makes: a cookie of 32 hex digits (matched whole)
+DEVICE_KEY = re.compile(r"[0-9a-f]{32}")
 
 Message = tuple[str, dict]
 
@@ -126,7 +127,7 @@ class ParticipantSession:
     def set_device(self, key) -> bool:
         """Take the browser's device key as the respondent; anything but a key the page's
         template made is ignored (False)."""
-        if not isinstance(key, str) or not DEVICE_KEY.match(key):
+        if not isinstance(key, str) or not DEVICE_KEY.fullmatch(key):
             return False
         self.respondent = "device-" + key
         self._tell("on_respondent")
