@@ -36,7 +36,8 @@ from workbench.agenda.builder_items import ItemPanel, choice
 from workbench.agenda.builder_ranking import LIST_LIMIT, MAP_LIMIT, RankedList
 from workbench.agenda.builder_versions import VersionsPanel
 from workbench.deliberation.moderation_panel import CSS, check_moderator
-from workbench.page.safety import esc, guarded, server_log
+from workbench.escaping import esc
+from workbench.page.safety import guarded, server_log
 from workbench.proposals.rules import InputInvalid
 from workbench.store import Store, StoreBusy
 

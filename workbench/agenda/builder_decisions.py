@@ -15,7 +15,7 @@ import ipywidgets as w
 from workbench.agenda import actions, decisions
 from workbench.agenda.builder_html import Panel, field_error
 from workbench.agenda.decisions import COMMITTEE_DECISIONS
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 
 class DecisionPanel(Panel):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from workbench import i18n, vocabulary
 from workbench.agenda import scoring
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 if TYPE_CHECKING:
     from workbench.agenda.builder import AgendaBuilder

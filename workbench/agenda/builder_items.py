@@ -14,7 +14,7 @@ import ipywidgets as w
 from workbench import vocabulary
 from workbench.agenda import actions, scoring
 from workbench.agenda.builder_html import PART_COLOURS, Panel, field_error, number
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: Proposals of one item shown with an answer field at once.
 PROPOSALS_LIMIT = 40

@@ -13,7 +13,7 @@ import ipywidgets as w
 from workbench import settings
 from workbench.agenda import scoring
 from workbench.agenda.builder_html import PART_COLOURS, Panel, is_number, number
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: Rows of the ranked list drawn at once ("show more" adds as many again).
 LIST_LIMIT = 30

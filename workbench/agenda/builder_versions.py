@@ -8,7 +8,7 @@ import ipywidgets as w
 
 from workbench.agenda import actions, snapshot
 from workbench.agenda.builder_html import Panel
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 
 class VersionsPanel(Panel):

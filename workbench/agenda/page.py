@@ -15,7 +15,7 @@ from workbench.agenda.snapshot import items_of
 from workbench.participation.codes import AttemptLimiter, check_code, normalise_code
 from workbench.proposals.rules import normalise_receipt_code
 from workbench.page.part import PagePart
-from workbench.page.safety import esc
+from workbench.escaping import esc
 from workbench.layers.map_widget import DECISION_COLOURS
 
 HISTORY_SHOWN = 5  # newest updates shown per item

@@ -18,7 +18,7 @@ from workbench.agenda.report_parts import (DECISION_COLOURS, DECISIONS, OTHER_CO
                                            document_title, map_svg, published_line, text,
                                            unlocated_line, version_line)
 from workbench.geo.drawing import MAP_STYLE
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 STANCE_COLOURS = {"for": "#4caf50", "neutral": "#bdbdbd", "against": "#e53935"}
 #: Satisfaction 1-5, very dissatisfied to very satisfied (the survey charts' colours).

@@ -9,7 +9,7 @@ from workbench.agenda.presenter import decision_label, format_date, ranked_items
 from workbench.geo.drawing import (community_svg, draw_layers, draw_scale_bar, figure_png,
                                     map_figure, marker_positions)
 from workbench.geo.projection import PixelProjection, bounds_around, located
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 DECISIONS = ("adopt", "defer", "decline")
 DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#e65100", "decline": "#616161"}

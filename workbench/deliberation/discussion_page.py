@@ -21,7 +21,7 @@ from workbench.deliberation.discussion import (STANCES, DiscussionInvalid, stanc
                                        validate_comment, validate_reason)
 from workbench.deliberation.statements import voter_key
 from workbench.page.part import PagePart
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 SHOWN_COMMENTS = 60  # newest threads shown; older ones stay in the database and the exports
 STANCE_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#546e7a"}

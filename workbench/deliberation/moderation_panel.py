@@ -19,7 +19,8 @@ from workbench import i18n, settings
 from workbench.deliberation.discussion import (ACTIONS, DiscussionInvalid, validate_reason)
 from workbench.proposals.rules import check_text
 from workbench.store import Store, StoreBusy
-from workbench.page.safety import esc, guarded, server_log
+from workbench.escaping import esc
+from workbench.page.safety import guarded, server_log
 
 #: Queue items shown at once (the oldest first); the rest wait for the next refresh.
 QUEUE_LIMIT = 100

@@ -13,7 +13,7 @@ import ipywidgets as w
 from workbench.deliberation.statements import (VOTES, next_statement, validate_statement,
                                        voter_key)
 from workbench.page.part import PagePart
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: a vote at most every half second from one page: faster is a double tap or a script, and a
 #: double tap must not vote on the next statement by accident

@@ -25,7 +25,8 @@ from workbench.deliberation.topic_groups import TopicGroups, group_name, topic_g
 from workbench.deliberation.statements import VOTES, validate_topic, vote_value, voter_key
 from workbench.participation.codes import AttemptLimiter, check_code
 from workbench.store import Store, StoreBusy
-from workbench.page.safety import esc, guarded, server_log
+from workbench.escaping import esc
+from workbench.page.safety import guarded, server_log
 from workbench.deliberation.moderation_panel import CSS
 
 #: Wrong codes a planner may type before the panel pauses (a planner is trusted, but a

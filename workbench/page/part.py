@@ -12,7 +12,7 @@ from functools import cache
 from importlib.resources import files
 
 from workbench import i18n
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: where a section can stand, from the top of the page down: above the map, in the column
 #: beside the map (below it on a phone), below the map

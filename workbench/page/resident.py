@@ -20,7 +20,8 @@ from workbench import i18n, registry, settings
 from workbench.layers.community import load_community
 from workbench.layers.map_widget import CommunityMap
 from workbench.page.part import SLOTS, stylesheet
-from workbench.page.safety import esc, guarded, keep_output_off_the_wire
+from workbench.escaping import esc
+from workbench.page.safety import guarded, keep_output_off_the_wire
 from workbench.page.session import ParticipantSession
 from workbench.proposals.page import LIST_PAGE  # noqa: F401  (the page's size, for tests)
 from workbench.store import Store

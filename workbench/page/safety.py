@@ -9,7 +9,6 @@ a friendly message in their language.
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import os
 import sys
@@ -18,11 +17,6 @@ from workbench import settings
 
 _configured = False
 _terminal = None
-
-
-def esc(text) -> str:
-    """Escape resident text for an HTML widget, a popup or a report."""
-    return html.escape("" if text is None else str(text), quote=True)
 
 
 def _is_kernel_stream(stream) -> bool:

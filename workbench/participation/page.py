@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.page.part import PagePart
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 
 class CodeEntry(PagePart):

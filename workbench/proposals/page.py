@@ -15,7 +15,8 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import settings, vocabulary
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, server_log
+from workbench.escaping import esc
+from workbench.page.safety import server_log
 from workbench.proposals.rules import ProposalInvalid, validate_proposal
 from workbench.proposals.similarity import most_similar
 

@@ -22,7 +22,8 @@ from workbench.layers.map_widget import CommunityMap
 from workbench.surveys.answers import (check_response, is_visible, next_pairs, progress,
                                survey_is_open, survey_view, text_of)
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, guarded, server_log
+from workbench.escaping import esc
+from workbench.page.safety import guarded, server_log
 
 LIKERT = (1, 2, 3, 4, 5)
 DRAFT_MAX_BYTES = 64 * 1024

@@ -16,7 +16,8 @@ import ipywidgets as w
 
 from workbench.workshops.rules import PHONE_POLL_SECONDS
 from workbench.page.part import PagePart
-from workbench.page.safety import esc, server_log
+from workbench.escaping import esc
+from workbench.page.safety import server_log
 
 #: at most one dot every 0.3 s from a page: a double tap must not spend two by accident
 SECONDS_BETWEEN_DOTS = 0.3

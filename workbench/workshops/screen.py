@@ -33,7 +33,8 @@ import ipywidgets as w
 
 from workbench import i18n, settings
 from workbench.layers.community import load_community
-from workbench.page.safety import esc, guarded, keep_output_off_the_wire, server_log
+from workbench.escaping import esc
+from workbench.page.safety import guarded, keep_output_off_the_wire, server_log
 from workbench.participation.slips import page_url
 from workbench.store import Store
 from workbench.workshops.rules import SCREEN_POLL_SECONDS, links

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from workbench.page.safety import esc, guarded
+from workbench.escaping import esc
+from workbench.page.safety import guarded
 from workbench.workshops.rules import (SHORTLIST_MAX, WorkshopInvalid, close_round, end_workshop,
                                        open_round, shortlist_candidates)
 from workbench.workshops.screen_dots import result_tally

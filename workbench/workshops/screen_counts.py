@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from workbench import i18n, vocabulary
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 
 def counts_html(counts: dict, started: datetime | None, lang: str) -> str:

@@ -4,7 +4,7 @@ bar per option (the longest for the most dots), and the result once the round is
 from __future__ import annotations
 
 from workbench import i18n
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: a dot round of at most this many options shows each title whole, above its bar
 ROOMY_OPTIONS = 6

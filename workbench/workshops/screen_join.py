@@ -9,7 +9,7 @@ from functools import lru_cache
 import segno
 
 from workbench import i18n
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 
 @lru_cache(maxsize=16)

@@ -13,7 +13,7 @@ import time
 from workbench import i18n, vocabulary
 from workbench.geo.drawing import community_svg, marker_positions
 from workbench.geo.projection import PixelProjection, bounds_around
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: proposals listed under the map, newest first
 LATEST_SHOWN = 3

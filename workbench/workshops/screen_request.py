@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from workbench import i18n, settings
-from workbench.page.safety import esc
+from workbench.escaping import esc
 from workbench.workshops.rules import links, token_matches
 from workbench.workshops.screen_join import qr_svg, short_link
 

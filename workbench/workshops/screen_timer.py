@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from workbench import i18n
-from workbench.page.safety import esc
+from workbench.escaping import esc
 
 #: timer lengths offered to the facilitator, in minutes
 TIMER_MINUTES = (1, 2, 3, 5, 8, 10, 15, 20, 30)
