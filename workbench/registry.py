@@ -72,7 +72,8 @@ def register_commands(subparsers) -> None:
 
 
 def page_sections() -> list[type]:
-    """The resident page's sections contributed by the domains, in registry order."""
+    """The resident page's sections contributed by the domains (the page places them by
+    their ``SLOT`` and ``ORDER``)."""
     return [section for module in modules("page") for section in module.SECTIONS]
 
 

@@ -7,7 +7,8 @@ from topic_votes import STATEMENTS, seed_topic
 from workbench.participation.codes import hash_code, issue_codes, normalise_code
 from workbench.proposals.rules import Proposal
 from workbench.deliberation.topic_groups import MIN_VOTERS_FOR_GROUPS
-from workbench.deliberation.topics_panel import OpinionGroupsView, TopicsPanel
+from workbench.deliberation.opinion_groups_panel import OpinionGroupsView
+from workbench.deliberation.topics_panel import TopicsPanel
 
 from communities import INSIDE_P1
 
