@@ -1,0 +1,12 @@
+"""Proposals: what residents ask for, placed on the community's map.
+
+- :mod:`.rules`: a proposal's rules (``validate_proposal``, ``check_text`` shared by every
+  domain that takes resident text, ``InputInvalid``, receipt codes, ``RateLimiter``)
+- :mod:`.similarity`: proposals that look alike while a resident types (character n-grams)
+- :mod:`.intake`: proposals gathered elsewhere (CSV, Excel, GeoJSON), each refused row with its
+  line and reason
+- :mod:`.analysis`: counts by scenario and by public space for the planner
+- :mod:`.page`: the form and the list on the resident page; :mod:`.tables`, :mod:`.queries`
+  (proposals, authors' names kept apart, supports); :mod:`.commands`: ``import-proposals``;
+  :mod:`.settings`: the limits every proposal is checked against
+"""

@@ -1,6 +1,11 @@
 """Surveys written as files: one YAML file per survey in surveys/, validated against the schema
 in :mod:`workbench.surveys._schema` (described for authors in docs/surveys.md).
 
+Beside the files: :mod:`.answers` (a response checked, visibility, progress), :mod:`.results`
+and :mod:`.charts` (tables and charts for planners), :mod:`.export` (CSV, Excel), :mod:`.page`
+(the survey sections of the resident page), :mod:`.planner` (what the surveys notebook builds),
+:mod:`.tables` and :mod:`.queries` (versions, responses, drafts).
+
 A file with an error is refused with a message naming the file, the line, the field and what
 was expected. A survey's *version* is a hash of its validated content: a changed question makes
 a new version, so answers always point at the exact questions they answered.
