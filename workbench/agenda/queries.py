@@ -8,7 +8,6 @@ import json
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from workbench.agenda.tables import agenda_item_proposals, agenda_items, agenda_updates, agenda_versions
 from workbench.deliberation.tables import comments
@@ -229,12 +228,8 @@ class AgendaStore:
                 published_by=published_by, published_at=snapshot["published_at"]
                 if isinstance(snapshot.get("published_at"), datetime) else _now()))
             return number
-        for _ in range(5):
-            try:
-                return self.write(work)
-            except IntegrityError:  # two planners publishing at once: take the next number
-                continue
-        raise RuntimeError("could not publish the agenda")
+        # two planners publishing at once: the second takes the next number
+        return self.write_again_if_raced(work)
 
     def agenda_versions(self, community_id: str) -> list[dict]:
         """Published versions without their snapshots: number, published_at, published_by."""

@@ -301,12 +301,8 @@ class DeliberationStore:
                     statement_id=statement_id, voter=voter, code_id=code_id, vote=vote,
                     source=source, created_at=now, updated_at=now))
             return True
-        for _ in range(3):
-            try:
-                return self.write(work)
-            except IntegrityError:
-                continue  # the same voter's vote inserted by another tab: update it now
-        raise RuntimeError("could not record the vote")
+        # the same voter's vote inserted by another tab at once: update it on the next run
+        return self.write_again_if_raced(work, tries=3)
 
     def votes_of(self, voter: str, topic_id: int) -> dict[int, int]:
         """A voter's votes on a topic: statement id -> vote."""

@@ -110,6 +110,19 @@ class StoreCore:
                 delay = min(delay * 2, 1.0)
         raise AssertionError("unreachable")
 
+    def write_again_if_raced(self, work: Callable[..., T], tries: int = 5) -> T:
+        """:meth:`write` for work that reads, then inserts or updates (an upsert written
+        portably): when another kernel inserted the same row between the read and the
+        insert, the unique constraint refuses ours, and the work runs again, now finding that
+        row to update (or, where it draws random codes, new codes). A unique constraint that
+        still refuses after ``tries`` is a real error."""
+        for _ in range(tries - 1):
+            try:
+                return self.write(work)
+            except IntegrityError:
+                continue
+        return self.write(work)
+
     def write_with_receipt(self, work: Callable[..., T], unique_column: str = "receipt_code"
                            ) -> T:
         """:meth:`write` for work that draws random receipt codes: a collision with a code

@@ -7,7 +7,6 @@ import json
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from workbench.proposals.rules import new_receipt_code
 from workbench.surveys.tables import survey_drafts, survey_responses, survey_versions
@@ -64,14 +63,9 @@ class SurveyStore:
                 survey_version_id=survey_version_id, respondent=respondent,
                 receipt_code=code, answers=body, created_at=now, updated_at=now))
             return code
-        for _ in range(5):
-            try:
-                return self.write(work)
-            except IntegrityError:
-                # two tabs saving at once: the loser's insert hits the unique respondent
-                # constraint and, retried, becomes an edit; a receipt collision gets a new code
-                continue
-        raise RuntimeError("could not save the response")
+        # two tabs saving at once: the loser's insert hits the unique respondent constraint
+        # and, run again, becomes an edit; a receipt collision draws a new code
+        return self.write_again_if_raced(work)
 
     def save_draft(self, survey_version_id: int, respondent: str, answers: dict) -> None:
         """Keep unfinished answers (replacing the earlier draft)."""
@@ -86,11 +80,7 @@ class SurveyStore:
                 conn.execute(insert(survey_drafts).values(
                     survey_version_id=survey_version_id, respondent=respondent,
                     answers=body, updated_at=now))
-        for _ in range(3):
-            try:
-                return self.write(work)
-            except IntegrityError:  # another tab inserted first: update on the next try
-                continue
+        self.write_again_if_raced(work, tries=3)  # another tab inserted first: update it
 
     def draft_of(self, survey_version_id: int, respondent: str) -> dict | None:
         query = select(survey_drafts.c.answers).where(
