@@ -133,11 +133,11 @@ def test_no_module_imports_another_modules_private_names():
 
 
 def is_widget_part(rel: Path) -> bool:
-    """Widget parts are named for what they are (docs/architecture.md): ``page``, ``planner``,
-    ``*_page``, ``*_panel``, ``*_widget``, ``builder*``, ``screen*``; the resident page's shell
-    is ``workbench/page``."""
+    """Widget parts are named for what they are (docs/architecture.md): ``page``, ``panels``,
+    ``planner``, ``*_page``, ``*_panel``, ``*_widget``, ``builder*``, ``screen*``; the page
+    shells are in ``workbench/page``."""
     stem = rel.stem
-    return (rel.parts[0] == "page" or stem in ("page", "planner")
+    return (rel.parts[0] == "page" or stem in ("page", "panels", "planner")
             or stem.endswith(("_page", "_panel", "_widget"))
             or stem.startswith(("builder", "screen")))
 

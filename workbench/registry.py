@@ -10,14 +10,15 @@ these names (a domain has only those it needs):
 ``settings``   ``SETTINGS``, a list of :class:`workbench.settings.Setting` with help text
 ``commands``   ``register(subparsers)``: its subcommands of the ``workbench`` command
 ``page``       ``SECTIONS``: sections of the resident page (:class:`workbench.page.part.PagePart`)
+``panels``     ``PANELS``: tabs of the planners' home (:class:`workbench.page.planner_home.Panel`)
 ``locales/``   ``zh.json`` and ``en.json``: its strings
 =============  =====================================================================
 
 Its rules are plain Python, pandas and geopandas modules beside those (no widgets, no SQL);
 its planner panels are widget modules the planners' notebooks build.
 
-The store, the resident page, the CLI, the settings list and the string loader read this
-list, so adding a domain is: a new package, one line below, and one migration in the single
+The store, the resident page, the planners' home notebook, the CLI, the settings list and
+the string loader read this list, so adding a domain is: a new package, one line below, and one migration in the single
 Alembic history (``workbench/store/migrations/versions``). See docs/architecture.md.
 """
 
@@ -75,6 +76,11 @@ def page_sections() -> list[type]:
     """The resident page's sections contributed by the domains (the page places them by
     their ``SLOT`` and ``ORDER``)."""
     return [section for module in modules("page") for section in module.SECTIONS]
+
+
+def planner_panels() -> list:
+    """The planners' panels contributed by the domains, in registry order."""
+    return [panel for module in modules("panels") for panel in module.PANELS]
 
 
 def locale_dirs() -> list[Path]:
