@@ -89,7 +89,7 @@ def test_html_holds_items_in_rank_order_with_decision_progress_evidence_and_rece
     positions = [page.index(f'id="item-{i}"') for i in (12, 7, 9, 15)]
     assert positions == sorted(positions)
     first = page[positions[0]:positions[1]]
-    for text in ("采纳", "实施中", "width:40%", owner_label("zh"), "2027 社区微更新", "2027年6月30日",
+    for text in ("采纳", "进行中", "width:40%", owner_label("zh"), "2027 社区微更新", "2027年6月30日",
                  "方案设计与居民意见征询", "议事会通过", "遮阳", "420", "910", "62%", "2.8 / 5",
                  "已采纳，计划 2027 年 6 月前完工。", "尚未答复"):
         assert text in first, text
@@ -161,7 +161,7 @@ def test_docx_has_headings_tables_the_map_and_the_east_asian_font(tmp_path, snap
     assert document.part.related_parts[blip.embed].content_type == "image/png"
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     flat = [text for row in cells for text in row]
-    for text in ("采纳", "暂缓", "不采纳", "实施中", "40%", owner_label("zh"), "2027年6月30日",
+    for text in ("采纳", "暂缓", "不采纳", "进行中", "40%", owner_label("zh"), "2027年6月30日",
                  RECEIPTS[0], "已采纳，计划 2027 年 6 月前完工。", MARKUP_TITLE, AMPERSAND_TITLE):
         assert any(text in cell for cell in flat), text
     assert ["理由", snapshot["items"][0]["reason"]] in cells

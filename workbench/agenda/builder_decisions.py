@@ -27,22 +27,22 @@ class DecisionPanel(Panel):
         wide = w.Layout(width="640px")
         # the decision
         self.decision_input = w.ToggleButtons(
-            options=[(html.decision_label(d), d) for d in COMMITTEE_DECISIONS], value=None,
-            description=t("planner.agenda.decision"), style={"button_width": "90px"})
+            options=[(html.decision_verb(d), d) for d in COMMITTEE_DECISIONS], value=None,
+            description=html.field_label("decision"), style={"button_width": "90px"})
         self.decision_input.observe(safe(lambda _c: self._show_adopt_fields()), names="value")
-        self.reason_input = w.Textarea(description=t("planner.agenda.reason"), rows=3,
+        self.reason_input = w.Textarea(description=html.field_label("reason"), rows=3,
                                        layout=wide, continuous_update=False,
                                        placeholder=t("planner.agenda.reason_placeholder"))
         self.owner_input = w.Dropdown(
-            description=t("planner.agenda.owner"),
+            description=html.field_label("owner"),
             options=[(t("planner.agenda.owner_choose"), None)]
             + [(html.owner_label(o), o) for o in decisions.OWNERS])
-        self.budget_input = w.Text(description=t("planner.agenda.budget"), layout=wide,
+        self.budget_input = w.Text(description=html.field_label("budget_line"), layout=wide,
                                    continuous_update=False)
         self.milestones_input = w.Textarea(
             description=t("planner.agenda.milestones"), rows=4, layout=wide,
             placeholder=t("planner.agenda.milestones_placeholder"), continuous_update=False)
-        self.target_input = w.DatePicker(description=t("planner.agenda.target_date"))
+        self.target_input = w.DatePicker(description=html.field_label("target_date"))
         self.decision_errors = {name: field_error() for name in (
             "decision", "reason", "owner", "budget_line", "milestones", "target_date")}
         self.adopt_box = w.VBox([self.owner_input, self.decision_errors["owner"],
@@ -60,7 +60,7 @@ class DecisionPanel(Panel):
             w.HBox([decision_button, self.decision_status])])
         # progress
         self.status_input = w.Dropdown(
-            description=t("planner.agenda.status"),
+            description=html.field_label("status"),
             options=[(html.status_label(s), s) for s in decisions.STATUSES])
         self.progress_input = w.IntSlider(description=t("planner.agenda.progress"), min=0,
                                           max=100, step=5, value=0)
@@ -117,9 +117,9 @@ class DecisionPanel(Panel):
         updates = self.builder.store.item_updates([item_id])
         if not updates:
             return f"<p class='wb-hint'>{esc(html.t('planner.agenda.no_history'))}</p>"
-        head = html.table_head("planner.agenda.col_date", "planner.agenda.status",
-                               "planner.agenda.progress", "planner.agenda.note",
-                               "planner.agenda.col_author")
+        head = html.head(html.t("planner.agenda.col_date"), html.field_label("status"),
+                         html.field_label("progress"), html.t("planner.agenda.note"),
+                         html.t("planner.agenda.col_author"))
         body = "".join(
             f"<tr><td>{esc(u['created_at'].strftime('%Y-%m-%d'))}</td>"
             f"<td>{esc(html.status_label(u['status']))}</td><td>{int(u['progress'])}%</td>"
@@ -163,7 +163,7 @@ class DecisionPanel(Panel):
             self.decision_status, self.decision_errors)
         if done:
             builder.after_write(self.decision_status, ("planner.agenda.decided", {
-                "decision": self.html.decision_label(checked.decision)}))
+                "decision": self.html.decision_verb(checked.decision)}))
         return done
 
     # -- progress ---------------------------------------------------------------------------

@@ -1,16 +1,17 @@
 """The words and HTML pieces every panel of the agenda builder draws with: labels in the
 planner's language, an item's title and badges, its evidence cells, the score bar, and a
-message beside a field. Every text from residents and planners is escaped here."""
+message beside a field. Labels and evidence are the presenter's (:mod:`.presenter`), told as
+in the report and on the resident's card. Every text from residents and planners is escaped
+here."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import ipywidgets as w
-import pandas as pd
 
 from workbench import i18n, vocabulary
+from workbench.agenda import presenter as show
 from workbench.agenda import scoring
 from workbench.escaping import esc
 
@@ -51,16 +52,6 @@ AGENDA_CSS = """
 """
 
 
-def is_number(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
-        and not pd.isna(value)
-
-
-def number(value, spec: str) -> str:
-    """A number as ``spec`` formats it, or a dash when there is none."""
-    return format(float(value), spec) if is_number(value) else "–"
-
-
 def field_error() -> w.HTML:
     """The place for a field's problem, under the field."""
     return w.HTML(layout=w.Layout(margin="0 0 4px 0"))
@@ -75,21 +66,28 @@ class AgendaHtml:
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)
 
-    # -- labels -----------------------------------------------------------------------------
+    # -- labels: the presenter's, as the report and the resident's card write them; the
+    # decision buttons' verbs ("Adopt") are the planner's own words for an action --------
     def part_label(self, part: str) -> str:
-        return self.t(f"planner.agenda.part.{part}")
+        return show.part_label(self.lang, part)
 
     def part_help(self, part: str) -> str:
         return self.t(f"planner.agenda.part_help.{part}")
 
+    def decision_verb(self, decision: str) -> str:
+        return self.t(f"planner.agenda.decision.{decision}")
+
     def decision_label(self, decision: str | None) -> str:
-        return self.t(f"planner.agenda.decision.{decision or 'none'}")
+        return show.decision_label(self.lang, decision)
 
     def status_label(self, status: str | None) -> str:
-        return self.t(f"planner.agenda.status.{status}") if status else "–"
+        return show.status_label(self.lang, status) or show.DASH
 
     def owner_label(self, owner: str | None) -> str:
-        return self.t(f"planner.agenda.owner.{owner}") if owner else "–"
+        return show.owner_label(self.lang, owner) or show.DASH
+
+    def field_label(self, field: str) -> str:
+        return show.field_label(self.lang, field)
 
     def heading(self, key: str, explain: str | None = None, level: int = 4) -> str:
         """A heading and, under it, a hint."""
@@ -97,7 +95,11 @@ class AgendaHtml:
         return f"<h{level}>{esc(self.t(key))}</h{level}>{hint}"
 
     def table_head(self, *keys: str) -> str:
-        return "".join(f"<th>{esc(self.t(k))}</th>" for k in keys)
+        return self.head(*(self.t(k) for k in keys))
+
+    @staticmethod
+    def head(*labels: str) -> str:
+        return "".join(f"<th>{esc(label)}</th>" for label in labels)
 
     # -- messages ---------------------------------------------------------------------------
     def message(self, widget: w.HTML, problem, ok: bool = False) -> None:
@@ -132,23 +134,32 @@ class AgendaHtml:
                     f"{int(item.get('progress') or 0)}%</span>")
         return out
 
-    def supporters_html(self, e: dict) -> str:
-        if not e:
-            return "–"
-        external = int(e.get("external_supports") or 0)
-        extra = f" <span class='wb-small'>+{external}</span>" if external else ""
-        return (f"<b>{int(e['supporters'])}</b>{extra}<br><span class='wb-small'>"
-                f"{esc(self.t('planner.agenda.proposals_n', n=int(e['proposals'])))}</span>")
+    def facts(self, item: dict, row: dict, keys=show.EVIDENCE) -> dict[str, show.Fact]:
+        """The item's evidence from its live row (empty: none yet), as the presenter tells it
+        (``keys``: which facts), by key."""
+        return {f.key: f for f in show.evidence_facts(item, self.lang, show.evidence_of_row(row),
+                                                      keys)}
 
-    def stance_html(self, e: dict) -> str:
-        if not e:
-            return "–"
-        f, a, n = (int(e.get("comments_for") or 0), int(e.get("comments_against") or 0),
-                   int(e.get("comments_neutral") or 0))
-        total = f + a + n
-        if not total:
-            return "<span class='wb-small'>–</span>"
-        width = 70
+    @staticmethod
+    def compact(fact: show.Fact | None) -> str:
+        """A fact's text in a list cell: a dash for no data, or when it is left out."""
+        return show.DASH if fact is None or fact.missing else fact.text
+
+    def supporters_html(self, facts: dict) -> str:
+        supporters, proposals = facts["supporters"], facts["proposals"]
+        if supporters.missing:
+            return show.DASH
+        tip = esc(" ".join(text for text, _ in supporters.notes))
+        count = self.t("planner.agenda.proposals_n", n=self.compact(proposals))
+        return (f"<b title='{tip}'>{esc(supporters.text)}</b><br>"
+                f"<span class='wb-small'>{esc(count)}</span>")
+
+    def stance_html(self, comments: show.Fact) -> str:
+        """The comments for, neutral and against as a bar, and their counts."""
+        if comments.missing:
+            return f"<span class='wb-small'>{show.DASH}</span>"
+        f, n, a = (comments.value[s] for s in show.STANCES)
+        width, total = 70, f + n + a
         segments = "".join(
             f"<span style='width:{round(width * k / total)}px;background:{colour}'></span>"
             for k, colour in ((f, "#2e7d32"), (n, "#9e9e9e"), (a, "#c62828")) if k)
@@ -156,26 +167,31 @@ class AgendaHtml:
         return (f"<span class='wb-bar' style='width:{width}px' title='{label}'>{segments}"
                 f"</span><br><span class='wb-small wb-nowrap'>{label}</span>")
 
-    def survey_html(self, e: dict) -> str:
-        if not e:
-            return "–"
-        parts = []
-        if is_number(e.get("satisfaction")):
-            parts.append(esc(self.t("planner.agenda.satisfaction", x=float(e["satisfaction"]))))
-        needs = e.get("needs") or {}
+    def survey_html(self, facts: dict) -> str:
+        """Satisfaction, and the two needs named most."""
+        parts = [] if facts["satisfaction"].missing else [esc(facts["satisfaction"].text)]
+        needs = facts.get("needs")
         if needs:
-            top = sorted(needs.items(), key=lambda kv: -kv[1])[:2]
             parts.append("<span class='wb-small'>" + " · ".join(
-                f"{esc(label)} {int(n)}" for label, n in top) + "</span>")
-        return "<br>".join(parts) or "–"
+                f"{esc(name)} {shown}" for name, _, shown in needs.value[:2]) + "</span>")
+        return "<br>".join(parts) or show.DASH
 
-    def households_html(self, e: dict) -> str:
-        if not e or not is_number(e.get("households_500")):
-            return "<span class='wb-small'>–</span>"
-        return (f"{int(e['households_300'])} / {int(e['households_500'])}<br>"
-                f"<span class='wb-small'>"
-                f"{esc(self.t('planner.agenda.underserved', n=int(e['underserved_households'])))}"
+    def households_html(self, facts: dict) -> str:
+        near, far = facts.get("households_300"), facts.get("households_500")
+        if far is None or far.missing:
+            return f"<span class='wb-small'>{show.DASH}</span>"
+        underserved = facts["underserved_households"]
+        return (f"{esc(self.compact(near))} / {esc(far.text)}<br><span class='wb-small'>"
+                f"{esc(show.labelled(self.lang, underserved.label, self.compact(underserved)))}"
                 "</span>")
+
+    def fact_html(self, fact: show.Fact) -> str:
+        """A fact in full, as the report tells it, with the comments' bar and its notes."""
+        text = (self.stance_html(fact) if fact.key == "comments" and not fact.missing
+                else esc(fact.text))
+        notes = "".join(f"<br><span class='wb-small'>{esc(' '.join(filter(None, note)))}</span>"
+                        for note in fact.notes)
+        return text + notes
 
     def score_bar_html(self, r: dict) -> str:
         """The score as a bar of its weighted parts, each part's value in the tooltip."""

@@ -13,11 +13,14 @@ import ipywidgets as w
 
 from workbench import vocabulary
 from workbench.agenda import actions, scoring
-from workbench.agenda.builder_html import PART_COLOURS, Panel, field_error, number
+from workbench.agenda import presenter as show
+from workbench.agenda.builder_html import PART_COLOURS, Panel, field_error
 from workbench.escaping import esc
 
 #: Proposals of one item shown with an answer field at once.
 PROPOSALS_LIMIT = 40
+#: the chosen item's evidence in full (its score and parts have their table, by the weights)
+DETAIL_FACTS = tuple(k for k in show.EVIDENCE if k not in ("score", "score_parts"))
 
 
 def choice(ident: int, title: str) -> str:
@@ -71,7 +74,7 @@ class ItemPanel(Panel):
         # merging and splitting
         self.merge_input = w.SelectMultiple(description=t("planner.agenda.merge_sources"),
                                             rows=6, layout=wide)
-        self.merge_reason = w.Textarea(description=t("planner.agenda.reason"), rows=2,
+        self.merge_reason = w.Textarea(description=html.field_label("reason"), rows=2,
                                        layout=wide, continuous_update=False)
         self.merge_errors = {name: field_error() for name in ("sources", "reason")}
         merge_button = w.Button(description=t("planner.agenda.merge"),
@@ -119,19 +122,8 @@ class ItemPanel(Panel):
         (links back to the merged items)."""
         builder, html = self.builder, self.html
         t = html.t
-        e = builder.evidence_rows.get(item["id"], {})
-        rows = [
-            (t("planner.agenda.col_supporters"), html.supporters_html(e)),
-            (t("planner.agenda.col_comments"), html.stance_html(e)),
-            (t("planner.agenda.col_consensus"), number(e.get("consensus"), ".2f")),
-            (t("planner.agenda.col_survey"), html.survey_html(e) if e else "–"),
-            (t("planner.agenda.col_households"), html.households_html(e)),
-        ]
-        needs = e.get("needs") or {}
-        if needs:
-            rows.append((t("planner.agenda.needs"), esc(" · ".join(
-                f"{label} {int(n)}" for label, n in sorted(needs.items(),
-                                                           key=lambda kv: -kv[1])[:6]))))
+        facts = html.facts(item, builder.evidence_rows.get(item["id"], {}), DETAIL_FACTS)
+        rows = [(f.label, html.fact_html(f)) for f in facts.values()]
         linked = {sid: label for label, sid in builder.statement_options}
         if item.get("statement_ids"):
             rows.append((t("planner.agenda.statements"), "<br>".join(
@@ -142,7 +134,7 @@ class ItemPanel(Panel):
                 f"#{int(m['id'])} {esc(m['title'])} <span class='wb-small'>"
                 f"{esc(m.get('reason') or '')}</span>" for m in merged)))
         if item.get("decision"):
-            rows.append((t("planner.agenda.decision"),
+            rows.append((html.field_label("decision"),
                          f"{esc(html.decision_label(item['decision']))}: "
                          f"{esc(item.get('reason') or '')}"))
         body = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows)

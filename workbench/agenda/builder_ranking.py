@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench import settings
+from workbench.agenda import presenter as show
 from workbench.agenda import scoring
-from workbench.agenda.builder_html import PART_COLOURS, Panel, is_number, number
+from workbench.agenda.builder_html import PART_COLOURS, Panel
 from workbench.escaping import esc
 
 #: Rows of the ranked list drawn at once ("show more" adds as many again).
@@ -20,6 +21,9 @@ LIST_LIMIT = 30
 #: Items numbered on the map (the first by rank).
 MAP_LIMIT = 20
 WEIGHT_MAX = 5.0
+#: the evidence in the list's cells (the score is drawn from the weights, beside them)
+LIST_FACTS = ("supporters", "proposals", "comments", "consensus", "satisfaction", "needs",
+              "households_300", "households_500", "underserved_households")
 
 
 class RankedList(Panel):
@@ -118,13 +122,13 @@ class RankedList(Panel):
             return cached
         html = self.html
         item = self.builder.items[item_id]
-        e = self.builder.evidence_rows.get(item_id, {})
+        facts = html.facts(item, self.builder.evidence_rows.get(item_id, {}), LIST_FACTS)
         cells = (f"<td>{html.title_html(item)}</td>"
-                 f"<td class='wb-num'>{html.supporters_html(e)}</td>"
-                 f"<td>{html.stance_html(e)}</td>"
-                 f"<td class='wb-num'>{number(e.get('consensus'), '.2f')}</td>"
-                 f"<td>{html.survey_html(e)}</td>"
-                 f"<td class='wb-num'>{html.households_html(e)}</td>")
+                 f"<td class='wb-num'>{html.supporters_html(facts)}</td>"
+                 f"<td>{html.stance_html(facts['comments'])}</td>"
+                 f"<td class='wb-num'>{html.compact(facts['consensus'])}</td>"
+                 f"<td>{html.survey_html(facts)}</td>"
+                 f"<td class='wb-num'>{html.households_html(facts)}</td>")
         self._cells[item_id] = cells
         return cells
 
@@ -159,8 +163,7 @@ class RankedList(Panel):
     def draw_map(self) -> None:
         builder = self.builder
         first = builder.order[:MAP_LIMIT]
-        top = [i for i in first if is_number(builder.items[i].get("lon"))
-               and is_number(builder.items[i].get("lat"))]
+        top = [i for i in first if show.has_place(builder.items[i])]
         key = (tuple(top), builder.selected_id)
         if key == self._map_key:
             return

@@ -108,7 +108,7 @@ class VersionsPanel(Panel):
             parts.append(f"<b>{esc(t('planner.agenda.diff_changed'))}</b><ul>")
             for item_id, fields in change["changed"].items():
                 lines = "".join(
-                    f"<li>{esc(t('planner.agenda.field.' + f))}: "
+                    f"<li>{esc(html.field_label(f))}: "
                     f"<span class='wb-old'>{esc(self._value(f, a))}</span> → "
                     f"<span class='wb-new'>{esc(self._value(f, b))}</span></li>"
                     for f, (a, b) in fields.items())

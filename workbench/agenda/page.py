@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench import vocabulary
+from workbench.agenda import presenter as show
 from workbench.agenda.snapshot import items_of
 from workbench.participation.codes import AttemptLimiter, check_code, normalise_code
 from workbench.proposals.rules import normalise_receipt_code
@@ -59,7 +60,7 @@ class AgendaSection(PagePart):
         t = self.t
         snap = self.snapshot
         if snap:
-            date = str(snap.get("published_at", ""))[:10]
+            date = show.format_date(snap.get("published_at"), self.lang)
             self.heading.value = (f"<h2>{esc(t('agenda.heading'))}</h2><p class='wb-hint'>"
                                   f"{esc(t('agenda.version', version=snap['version'], date=date))}"
                                   "</p>")
@@ -77,38 +78,46 @@ class AgendaSection(PagePart):
     def _decision_chip(self, item: dict) -> str:
         colour = DECISION_COLOURS.get(item["decision"], "#777")
         return (f"<span class='wb-chip' style='background:{colour}'>"
-                f"{esc(self.t('agenda.decision.' + item['decision']))}</span>")
+                f"{esc(show.decision_label(self.lang, item['decision']))}</span>")
 
     def _item_html(self, item: dict, full: bool = False) -> str:
-        t = self.t
+        """An item's card: its decision's fields, progress, history and the proposals behind
+        it, told by the presenter (the report tells them the same way)."""
+        lang = self.lang
+        facts = {f.key: f for f in show.item_facts(item, lang)}
+
+        def said(fact: show.Fact) -> str:
+            return show.labelled(lang, fact.label, fact.text)
+
         lines = [f"<div class='wb-agenda-item'><b>{item['rank']}. {esc(item['title'])}</b> "
                  f"{self._decision_chip(item)}"
-                 f"<span class='wb-hint'>{esc(vocabulary.scenario_label(item['scenario'], self.lang))}"
+                 f"<span class='wb-hint'>{esc(vocabulary.scenario_label(item['scenario'], lang))}"
                  "</span>"]
-        if item.get("reason"):
-            lines.append(f"<div>{esc(t('agenda.reason'))}: {esc(item['reason'])}</div>")
-        if item["decision"] == "adopt":
-            status = item.get("status") or "planned"
-            progress = max(0, min(100, int(item.get("progress") or 0)))
-            lines.append(
-                f"<div>{esc(t('agenda.status.' + status))} · {progress}%"
-                f"<div class='wb-bar'><i style='width:{progress}%'></i></div></div>")
-            facts = []
-            if item.get("owner"):
-                facts.append(f"{esc(t('agenda.owner'))}: {esc(t('agenda.owner.' + item['owner']))}")
-            if item.get("target_date"):
-                facts.append(f"{esc(t('agenda.target'))}: {esc(item['target_date'])}")
-            if facts:
-                lines.append(f"<div class='wb-hint'>{' · '.join(facts)}</div>")
-            history = item.get("history") or []
-            if history:
-                shown = history if full else history[-HISTORY_SHOWN:]
-                entries = "".join(
-                    f"<li>{esc(h['date'])} · {esc(t('agenda.status.' + h['status']))} · "
-                    f"{int(h['progress'])}% · {esc(h['note'])}</li>" for h in reversed(shown))
-                lines.append(f"<ul class='wb-history'>{entries}</ul>")
-        lines.append(f"<div class='wb-hint'>{esc(t('agenda.from_proposals', count=len(item.get('proposals') or [])))}</div>")
+        if "reason" in facts:
+            lines.append(f"<div>{esc(said(facts['reason']))}</div>")
+        state = [facts[k].text for k in ("status", "progress") if k in facts]
+        if state:
+            bar = (f"<div class='wb-bar'><i style='width:{show.progress_of(item)}%'></i></div>"
+                   if "progress" in facts else "")
+            lines.append(f"<div>{esc(' · '.join(state))}{bar}</div>")
+        others = [said(facts[k]) for k in ("owner", "budget_line", "target_date") if k in facts]
+        if others:
+            lines.append(f"<div class='wb-hint'>{esc(' · '.join(others))}</div>")
+        history = show.history_lines(item, lang) if item["decision"] == "adopt" else []
+        if history:
+            shown = history if full else history[-HISTORY_SHOWN:]
+            entries = "".join(f"<li>{esc(' · '.join(part for part in h if part))}</li>"
+                              for h in reversed(shown))
+            lines.append(f"<ul class='wb-history'>{entries}</ul>")
+        lines.append(f"<div class='wb-hint'>{esc(self._proposals_behind(item))}</div>")
         return "".join(lines) + "</div>"
+
+    def _proposals_behind(self, item: dict) -> str:
+        """The residents' proposals behind the item (the evidence's count)."""
+        fact = show.evidence_facts(item, self.lang, keys=("proposals",))[0]
+        if fact.missing:
+            return show.labelled(self.lang, fact.label, fact.text)
+        return self.t("agenda.from_proposals", count=fact.text)
 
     def _result_html(self) -> str:
         t = self.t
@@ -119,18 +128,21 @@ class AgendaSection(PagePart):
             return ""
         parts = []
         for item, proposal in self.found:
-            answer = (f"<div>{esc(t('agenda.answer'))}: {esc(proposal['official_answer'])}</div>"
-                      if proposal.get("official_answer") else "")
-            parts.append(f"<div class='wb-found'><div>{esc(t('agenda.your_proposal'))}: "
-                         f"<b>{esc(proposal['title'])}</b></div>{answer}"
+            parts.append(f"<div class='wb-found'>{self._proposal_html(proposal)}"
                          f"{self._item_html(item, full=True)}</div>")
         for row in self.found_pending:
-            answer = (f"<div>{esc(t('agenda.answer'))}: {esc(row['official_answer'])}</div>"
-                      if row.get("official_answer") else "")
-            parts.append(f"<div class='wb-found'><div>{esc(t('agenda.your_proposal'))}: "
-                         f"<b>{esc(row['title'])}</b></div>{answer}"
+            parts.append(f"<div class='wb-found'>{self._proposal_html(row)}"
                          f"<div>{esc(t('agenda.pending'))}</div></div>")
         return "".join(parts) or f"<p>{esc(t('agenda.nothing_found'))}</p>"
+
+    def _proposal_html(self, proposal: dict) -> str:
+        """The resident's proposal found, and the official answer to it if there is one."""
+        lang, t = self.lang, self.t
+        mine = esc(show.labelled(lang, t("agenda.your_proposal"), ""))
+        answer = proposal.get("official_answer")
+        answer = (f"<div>{esc(show.labelled(lang, t('agenda.answer'), answer))}</div>"
+                  if answer else "")
+        return f"<div>{mine}<b>{esc(proposal['title'])}</b></div>{answer}"
 
     # -- looking up ---------------------------------------------------------------------------
     def look_up(self, text) -> bool:

@@ -37,10 +37,9 @@ DASH = "–"
 NEEDS_SHOWN = 6
 STANCES = ("for", "neutral", "against")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-#: where the labels of each group of codes live (``<prefix>.<code>``). Statuses keep the
-#: published report's words (zh 实施中, 已终止) until the resident page's own
-#: ``agenda.status.*`` (zh 进行中, 已取消) is retired: both are pinned by tests.
-LABEL_KEYS = {"decision": "agenda.decision", "status": "report.agenda.status",
+#: where the labels of each group of codes live (``<prefix>.<code>``): the one set, the
+#: words residents read on their page (the planner's decision *verbs* are its own)
+LABEL_KEYS = {"decision": "agenda.decision", "status": "agenda.status",
               "owner": "agenda.owner", "part": "agenda.part", "field": "agenda.field"}
 FIELDS = ("reason", "owner", "budget_line", "target_date", "status", "progress")
 
@@ -92,9 +91,14 @@ def part_label(lang: str, part) -> str:
 
 
 def field_label(lang: str, field: str) -> str:
-    """The label of an item's field: decision, scenario, place, reason, owner, budget_line,
-    target_date, status, progress."""
+    """The label of an item's field: decision, scenario, place, title, reason, owner,
+    budget_line, target_date, status, progress."""
     return label(lang, "field", field)
+
+
+def labelled(lang: str, label: str, text: str) -> str:
+    """"label: text" as the language writes it (a full-width colon in Chinese)."""
+    return f"{label}{'：' if lang == 'zh' else ': '}{text}"
 
 
 def evidence_label(lang: str, key: str, **params) -> str:
