@@ -20,7 +20,7 @@ def ready(store, monkeypatch):
 
 @pytest.mark.parametrize("lang, titles", [
     ("zh", ["地图与提案", "内容管理", "议题与观点", "公共议程"]),
-    ("en", ["Map and proposals", "Moderation", "Topics and statements", "Public agenda"]),
+    ("en", ["Map and proposals", "Moderation", "Topics", "Public agenda"]),
 ])
 def test_a_tab_for_every_panel_of_the_registry(ready, lang, titles):
     home = PlannerHome(person="王主任", lang=lang)
