@@ -100,14 +100,18 @@ class AgendaSection(PagePart):
             bar = (f"<div class='wb-bar'><i style='width:{show.progress_of(item)}%'></i></div>"
                    if "progress" in facts else "")
             lines.append(f"<div>{esc(' · '.join(state))}{bar}</div>")
-        others = [said(facts[k]) for k in ("owner", "budget_line", "target_date") if k in facts]
+        # each fact kept whole on a phone: a date or a dash never wraps away from its label
+        others = "".join(f"<span class='wb-fact'>{esc(said(facts[k]))}</span>"
+                         for k in ("owner", "budget_line", "target_date") if k in facts)
         if others:
-            lines.append(f"<div class='wb-hint'>{esc(' · '.join(others))}</div>")
+            lines.append(f"<div class='wb-hint'>{others}</div>")
         history = show.history_lines(item, lang) if item["decision"] == "adopt" else []
         if history:
             shown = history if full else history[-HISTORY_SHOWN:]
-            entries = "".join(f"<li>{esc(' · '.join(part for part in h if part))}</li>"
-                              for h in reversed(shown))
+            entries = "".join(
+                f"<li>{esc(' · '.join((when, status, progress)))}"
+                f"{f'<div class=wb-note>{esc(note)}</div>' if note else ''}</li>"
+                for when, status, progress, note in reversed(shown))
             lines.append(f"<ul class='wb-history'>{entries}</ul>")
         lines.append(f"<div class='wb-hint'>{esc(self._proposals_behind(item))}</div>")
         return "".join(lines) + "</div>"
