@@ -155,3 +155,15 @@ def test_widgets_only_in_widget_parts_and_rules_never_reach_them():
         libraries = {m for m in found if m.split(".")[0] in WIDGETS}
         assert not libraries, f"{rel} imports {libraries}: widgets belong in widget parts"
         assert not found & parts, f"{rel} imports the widget parts {found & parts}"
+
+
+def test_css_lives_in_css_files():
+    """Stylesheets are .css files beside their modules (workbench.assets), not Python strings."""
+    import re
+
+    rule = re.compile(r"[.#]?[\w-]+(?:\s+[.#]?[\w-]+)*\s*\{\s*[a-z-]+\s*:[^;{}\n]+;")
+    for path, _tree in modules():
+        text = path.read_text(encoding="utf-8")
+        found = rule.search(text)
+        assert not found, f"{path.relative_to(PACKAGE)} holds CSS: {found.group(0)!r}"
+    assert list(PACKAGE.rglob("*.css"))

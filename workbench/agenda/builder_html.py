@@ -13,6 +13,7 @@ import ipywidgets as w
 from workbench import i18n, vocabulary
 from workbench.agenda import presenter as show
 from workbench.agenda import scoring
+from workbench.assets import style_tag
 from workbench.escaping import esc
 
 if TYPE_CHECKING:
@@ -25,31 +26,7 @@ PART_COLOURS = {"supporters": "#0072B2", "consensus": "#009E73", "stance": "#CC7
 DECISION_CSS = {"adopt": "wb-adopt", "defer": "wb-defer", "decline": "wb-decline",
                 "merge": "wb-hidden"}
 
-AGENDA_CSS = """
-<style>
-.wb-planner.wb-agenda { max-width: 1500px; }
-.wb-planner .wb-agenda-list td { vertical-align: middle; }
-.wb-planner .wb-agenda-list th { white-space: nowrap; }
-.wb-planner .wb-nowrap { white-space: nowrap; }
-.wb-planner .wb-agenda-list tr.wb-selected td { background: #fff8e1; }
-.wb-planner .wb-chip { display: inline-block; border-radius: 10px; padding: 0 7px;
-  font-size: 12px; color: #fff; margin-right: 4px; white-space: nowrap; }
-.wb-planner .wb-badge.wb-adopt { background: #c8e6c9; }
-.wb-planner .wb-badge.wb-defer { background: #fff3cd; }
-.wb-planner .wb-badge.wb-decline { background: #e0e0e0; }
-.wb-planner .wb-badge.wb-candidate { background: #e3f2fd; }
-.wb-planner .wb-bar { display: inline-flex; height: 10px; vertical-align: middle;
-  background: #f0f0f0; border-radius: 2px; overflow: hidden; }
-.wb-planner .wb-bar span { display: inline-block; height: 10px; }
-.wb-planner .wb-num { text-align: right; white-space: nowrap; }
-.wb-planner .wb-small { font-size: 12px; color: #555; }
-.wb-planner .wb-swatch { display: inline-block; width: 10px; height: 10px;
-  margin-right: 4px; vertical-align: middle; border-radius: 2px; }
-.wb-planner .wb-item-title { font-weight: 600; overflow-wrap: anywhere; }
-.wb-planner .wb-old { color: #8d1c1c; text-decoration: line-through; }
-.wb-planner .wb-new { color: #1b5e20; }
-</style>
-"""
+AGENDA_CSS = style_tag("workbench.agenda", "builder.css")
 
 
 def field_error() -> w.HTML:

@@ -8,10 +8,10 @@ escaped here; what each item shows, and how, comes from :mod:`.presenter`.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from workbench import i18n, vocabulary
+from workbench.assets import stylesheet
 from workbench.agenda import presenter as show
 from workbench.agenda.report_parts import (DECISION_COLOURS, DECISIONS, OTHER_COLOUR,
                                            check_language, community_name, decision_counts,
@@ -31,8 +31,7 @@ BAR_COLOURS = {"needs": "#0571b0", "score_parts": "#90a4ae"}
 
 def report_css() -> str:
     """The report's styles, read from the package (inlined: the report fetches nothing)."""
-    return resources.files("workbench.agenda").joinpath("report.css").read_text(
-        encoding="utf-8")
+    return stylesheet("workbench.agenda", "report.css")
 
 
 def _scenario_colour(code) -> str:

@@ -19,6 +19,7 @@ from workbench import i18n, settings
 from workbench.deliberation.discussion import (ACTIONS, DiscussionInvalid, validate_reason)
 from workbench.proposals.rules import check_text
 from workbench.store import Store, StoreBusy
+from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.page.safety import guarded, server_log
 
@@ -27,26 +28,8 @@ QUEUE_LIMIT = 100
 LOG_LIMIT = 200
 MODERATOR_MAX_CHARS = 100
 
-CSS = """
-<style>
-.wb-planner { max-width: 1100px; }
-.wb-planner h3 { margin: 10px 0 4px 0; }
-.wb-planner .wb-item { border: 1px solid #ccc; border-radius: 6px; padding: 6px 10px;
-  margin: 6px 0; }
-.wb-planner .wb-item-text { overflow-wrap: anywhere; white-space: pre-wrap; }
-.wb-planner .wb-badge { display: inline-block; border-radius: 10px; padding: 0 8px;
-  font-size: 12px; margin-right: 6px; background: #eee; }
-.wb-planner .wb-badge.wb-pending { background: #fff3cd; }
-.wb-planner .wb-badge.wb-reported { background: #f8d7da; }
-.wb-planner .wb-badge.wb-hidden { background: #ddd; color: #333; }
-.wb-planner .wb-error { color: #b00020; font-weight: 600; }
-.wb-planner .wb-ok { color: #1b5e20; font-weight: 600; }
-.wb-planner .wb-hint { color: #555; font-size: 13px; }
-.wb-planner table.wb-table { border-collapse: collapse; font-size: 13px; }
-.wb-planner table.wb-table th, .wb-planner table.wb-table td { border: 1px solid #ddd;
-  padding: 2px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-</style>
-"""
+#: the planners' panels' shared style (workbench/page/planner.css)
+CSS = style_tag("workbench.page", "planner.css")
 
 _KIND_KEYS = {"proposal": "planner.kind.proposal", "comment": "planner.kind.comment",
               "statement": "planner.kind.statement"}

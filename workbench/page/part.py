@@ -8,10 +8,7 @@ puts its widgets where ``SLOT`` and ``ORDER`` say.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
-
-from workbench import i18n
+from workbench import assets, i18n
 from workbench.escaping import esc
 
 #: where a section can stand, from the top of the page down: above the map, in the column
@@ -88,10 +85,8 @@ class PagePart:
         """The browser's device key arrived: anonymous answers are now this browser's."""
 
 
-@cache
 def stylesheet(part: type) -> str:
     """The CSS of a section class (its ``CSS`` file, beside its module), or ""."""
     if not part.CSS:
         return ""
-    package = part.__module__.rpartition(".")[0]
-    return files(package).joinpath(part.CSS).read_text(encoding="utf-8")
+    return assets.stylesheet(part.__module__.rpartition(".")[0], part.CSS)

@@ -12,25 +12,9 @@ from urllib.parse import urlencode
 import segno
 
 from workbench import settings
+from workbench.assets import stylesheet
 
-SLIPS_PER_PAGE = 8  # 2 × 4 on A4
-
-CSS = """
-@page { size: A4; margin: 10mm; }
-body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif;
-  margin: 0; color: #111; }
-.page { display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: repeat(4, 1fr);
-  height: 277mm; page-break-after: always; }
-.page:last-child { page-break-after: auto; }
-.slip { border: 1px dashed #888; padding: 4mm 5mm; display: flex; gap: 4mm;
-  align-items: center; box-sizing: border-box; }
-.slip svg { width: 30mm; height: 30mm; flex: none; }
-.slip h2 { font-size: 11pt; margin: 0 0 1mm 0; }
-.slip .en { font-size: 7.5pt; color: #444; }
-.slip .code { font-family: "DejaVu Sans Mono", monospace; font-size: 15pt; font-weight: 700;
-  letter-spacing: 1px; margin: 1.5mm 0; }
-.slip p { font-size: 8pt; margin: 0.5mm 0; line-height: 1.3; }
-"""
+SLIPS_PER_PAGE = 8  # 2 × 4 on A4 (slips.css lays them out)
 
 
 def page_url() -> str:
@@ -69,8 +53,9 @@ def slips_html(codes: list[str], community_name: dict, batch: str = "",
     pages = ["<div class='page'>" + "".join(slips[i:i + SLIPS_PER_PAGE]) + "</div>"
              for i in range(0, len(slips), SLIPS_PER_PAGE)]
     title = f"{community_name.get('zh', '')} 参与码 / Participation codes"
+    style = stylesheet("workbench.participation", "slips.css")
     return ("<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'>"
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
+            f"<title>{esc(title)}</title><style>{style}</style></head><body>"
             + "".join(pages) + "</body></html>")
 
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 import asyncio
 import atexit
 import time
-from importlib.resources import files
 
 import ipywidgets as w
 
 from workbench import i18n, settings
+from workbench.assets import style_tag
 from workbench.layers.community import load_community
 from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire, server_log
@@ -52,8 +52,7 @@ __all__ = ["WorkshopScreen", "parse_request", "CSS"]
 #: moderator hid meanwhile leaves the map)
 FULL_RELOAD_POLLS = 15
 #: the screen's style, on the page as the first widget
-CSS = ("<style>\n" + files("workbench.workshops").joinpath("screen.css").read_text(
-    encoding="utf-8") + "</style>\n")
+CSS = style_tag("workbench.workshops", "screen.css")
 
 
 class WorkshopScreen(FacilitatorControls):
