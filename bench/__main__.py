@@ -36,7 +36,9 @@ def main(argv=None) -> int:
             print(f"   {f.name}: {f.cell()} {f.target}{mark}  {f.note}", flush=True)
         figures += result
         print(f"   ({time.perf_counter() - t0:.1f} s)", flush=True)
-    path = write(figures, Path(args.out), args.quick)
+    command = "python -m bench" + "".join(f" {a}" for a in (argv if argv is not None
+                                                             else sys.argv[1:]))
+    path = write(figures, Path(args.out), args.quick, command)
     print(f"table written to {path}")
     return 0
 
