@@ -42,8 +42,8 @@ class RankedList(Panel):
             slider = w.FloatSlider(value=scoring.DEFAULT_WEIGHTS[part], min=0.0,
                                    max=WEIGHT_MAX, step=0.5, description=html.part_label(part),
                                    tooltip=html.part_help(part), continuous_update=True,
-                                   readout_format=".1f", style={"description_width": "96px"},
-                                   layout=w.Layout(width="330px"))
+                                   readout_format=".1f", style={"description_width": "140px"},
+                                   layout=w.Layout(width="370px"))
             slider.observe(builder.safe(self._on_weight), names="value")
             self.sliders[part] = slider
         self.reset_button = w.Button(description=html.t("planner.agenda.reset_weights"),
