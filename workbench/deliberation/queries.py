@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import case, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from workbench.deliberation.tables import comments, moderation_actions, reports, statements, topics, votes
 from workbench.participation.tables import participation_codes
@@ -80,10 +79,7 @@ class DeliberationStore:
                 community_id=community_id, target_kind=kind, target_id=target_id,
                 reason=reason, reporter=reporter, created_at=_now()))
             return True
-        try:
-            return self.write(work)
-        except IntegrityError:
-            return False
+        return self.write_once(work)
 
     def moderate(self, community_id: str, kind: str, target_id: int, action: str,
                  reason: str, moderator: str) -> None:

@@ -110,6 +110,14 @@ class StoreCore:
                 delay = min(delay * 2, 1.0)
         raise AssertionError("unreachable")
 
+    def write_once(self, work: Callable[..., bool]) -> bool:
+        """:meth:`write` for a row a unique constraint allows once (a report per reporter, a
+        join per page): the work's answer, or False when the row was there already."""
+        try:
+            return self.write(work)
+        except IntegrityError:
+            return False
+
     def write_again_if_raced(self, work: Callable[..., T], tries: int = 5) -> T:
         """:meth:`write` for work that reads, then inserts or updates (an upsert written
         portably): when another kernel inserted the same row between the read and the

@@ -72,10 +72,7 @@ class WorkshopStore:
             conn.execute(insert(workshop_joins).values(
                 workshop_id=workshop_id, page_key=page_key, joined_at=_now()))
             return True
-        try:
-            return self.write(work)
-        except IntegrityError:
-            return False
+        return self.write_once(work)
 
     def joined_count(self, workshop_id: int) -> int:
         with self.engine.connect() as conn:
