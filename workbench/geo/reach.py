@@ -35,7 +35,9 @@ def households_within(items: pd.DataFrame, buildings, public_spaces) -> pd.DataF
     from every green public space (a new or better space there serves them most).
 
     ``items`` has item_id, lon, lat (WGS-84; NaN when unlocated); ``buildings`` and
-    ``public_spaces`` are GeoDataFrames (EPSG:4326) with ``households`` and ``kind``."""
+    ``public_spaces`` are GeoDataFrames (EPSG:4326) with ``households`` and ``kind``. Where
+    nothing is known of the homes (no buildings, or none with households), every figure is
+    unknown (NaN), never 0: a community without that layer has not no one living in it."""
     import geopandas as gpd
 
     near, far, green = reach_m()
@@ -43,14 +45,17 @@ def households_within(items: pd.DataFrame, buildings, public_spaces) -> pd.DataF
     for col in ("households_300", "households_500", "underserved_households"):
         out[col] = np.nan
     located = items["lon"].notna() & items["lat"].notna()
-    homes = buildings[buildings["households"].fillna(0) > 0]
+    if "households" not in buildings.columns:  # an empty layer has no columns at all
+        return out
+    homes = buildings[pd.to_numeric(buildings["households"], errors="coerce").fillna(0) > 0]
     if not located.any() or homes.empty:
         return out
     crs = homes.estimate_utm_crs()
     centres = homes.to_crs(crs).geometry.centroid
     hx, hy = centres.x.to_numpy(), centres.y.to_numpy()
-    households = homes["households"].fillna(0).to_numpy(dtype=float)
-    greens = public_spaces[public_spaces["kind"].isin(GREEN_KINDS)].to_crs(crs)
+    households = pd.to_numeric(homes["households"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    greens = (public_spaces[public_spaces["kind"].isin(GREEN_KINDS)].to_crs(crs)
+              if "kind" in public_spaces.columns else public_spaces.iloc[0:0])
     if len(greens):
         to_green = np.array([greens.geometry.distance(c).min() for c in centres])
     else:

@@ -1,0 +1,44 @@
+"""A community whose buildings layer is empty (or has no households) still gets an agenda:
+re-grouped, ranked, published and exported, with households within reach unknown (not 0, not
+full marks) and no error."""
+
+import math
+
+import pytest
+
+from communities import fc, small_community_layers, write_community
+from residents import propose
+from workbench.agenda import actions, report, scoring, workflow
+from workbench.layers.community import load_community, read_layers
+
+
+@pytest.fixture(params=["empty", "no_households"])
+def community_dir(request, tmp_path):
+    layers = small_community_layers()
+    if request.param == "empty":
+        layers["buildings"] = fc()
+    else:
+        for feature in layers["buildings"]["features"]:
+            feature["properties"]["households"] = 0      # none recorded
+    return write_community(tmp_path / "community", layers)
+
+
+def test_regroup_rank_publish_and_export(store, community, community_dir, tmp_path):
+    propose(store, "公园里多放些长椅", "老人需要休息的长椅")
+    propose(store, "公园加几张长椅", "希望多放长椅给老人休息")
+    propose(store, "东门设快递柜", "快递堆在门卫室", space=None, scenario="service")
+    assert len(actions.regroup(store, community)) == 2
+    layers = read_layers(community_dir)
+    evidence = workflow.gather_evidence(store, community, layers)
+    for column in ("households_300", "households_500", "underserved_households"):
+        assert evidence[column].map(math.isnan).all(), column
+    ranked = scoring.rank(scoring.score_parts(evidence), scoring.DEFAULT_WEIGHTS)
+    assert (ranked["reach"] == 0).all() and (ranked["gap"] == 0).all()
+    item = workflow.live_items(store, "test")[0]
+    actions.decide(store, "test", item["id"], "adopt", reason="老人需要", owner="residents_committee",
+                   target_date="2027-06-30")
+    number = actions.publish(store, community, scoring.DEFAULT_WEIGHTS, "王主任", layers,
+                             checked=True)
+    snapshot = store.agenda_version("test", number)
+    html = report.agenda_html(snapshot, load_community(community_dir), "zh")
+    assert "公园里多放些长椅" in html and "NaN" not in html and ">nan<" not in html
