@@ -30,7 +30,7 @@ def test_csv_files_have_the_listed_columns_a_bom_and_every_item(tmp_path, snapsh
     assert tuple(items.columns) == ITEM_COLUMNS == (
         "id", "rank", "title", "scenario", "decision", "reason", "owner", "budget_line",
         "target_date", "status", "progress", "public_space_id", "lon", "lat", "score",
-        "supporters", "proposals")
+        "supporters", "supporters_elsewhere", "proposals")
     assert tuple(proposals.columns) == PROPOSAL_COLUMNS == (
         "id", "receipt_code", "item_id", "title", "supports", "official_answer")
     assert tuple(updates.columns) == UPDATE_COLUMNS == (
@@ -40,7 +40,9 @@ def test_csv_files_have_the_listed_columns_a_bom_and_every_item(tmp_path, snapsh
     assert items["title"].tolist() == [TITLES[12], MARKUP_TITLE, AMPERSAND_TITLE, TITLES[15]]
     assert items["decision"].tolist() == ["adopt", "defer", "decline", "adopt"]
     first = items.iloc[0]
-    assert (first["supporters"], first["proposals"], first["progress"]) == (38, 3, 40)
+    # everyone supporting it: 38 participation codes and 5 gathered on paper
+    assert (first["supporters"], first["supporters_elsewhere"]) == (43, 5)
+    assert (first["proposals"], first["progress"]) == (3, 40)
     assert first["target_date"] == "2027-06-30" and first["budget_line"] == "2027 社区微更新"
     assert items["lon"].isna().tolist() == [False, False, False, True]
     assert len(proposals) == 6 and set(proposals["item_id"]) == {12, 7, 9, 15}

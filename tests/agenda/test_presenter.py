@@ -65,8 +65,9 @@ def test_evidence_of_an_adopted_item_in_order(items):
                                       "households_500", "underserved_households", "comments",
                                       "consensus", "satisfaction", "needs", "score_parts"]
     f = by_key(facts)
-    assert (f["supporters"].label, f["supporters"].text) == ("支持人数", "38")
-    assert f["supporters"].notes == (("共 41 次支持，其中线下收集 5 次", ""),)
+    # 38 participation codes and 5 supports gathered on paper: 43 people
+    assert (f["supporters"].label, f["supporters"].text) == ("支持人数", "43")
+    assert f["supporters"].notes == (("其中 5 人在线下或其他平台支持", ""),)
     assert [f[k].text for k in ("households_300", "households_500",
                                 "underserved_households")] == ["420", "910", "130"]
     assert f["comments"].text == "赞成 6 · 中立 2 · 反对 1"

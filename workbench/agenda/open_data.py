@@ -17,7 +17,7 @@ from workbench.cells import neutralise
 
 ITEM_COLUMNS = ("id", "rank", "title", "scenario", "decision", "reason", "owner", "budget_line",
                 "target_date", "status", "progress", "public_space_id", "lon", "lat", "score",
-                "supporters", "proposals")
+                "supporters", "supporters_elsewhere", "proposals")
 PROPOSAL_COLUMNS = ("id", "receipt_code", "item_id", "title", "supports", "official_answer")
 UPDATE_COLUMNS = ("item_id", "date", "status", "progress", "note")
 #: digits kept of a coordinate (about 1 cm)
@@ -47,11 +47,19 @@ def item_rows(snapshot: dict) -> list[dict]:
             "status": item.get("status"), "progress": item.get("progress"),
             "public_space_id": item.get("public_space_id"),
             "lon": _coordinate(item.get("lon")), "lat": _coordinate(item.get("lat")),
-            "score": item.get("score"), "supporters": evidence.get("supporters"),
+            # everyone who supports it; those gathered elsewhere (paper forms, another
+            # platform) are among them, and also counted apart
+            "score": item.get("score"), "supporters": _everyone(evidence),
+            "supporters_elsewhere": evidence.get("external_supports"),
             "proposals": proposals if proposals is not None
             else len(item.get("proposals") or []),
         })
     return rows
+
+
+def _everyone(evidence: dict):
+    online = evidence.get("supporters")
+    return None if online is None else online + (evidence.get("external_supports") or 0)
 
 
 def proposal_rows(snapshot: dict) -> list[dict]:

@@ -251,10 +251,13 @@ def _bars(lang: str, key: str, pairs, fmt, sep: str) -> Fact | None:
 
 
 def _supporters(item: dict, ev: dict, lang: str) -> Fact:
-    notes = [] if is_missing(ev.get("supports")) else [(evidence_label(
-        lang, "supports", supports=format_count(ev["supports"]),
-        external=format_count(ev.get("external_supports") or 0)), "")]
-    return _measured(lang, "supporters", ev.get("supporters"), format_count, notes)
+    """Everyone who supports it: each participation code once, and each support gathered
+    elsewhere (a paper form, another platform: one person each), said apart under it."""
+    online, external = ev.get("supporters"), ev.get("external_supports") or 0
+    total = online if is_missing(online) else online + external
+    notes = [(evidence_label(lang, "supporters_elsewhere", external=format_count(external)),
+              "")] if external else []
+    return _measured(lang, "supporters", total, format_count, notes)
 
 
 def _households(key: str):
