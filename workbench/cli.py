@@ -24,6 +24,9 @@ def _init(args) -> int:
           f"{result['demo_proposals']}")
     for survey_id, version in result["surveys"].items():
         print(f"survey {survey_id}: version {version}")
+    if result["demo_surveys_skipped"]:
+        print("surveys: none published; the project's surveys/ folder is the demo community's. "
+              "Set WORKBENCH_SURVEYS_DIR to your community's survey folder.")
     return 0
 
 

@@ -10,6 +10,8 @@ from workbench.proposals.rules import validate_proposal
 from workbench.store import Store
 
 DEMO_LAYERS = settings.PROJECT_DIR / "layers" / "demo"
+#: the demo community's surveys (the surveys_dir setting's default)
+DEMO_SURVEYS = settings.PROJECT_DIR / "surveys"
 #: A few proposals so a new page is not empty; they go through the same validation as any.
 DEMO_PROPOSALS = [
     {"title": "银杏口袋公园加几张有靠背的长椅", "scenario": "health",
@@ -63,6 +65,12 @@ def init(store: Store | None = None, layers_dir: str | None = None) -> dict:
                                                       DEMO_TOPIC["seeds"]))
     from workbench.surveys import publish_surveys
 
-    surveys = publish_surveys(store, settings.get("surveys_dir"), community)
+    surveys_dir = Path(settings.get("surveys_dir")).resolve()
+    # the project's own survey files are the demo community's (they name its buildings and
+    # areas): another community publishes the folder its WORKBENCH_SURVEYS_DIR names
+    skip_demo_surveys = (surveys_dir == DEMO_SURVEYS
+                         and Path(layers_dir).resolve() != DEMO_LAYERS)
+    surveys = {} if skip_demo_surveys else publish_surveys(store, surveys_dir, community)
     return {"database": store.url, "community": community.id, "created": created,
-            "demo_proposals": added, "revision": store.schema_revision(), "surveys": surveys}
+            "demo_proposals": added, "revision": store.schema_revision(), "surveys": surveys,
+            "demo_surveys_skipped": skip_demo_surveys}

@@ -105,6 +105,16 @@ def test_a_real_community_gets_no_demo_content(tmp_path, community_dir, monkeypa
     assert Store(url).count_proposals() == 0 and Store(url).topics("test") == []
 
 
+def test_the_demo_surveys_are_published_for_the_demo_community_only(tmp_path, community_dir):
+    from workbench.demo import init
+
+    real = init(Store(f"sqlite:///{tmp_path / 'real.db'}"), layers_dir=str(community_dir))
+    assert real["surveys"] == {} and real["demo_surveys_skipped"]
+    assert Store(f"sqlite:///{tmp_path / 'real.db'}").latest_survey_versions() == []
+    demo = init(Store(f"sqlite:///{tmp_path / 'demo.db'}"))
+    assert set(demo["surveys"]) == {"public_space_needs", "services_satisfaction"}
+
+
 def test_init_command(capsys):
     from workbench.cli import main
 
