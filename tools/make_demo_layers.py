@@ -336,6 +336,9 @@ description:
 areas:
   north: [{", ".join(f"B{i:02d}" for i in range(1, 13))}]
   south: [{", ".join(f"B{i:02d}" for i in range(13, 21))}]
+# Who may own an adopted agenda item, offered beside the usual roles (any name may be
+# written): the community's own offices and partners.
+owners: ["和光物业服务中心", "和光社区卫生服务站", "和光小学"]
 """
     (OUT_DIR / "community.yaml").write_text(text, encoding="utf-8")
 

@@ -60,7 +60,7 @@ def test_decide_refuses_every_problem_at_once_and_saves_nothing(store, built):
         actions.decide(store, "test", lockers, "merge", reason="same")
     assert refusal(excinfo) == {"decision": "planner.agenda.decision_choose"}
     with pytest.raises(DecisionInvalid) as excinfo:
-        actions.decide(store, "test", lockers, "adopt", reason="ok", owner="mayor",
+        actions.decide(store, "test", lockers, "adopt", reason="ok", owner="",
                        milestones="2027/01/15 选型")
     assert refusal(excinfo) == {"owner": "error.owner_required",
                                 "milestones": "planner.agenda.milestone_line"}
@@ -201,3 +201,11 @@ def test_publishing_needs_the_check_and_a_decision(store, community, built):
     assert actions.publish(store, community, scoring.DEFAULT_WEIGHTS, "王主任",
                            checked=True) == 1
     assert store.agenda_version("test", 1)["published_by"] == "王主任"
+
+
+def test_an_owner_is_free_text(store, built):
+    """Any office or partner may own an item (物业, a school, a volunteer team): the roles are
+    suggestions, not a list to choose from."""
+    lockers = item_of(store, built["lockers"])["id"]
+    actions.decide(store, "test", lockers, "adopt", reason="快递太多", owner=" 万科物业服务中心 ")
+    assert store.agenda_item(lockers)["owner"] == "万科物业服务中心"

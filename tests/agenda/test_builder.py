@@ -9,6 +9,7 @@ import pytest
 from residents import code_ids, propose
 
 from communities import INSIDE_OPEN
+from workbench.agenda import presenter as show
 from workbench.agenda import scoring
 from workbench.deliberation.discussion import Comment
 from workbench.layers.community import read_layers
@@ -147,7 +148,8 @@ def test_adopt_saves_owner_budget_milestones_and_target_date(builder, store, see
         ("2027-01-15", "选型"), ("2027-03-01", "安装")]
     assert "Decision saved: Adopt." in builder.decision_panel.decision_status.value
     # the form shows what was decided, and the list the badges
-    assert builder.decision_panel.owner_input.value == "residents_committee"
+    assert builder.decision_panel.owner_input.value == show.owner_label(builder.lang,
+                                                                        "residents_committee")
     assert "2027-03-01 安装" in builder.decision_panel.milestones_input.value
     listed = builder.list_panel.list_html.value
     assert "Adopt" in listed and "Planned 0%" in listed
@@ -313,3 +315,21 @@ def test_a_busy_store_is_a_message_on_every_button_and_nothing_is_half_saved(
     assert not builder.decision_panel.decision_errors["reason"].value
     assert builder.regroup() is None and "busy" in builder.status.value
     assert store.agenda_items("test") == before
+
+
+def test_the_owner_field_suggests_roles_and_the_communitys_own_names(builder, store, seeded):
+    panel = builder.decision_panel
+    assert show.owner_label(builder.lang, "steward") in panel.owner_input.options
+    item = item_of(builder, seeded["benches"][0])
+    builder.select(item["id"])
+    panel.decision_input.value = "adopt"
+    panel.reason_input.value = "支持者多"
+    # a role typed (or picked) by its label is kept as the role: it reads in both languages
+    panel.owner_input.value = show.owner_label("zh", "steward")
+    assert panel.save_decision()
+    assert store.agenda_item(item["id"])["owner"] == "steward"
+    # any other name is kept as written
+    panel.owner_input.value = "社区志愿者服务队"
+    assert panel.save_decision()
+    assert store.agenda_item(item["id"])["owner"] == "社区志愿者服务队"
+    assert panel.owner_input.value == "社区志愿者服务队"

@@ -122,6 +122,7 @@ def test_check_layers_command(capsys, tmp_path):
 def test_areas_of_the_demo_community_and_a_wrong_one(tmp_path):
     c = load_community(DEMO_LAYERS)
     assert set(c.areas) == {"north", "south"} and "B01" in c.areas["north"]
+    assert "和光物业服务中心" in c.owners    # suggested owners of adopted agenda items
     import yaml
 
     folder = write_community(tmp_path / "c")

@@ -13,6 +13,7 @@ import datetime as dt
 import ipywidgets as w
 
 from workbench.agenda import actions, decisions
+from workbench.agenda import presenter as show
 from workbench.agenda.builder_html import Panel, field_error
 from workbench.agenda.decisions import COMMITTEE_DECISIONS
 from workbench.escaping import esc
@@ -33,10 +34,12 @@ class DecisionPanel(Panel):
         self.reason_input = w.Textarea(description=html.field_label("reason"), rows=3,
                                        layout=wide, continuous_update=False,
                                        placeholder=t("planner.agenda.reason_placeholder"))
-        self.owner_input = w.Dropdown(
-            description=html.field_label("owner"),
-            options=[(t("planner.agenda.owner_choose"), None)]
-            + [(html.owner_label(o), o) for o in decisions.OWNERS])
+        # free text, with the roles and the community's own names (community.yaml) offered
+        self.owner_input = w.Combobox(
+            description=html.field_label("owner"), ensure_option=False,
+            placeholder=t("planner.agenda.owner_choose"), continuous_update=False,
+            options=show.owner_suggestions(builder.lang, decisions.OWNERS,
+                                           builder.community.owners))
         self.budget_input = w.Text(description=html.field_label("budget_line"), layout=wide,
                                    continuous_update=False)
         self.milestones_input = w.Textarea(
@@ -92,8 +95,7 @@ class DecisionPanel(Panel):
         decided = item.get("decision") in COMMITTEE_DECISIONS
         self.decision_input.value = item["decision"] if decided else None
         self.reason_input.value = (item.get("reason") or "") if decided else ""
-        self.owner_input.value = item.get("owner") if item.get("owner") in decisions.OWNERS \
-            else None
+        self.owner_input.value = show.owner_label(self.builder.lang, item.get("owner"))
         self.budget_input.value = item.get("budget_line") or ""
         self.milestones_input.value = decisions.milestones_text(item.get("milestones"))
         self.target_input.value = item.get("target_date")
@@ -135,7 +137,7 @@ class DecisionPanel(Panel):
         title" a line, or a list of {title, date}."""
         self.decision_input.value = decision if decision in COMMITTEE_DECISIONS else None
         self.reason_input.value = reason or ""
-        self.owner_input.value = owner if owner in decisions.OWNERS else None
+        self.owner_input.value = show.owner_label(self.builder.lang, owner)
         self.budget_input.value = budget_line or ""
         if isinstance(milestones, list):
             milestones = decisions.milestones_text(milestones)
@@ -152,7 +154,8 @@ class DecisionPanel(Panel):
     def save_decision(self) -> bool:
         """The decision as the form holds it (:func:`actions.decide`): every problem beside
         its field, nothing saved until all are right."""
-        return self._save_decision(self.decision_input.value, self.owner_input.value)
+        return self._save_decision(self.decision_input.value,
+                                   show.owner_as_stored(self.owner_input.value, decisions.OWNERS))
 
     def _save_decision(self, decision, owner) -> bool:
         builder = self.builder

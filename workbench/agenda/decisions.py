@@ -19,7 +19,11 @@ DECISIONS = ("adopt", "defer", "decline", "merge")
 #: what the committee decides on one item; merging is done by merging (it moves proposals)
 COMMITTEE_DECISIONS = ("adopt", "defer", "decline")
 #: who carries an adopted item (the future-community roles of DESIGN.md)
+#: The roles of the future-community governance that usually own an adopted item, offered
+#: as suggestions (labels in the strings, ``agenda.owner.<role>``); the owner is free text, and
+#: a community adds its own suggestions in community.yaml (``owners``).
 OWNERS = ("residents_committee", "community_representative", "steward", "grid_worker")
+OWNER_MAX_CHARS = 100
 STATUSES = ("planned", "in_progress", "done", "dropped")
 REASON_MAX_CHARS = 1000
 BUDGET_MAX_CHARS = 200
@@ -70,9 +74,11 @@ def validate_decision(raw: dict) -> Decision:
     owner = budget = target = None
     milestones: list[dict] = []
     if decision == "adopt":
-        owner = raw.get("owner")
-        if owner not in OWNERS:
-            errors["owner"] = ("error.owner_required", {})
+        owner, problem = check_text(raw.get("owner"), required=True,
+                                    max_chars=OWNER_MAX_CHARS)
+        if problem:
+            errors["owner"] = (("error.owner_required", {}) if problem[0] == "error.required"
+                               else problem)
         budget, problem = check_text(raw.get("budget_line"), required=False,
                                      max_chars=BUDGET_MAX_CHARS)
         if problem:

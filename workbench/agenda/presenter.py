@@ -83,7 +83,27 @@ def status_label(lang: str, status) -> str:
 
 
 def owner_label(lang: str, owner) -> str:
-    return label(lang, "owner", owner)
+    """A role's label (``residents_committee``: 居委会), or the owner as the planner wrote it."""
+    if owner is None or owner == "":
+        return ""
+    key = f"{LABEL_KEYS['owner']}.{owner}"
+    catalogue = i18n.catalogue(lang)
+    return catalogue[key] if key in catalogue else str(owner)
+
+
+def owner_suggestions(lang: str, roles, community_owners=()) -> list[str]:
+    """What the owner field offers: the roles' labels, then the community's own names."""
+    return list(dict.fromkeys([owner_label(lang, r) for r in roles] + list(community_owners)))
+
+
+def owner_as_stored(text, roles):
+    """A typed owner: a role's code when the text is that role's label in either language (so
+    it reads in the other language too), else the text as written."""
+    text = text.strip() if isinstance(text, str) else text
+    for role in roles:
+        if text and any(text == owner_label(lang, role) for lang in i18n.LANGUAGES):
+            return role
+    return text
 
 
 def part_label(lang: str, part) -> str:

@@ -189,6 +189,9 @@ class Community:
     description: dict[str, str] = field(default_factory=dict)
     #: Parts of the community by the building ids they hold (community.yaml ``areas``).
     areas: dict[str, list[str]] = field(default_factory=dict)
+    #: Who may own an adopted agenda item, as suggestions (community.yaml ``owners``: the
+    #: community's own offices and partners, e.g. 物业服务中心); any name may be written.
+    owners: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self._boundary = shape(self.layers["boundary"]["features"][0]["geometry"])
@@ -248,6 +251,7 @@ def load_community(layers_dir: str | Path) -> Community:
         zoom=int(meta.get("zoom", 16)), layers=layers, kinds=kinds, folder=folder,
         description=dict(meta.get("description") or {}),
         areas={str(k): [str(b) for b in v] for k, v in (meta.get("areas") or {}).items()},
+        owners=[str(o).strip() for o in (meta.get("owners") or []) if str(o).strip()],
     )
     buildings = {f["properties"]["id"] for f in layers["buildings"]["features"]}
     for area, members in community.areas.items():
