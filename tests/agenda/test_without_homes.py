@@ -32,8 +32,13 @@ def test_regroup_rank_publish_and_export(store, community, community_dir, tmp_pa
     evidence = workflow.gather_evidence(store, community, layers)
     for column in ("households_300", "households_500", "underserved_households"):
         assert evidence[column].map(math.isnan).all(), column
-    ranked = scoring.rank(scoring.score_parts(evidence), scoring.DEFAULT_WEIGHTS)
-    assert (ranked["reach"] == 0).all() and (ranked["gap"] == 0).all()
+    parts = scoring.score_parts(evidence)
+    # unknown, not 0 and never full marks: left out of the score, their weights with them
+    assert scoring.unknown_parts(parts) == ["reach", "gap"]
+    ranked = scoring.rank(parts, scoring.DEFAULT_WEIGHTS)
+    assert ranked["reach"].isna().all() and (ranked["w_reach"] == 0).all()
+    heavy = scoring.rank(parts, {**scoring.DEFAULT_WEIGHTS, "reach": 10.0, "gap": 10.0})
+    assert heavy["score"].tolist() == ranked["score"].tolist()
     item = workflow.live_items(store, "test")[0]
     actions.decide(store, "test", item["id"], "adopt", reason="老人需要", owner="residents_committee",
                    target_date="2027-06-30")
@@ -42,3 +47,17 @@ def test_regroup_rank_publish_and_export(store, community, community_dir, tmp_pa
     snapshot = store.agenda_version("test", number)
     html = report.agenda_html(snapshot, load_community(community_dir), "zh")
     assert "公园里多放些长椅" in html and "NaN" not in html and ">nan<" not in html
+    assert "本社区没有住户数据，未计入得分" in html
+    assert snapshot["items"][0]["score_parts"]["reach"] is None
+
+
+def test_the_builder_says_reach_and_gap_are_unknown(store, community, community_dir):
+    from workbench.agenda.builder import AgendaBuilder
+
+    propose(store, "公园里多放些长椅", "老人需要休息的长椅")
+    builder = AgendaBuilder(store, community, read_layers(community_dir), lang="en",
+                            author="王主任")
+    assert builder.regroup()
+    builder.select(builder.order[0])
+    shown = builder.item_panel.score_html.value
+    assert "unknown: no households recorded" in shown and "nan" not in shown

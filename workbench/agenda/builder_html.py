@@ -175,7 +175,10 @@ class AgendaHtml:
         segments, tips = [], []
         for part in scoring.PARTS:
             value = float(r.get(f"w_{part}", 0.0) or 0.0)
-            tips.append(f"{self.part_label(part)} {float(r.get(part, 0.0)):.2f}")
+            part_value = r.get(part)
+            tips.append(f"{self.part_label(part)} " + ("–" if part_value is None
+                                                      or part_value != part_value
+                                                      else f"{float(part_value):.2f}"))
             px = round(value * BAR_PX)
             if px:
                 segments.append(f"<span style='width:{px}px;background:{PART_COLOURS[part]}'>"

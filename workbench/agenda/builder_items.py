@@ -156,11 +156,16 @@ class ItemPanel(Panel):
         r = row.iloc[0]
         head = html.table_head("planner.agenda.col_part", "planner.agenda.col_value",
                                "planner.agenda.col_weight", "planner.agenda.col_contribution")
+        unknown = scoring.unknown_parts(builder.parts)
         body = "".join(
             f"<tr><td><span class='wb-swatch' style='background:{PART_COLOURS[p]}'></span>"
-            f"{esc(html.part_label(p))}</td><td class='wb-num'>{float(r[p]):.2f}</td>"
-            f"<td class='wb-num'>{builder.weights[p]:.1f}</td>"
-            f"<td class='wb-num'>{float(r['w_' + p]):.3f}</td></tr>" for p in scoring.PARTS)
+            f"{esc(html.part_label(p))}</td>"
+            + (f"<td class='wb-num' colspan='3'>{esc(html.t('planner.agenda.part_unknown'))}"
+               "</td></tr>" if p in unknown else
+               f"<td class='wb-num'>{float(r[p]):.2f}</td>"
+               f"<td class='wb-num'>{builder.weights[p]:.1f}</td>"
+               f"<td class='wb-num'>{float(r['w_' + p]):.3f}</td></tr>")
+            for p in scoring.PARTS)
         summary = esc(html.t("planner.agenda.rank_line", rank=int(r["rank"]),
                              total=len(builder.order), score=float(r["score"])))
         return (f"<p><b>{summary}</b> {html.score_bar_html(r.to_dict())}</p>"

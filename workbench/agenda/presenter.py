@@ -310,9 +310,18 @@ def _needs(item: dict, ev: dict, lang: str) -> Fact | None:
 
 
 def _score_parts(item: dict, ev: dict, lang: str) -> Fact | None:
-    return _bars(lang, "score_parts", ((part_label(lang, p), v) for p, v in
-                                       (item.get("score_parts") or {}).items()),
-                 format_score, " · ")
+    """The parts the score was made of; a part unknown in the community (None: no households
+    recorded) is named under them as left out."""
+    parts = item.get("score_parts") or {}
+    fact = _bars(lang, "score_parts", ((part_label(lang, p), v) for p, v in parts.items()
+                                       if v is not None), format_score, " · ")
+    unknown = [part_label(lang, p) for p, v in parts.items() if v is None]
+    if fact is None or not unknown:
+        return fact
+    note = evidence_label(lang, "parts_unknown", parts="、".join(unknown) if lang == "zh"
+                          else ", ".join(unknown))
+    return Fact(fact.key, fact.label, fact.text, fact.value, fact.notes + ((note, ""),),
+                fact.missing)
 
 
 def _workshop_dots(item: dict, ev: dict, lang: str) -> Fact | None:

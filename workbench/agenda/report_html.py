@@ -166,7 +166,8 @@ def _chart(fact: show.Fact, lang: str) -> str:
         return (f'<div class="progress">{_satisfaction_svg(fact.value, 200)}'
                 f'<b>{esc(fact.text)}</b></div>')
     if fact.key in BAR_COLOURS:
-        return _bar_rows(fact.value, BAR_COLOURS[fact.key])
+        return _bar_rows(fact.value, BAR_COLOURS[fact.key]) + "".join(
+            f'<p class="note">{esc(note)}</p>' for note, _ in fact.notes)
     return f"<p>{esc(fact.text)}</p>"
 
 

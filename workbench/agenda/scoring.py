@@ -4,7 +4,9 @@ ranking it gives.
 Each part is a number from 0 to 1 computed from the evidence (:mod:`.evidence`), so a planner
 can see why an item ranks where it does; the score is the weighted mean of the parts. A part
 with no evidence for an item (no survey, no statements) counts as 0 for that item, and says so
-by being 0. The same evidence and weights always give the same ranking: ties are broken by the
+by being 0. A part that cannot be known in the community at all (reach and gap without any
+households in its buildings layer) is unknown (NaN) for every item and left out of the score,
+its weight with it: a missing layer must not give every placed item full marks. The same evidence and weights always give the same ranking: ties are broken by the
 item's id. Vectorised pandas: re-ranking 10,000 items after a slider moves takes milliseconds.
 """
 
@@ -56,17 +58,29 @@ def score_parts(evidence: pd.DataFrame) -> pd.DataFrame:
     parts["consensus"] = e["consensus"].astype(float).clip(0, 1).fillna(0.0)
     parts["stance"] = ((e["stance_balance"].astype(float) + 1) / 2).fillna(0.0)
     parts["need"] = ((5.0 - e["satisfaction"].astype(float)) / 4.0).clip(0, 1).fillna(0.0)
-    parts["reach"] = _scaled(e["households_500"].astype(float).fillna(0.0))
-    parts["gap"] = _scaled(e["underserved_households"].astype(float).fillna(0.0))
+    for part, column in HOUSEHOLD_PARTS.items():
+        known = e[column].astype(float)
+        parts[part] = _scaled(known.fillna(0.0)) if known.notna().any() else np.nan
     return parts[list(PARTS)]
+
+
+#: parts counted from households within reach, and the evidence they come from
+HOUSEHOLD_PARTS = {"reach": "households_500", "gap": "underserved_households"}
+
+
+def unknown_parts(parts: pd.DataFrame) -> list[str]:
+    """The parts unknown in the whole community (left out of the score)."""
+    return [p for p in PARTS if p in parts and len(parts) and parts[p].isna().all()]
 
 
 def rank(parts: pd.DataFrame, weights: dict) -> pd.DataFrame:
     """Items ranked by score: the parts, their weighted contributions (``w_<part>``), score
     and rank (1 = first). Ties go to the lower item id."""
     w = check_weights(weights)
-    total = sum(w.values())
-    weighted = parts.mul(pd.Series(w)) / total
+    for part in unknown_parts(parts):
+        w[part] = 0.0
+    total = sum(w.values()) or 1.0
+    weighted = parts.fillna(0.0).mul(pd.Series(w)) / total
     out = parts.join(weighted.add_prefix("w_"))
     out["score"] = weighted.sum(axis=1)
     out = out.reset_index().sort_values(["score", "item_id"], ascending=[False, True],

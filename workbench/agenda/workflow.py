@@ -178,7 +178,8 @@ def build_snapshot(store, community, weights: dict, published_by: str,
                          "progress": u["progress"], "note": u["note"]}
                         for u in updates.get(item["id"], [])],
             "score": round(float(r["score"]), 4),
-            "score_parts": {p: round(float(r[p]), 4) for p in scoring.PARTS},
+            # a part unknown in the community is None (left out of the score)
+            "score_parts": {p: _number(r[p]) for p in scoring.PARTS},
             "evidence": {
                 "proposals": int(e["proposals"]), "supports": int(e["supports"]),
                 "supporters": int(e["supporters"]),
