@@ -131,6 +131,33 @@ def test_csv_in_every_encoding_excel_users_save(tmp_path, encoding):
     assert frame.loc[2, "标题"] == "银杏公园加长椅"
 
 
+@pytest.mark.parametrize("encoding, name", [
+    ("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 with BOM"), ("gbk", "GB18030"),
+    ("gb18030", "GB18030"), ("cp1252", "Windows-1252")])
+def test_the_encoding_is_detected_and_named_in_the_report(tmp_path, store, community,
+                                                          encoding, name):
+    lon, lat = INSIDE_P1
+    text = ("Más bancos en la plaza – “ya”, señora" if encoding == "cp1252"
+            else "银杏公园加长椅，夏天需要遮阳")
+    path = write_csv(tmp_path / "p.csv", ["title", "category", "lat", "lon"],
+                     [[text, "health", lat, lon], ["Cañada" if encoding == "cp1252" else "长椅",
+                                                   "health", lat, lon]], encoding)
+    report = import_proposals(store, community, path,
+                              "title=title,category=category,latitude=lat,longitude=lon",
+                              dry_run=True)
+    assert report.encoding == name and report.accepted == 2
+    assert f"read as {name} text" in report.summary("en")
+    assert f"按 {name} 编码读取" in report.summary("zh")
+    assert read_table(path).loc[2, "title"] == text
+
+
+def test_bytes_that_are_no_text_are_refused(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(IntakeError, match="CSV UTF-8"):
+        read_table(path)
+
+
 def test_csv_lines_count_quoted_line_breaks_and_duplicated_headers_are_renamed(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text('title,note,note\n"two\nlines",a,b\n\nthird,c,d\n,,\n\n', encoding="utf-8")

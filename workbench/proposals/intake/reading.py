@@ -1,5 +1,5 @@
-"""Reading an imported file: a CSV (UTF-8, UTF-8 with BOM, UTF-16 or GB18030/GBK; comma, tab
-or semicolon), an Excel .xlsx workbook or a GeoJSON file becomes a DataFrame of its cells as
+"""Reading an imported file: a CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK or
+Windows-1252, detected by charset-normalizer; comma, tab or semicolon), an Excel .xlsx workbook or a GeoJSON file becomes a DataFrame of its cells as
 written, indexed by the line number the user sees in their spreadsheet program (the header is
 line 1, the first data row line 2; for GeoJSON the feature's position, 1 for the first).
 
@@ -90,22 +90,32 @@ def _frame(rows: list[tuple[int, list]], kind: str, encoding: str | None = None)
     return Table(frame, kind, encoding, {n: c for n, c in seen.items() if c > 1})
 
 
+#: The encodings spreadsheet programs save CSV in, as charset-normalizer names them, and as
+#: the report names them. Detection is limited to these: left to choose among every code
+#: page, it takes short Spanish text for Central European (cp1250) or Urdu (cp1006).
+CSV_ENCODINGS = {"utf_8": "UTF-8", "ascii": "UTF-8", "gb18030": "GB18030",
+                 "cp1252": "Windows-1252"}
+
+
 def _decode(raw: bytes) -> tuple[str, str]:
+    """The file's text and the name of its encoding, detected by charset-normalizer."""
+    from charset_normalizer import from_bytes
+
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
         try:
             return raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             pass
-    for encoding, name in (("utf-8-sig", "UTF-8"), ("gb18030", "GB18030")):
+    if raw.startswith(b"\xef\xbb\xbf"):
         try:
-            text = raw.decode(encoding)
+            return raw.decode("utf-8-sig"), "UTF-8 with BOM"
         except UnicodeDecodeError:
-            continue
-        if encoding == "utf-8-sig" and raw.startswith(b"\xef\xbb\xbf"):
-            name = "UTF-8 with BOM"
-        return text, name
-    raise IntakeError("the CSV file is neither UTF-8 nor GB18030/GBK text; save it as "
-                      "\"CSV UTF-8\" from the spreadsheet program")
+            pass
+    best = from_bytes(raw, cp_isolation=list(CSV_ENCODINGS)).best()
+    if best is None or best.encoding not in CSV_ENCODINGS:
+        raise IntakeError("the CSV file is not text in UTF-8, GB18030/GBK or Windows-1252; "
+                          "save it as \"CSV UTF-8\" from the spreadsheet program")
+    return str(best), CSV_ENCODINGS[best.encoding]
 
 
 def _delimiter(text: str) -> str:
@@ -241,7 +251,7 @@ def read_file(path: str | Path) -> Table:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV (UTF-8, UTF-8 with BOM or GB18030/GBK), Excel .xlsx or GeoJSON file as a
+    """A CSV (UTF-8, UTF-8 with BOM, GB18030/GBK or Windows-1252), Excel .xlsx or GeoJSON file as a
     DataFrame of its cells as written (text for CSV; numbers, dates and formula text for
     Excel), indexed by the line number the user sees. Header names that occur twice get
     " (2)", " (3)" added. Raises :class:`IntakeError` for a file that cannot be read."""

@@ -125,6 +125,8 @@ class ImportReport:
         key = "import.summary_dry_run" if self.dry_run else "import.summary"
         text = i18n.t(lang, key, file=self.file, read=c["read"], accepted=c["accepted"],
                       imported=c["imported"], refused=c["refused"], source=self.source)
+        if self.encoding:
+            text += "\n" + i18n.t(lang, "import.encoding", encoding=self.encoding)
         if self.defaulted:
             text += "\n" + i18n.t(lang, "import.defaulted", count=len(self.defaulted))
         if self.coordinates == "gcj02":
