@@ -267,6 +267,33 @@ def test_csv_import_stores_good_rows_and_refuses_broken_ones_by_line(tmp_path, s
     assert when == datetime(2026, 11, 3, 4, tzinfo=timezone.utc)        # noon in Hangzhou
 
 
+def test_invisible_and_private_use_characters_are_removed_and_counted(tmp_path, store,
+                                                                       community):
+    lon, lat = INSIDE_P1
+    rows = [
+        ["Bancos\u200b en la plaza", "\uf0b7 sombra \uf0b7 fuentes", "health", lat, lon],  # 2
+        ["Pista\u00adde patinaje", "", "health", lat, lon],                                # 3
+        ["\ufeffCarril bici", "zero\u200cwidth\u200djoin\u2060", "transport", lat, lon],   # 4
+        ["Timbre\u0007", "", "health", lat, lon],                                         # 5
+        ["Texto \u202eal revés", "", "health", lat, lon],                                 # 6
+        ["\U000f0001Plano", "", "health", lat, lon],                                      # 7
+    ]
+    path = write_csv(tmp_path / "p.csv", ["title", "description", "category", "lat", "lon"],
+                     rows)
+    report = import_proposals(store, community, path, "title=title,description=description,"
+                              "category=category,latitude=lat,longitude=lon")
+    # a real control character and a bidi override stay refused, as on the resident page
+    assert refusals(report) == {5: {"title": "import.reason.control_chars"},
+                                6: {"title": "import.reason.control_chars"}}
+    assert report.invisible == {2: 3, 3: 1, 4: 4, 7: 1}
+    assert "Removed 9 invisible characters in 4 rows" in report.summary("en")
+    assert "已删除 4 行中的 9 个不可见字符" in report.summary("zh")
+    rows = stored(store, community)
+    assert set(rows) == {"Bancos en la plaza", "Pistade patinaje", "Carril bici", "Plano"}
+    assert rows["Bancos en la plaza"]["description"] == "sombra  fuentes"
+    assert rows["Carril bici"]["description"] == "zerowidthjoin"
+
+
 def test_the_report_reads_in_both_languages(tmp_path, store, community):
     path = write_csv(tmp_path / "p.csv", ["Title", "Description", "Category", "Latitude",
                                           "Longitude", "Supports", "Date"], english_rows())

@@ -20,7 +20,7 @@ from workbench.proposals.intake.reading import (GEOMETRY_COLUMNS, GEOMETRY_LAT, 
 from workbench.proposals.intake.report import RULE_REASONS, ImportReport, Refusal
 from workbench.proposals.intake.values import (blank, category_code, cell_number,
                                                cell_supports, cell_text, name_key, parse_date,
-                                               shown, space_lookup)
+                                               shown, space_lookup, without_invisible)
 from workbench.proposals.rules import ProposalInvalid, check_text, validate_proposal
 
 #: Fields a column can be mapped to; ``title`` is required.
@@ -165,7 +165,13 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
             problems.append(Refusal(int(line), name, column, key, params))
 
         def cell(name: str) -> Any:
-            return row[columns[name]] if name in columns else None
+            value = row[columns[name]] if name in columns else None
+            value, removed = without_invisible(value)
+            if removed:
+                invisible[name] = removed    # counted once per cell, however often read
+            return value
+
+        invisible: dict[str, int] = {}
 
         if all(blank(row[c]) for c in data_columns) and not (
                 geojson and row.get(GEOMETRY_PROBLEM) == ""):
@@ -263,6 +269,8 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
                               proposal.lon, proposal.lat, proposal.public_space_id)
             if existing.get(ident):
                 refuse("row", "import.reason.already_imported", receipt=existing[ident].pop(0))
+        if invisible:
+            report.invisible[int(line)] = sum(invisible.values())
         if problems:
             report.refused.extend(problems)
             continue

@@ -86,6 +86,8 @@ class ImportReport:
     refused: list[Refusal] = field(default_factory=list)
     defaulted: list[int] = field(default_factory=list)
     encoding: str | None = None
+    #: invisible and private-use characters removed from text cells, by line
+    invisible: dict[int, int] = field(default_factory=dict)
 
     @property
     def refused_lines(self) -> list[int]:
@@ -127,6 +129,9 @@ class ImportReport:
                       imported=c["imported"], refused=c["refused"], source=self.source)
         if self.encoding:
             text += "\n" + i18n.t(lang, "import.encoding", encoding=self.encoding)
+        if self.invisible:
+            text += "\n" + i18n.t(lang, "import.invisible", count=sum(self.invisible.values()),
+                                   rows=len(self.invisible))
         if self.defaulted:
             text += "\n" + i18n.t(lang, "import.defaulted", count=len(self.defaulted))
         if self.coordinates == "gcj02":

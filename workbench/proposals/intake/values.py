@@ -75,6 +75,24 @@ def cell_text(value: Any) -> Any:
     return value
 
 
+# Characters nobody sees that word processors and web forms leave in text: zero-width space,
+# non-joiner, joiner and word joiner, a byte-order mark inside the text, the soft hyphen, and
+# private-use code points (Word's bullet U+F0B7 pasted from a list). They carry no meaning in
+# a proposal, so they are removed (and counted) rather than refusing the row. Bidi overrides
+# and real control characters are not here: they stay refused, as on the resident page.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                        "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]")
+
+
+def without_invisible(value: Any) -> tuple[Any, int]:
+    """Text without invisible and private-use characters, and how many were removed; any
+    other value is returned as it is, with 0."""
+    if not isinstance(value, str):
+        return value, 0
+    text, count = _INVISIBLE.subn("", value)
+    return text, count
+
+
 def cell_number(value: Any) -> float | None:
     """A cell as a finite number; None when blank; ValueError when not a number."""
     if blank(value):
