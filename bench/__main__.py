@@ -11,7 +11,7 @@ from pathlib import Path
 from ._report import write
 
 #: Every benchmark, by name: module bench.bench_<name> with run(quick: bool) -> list[Figure].
-BENCHMARKS = ["store_writes", "resident_page", "opinion_groups", "agenda", "workshop"]
+BENCHMARKS = ["store_writes", "resident_page", "opinion_groups", "agenda", "grouping", "workshop"]
 
 
 def main(argv=None) -> int:

@@ -77,12 +77,12 @@ def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRES
         pattern = _names_pattern(place_names)
         named = [frozenset(m.group(0).lower() for m in pattern.finditer(t)) for t in texts]
         plain = [pattern.sub(" ", t) for t in texts]
-        alike = _alike_pairs(vectors, text_threshold)
+        alike = alike_pairs(vectors, text_threshold)
         if len(alike):  # very alike, but naming different places: not the same thing
             keep = [not (named[a] and named[b] and not named[a] & named[b])
                     for a, b in zip(alike["i"], alike["j"])]
             alike = alike[np.array(keep, dtype=bool)]
-        by_place = _alike_pairs(text_vectors(plain), place_threshold)
+        by_place = alike_pairs(text_vectors(plain), place_threshold)
         by_place["place_only"] = True
         alike["place_only"] = False
         pairs = pd.concat([alike, by_place], ignore_index=True)
@@ -90,14 +90,14 @@ def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRES
         pairs = pairs.sort_values(["i", "j", "place_only"], kind="mergesort") \
             .drop_duplicates(["i", "j"], ignore_index=True)
     else:
-        pairs = _alike_pairs(vectors, min(text_threshold, place_threshold))
+        pairs = alike_pairs(vectors, min(text_threshold, place_threshold))
         pairs["place_only"] = pairs["similarity"] < text_threshold
     if pairs.empty:
         return empty
     i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
     lon = np.radians(proposals["lon"].to_numpy(dtype=float))
     lat = np.radians(proposals["lat"].to_numpy(dtype=float))
-    pairs["distance_m"] = _haversine(lon[i], lat[i], lon[j], lat[j])
+    pairs["distance_m"] = metres_between(lon[i], lat[i], lon[j], lat[j])
     space = proposals["public_space_id"].fillna("").to_numpy(dtype=object)
     pairs["same_space"] = (space[i] == space[j]) & (space[i] != "")
     near = pairs["same_space"] | (pairs["distance_m"] <= distance_m)
@@ -145,7 +145,7 @@ def _mutual_best(i, j, similarity, candidate, k: int) -> np.ndarray:
 CHUNK_ROWS = 500
 
 
-def _alike_pairs(vectors, threshold: float) -> pd.DataFrame:
+def alike_pairs(vectors, threshold: float) -> pd.DataFrame:
     """Pairs (i < j) of unit-length rows whose cosine similarity is at least ``threshold``
     (exact duplicates included), computed a chunk of rows at a time: never an n x n matrix
     in memory."""
@@ -193,7 +193,8 @@ def _names_pattern(names: list[str]):
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
-def _haversine(lon1, lat1, lon2, lat2):
+def metres_between(lon1, lat1, lon2, lat2):
+    """Great-circle distances in metres between points given in radians (arrays alike)."""
     a = (np.sin((lat2 - lat1) / 2) ** 2
          + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
