@@ -120,6 +120,63 @@ def test_dates_that_cannot_be_read_are_refused(value):
         parse_date(value)
 
 
+@pytest.mark.parametrize("values, order", [
+    (["30/12/2025", "3/1/2026", "2026-01-05"], "dmy"), (["12/30/2025", "1/3/2026"], "mdy"),
+    (["3/11/2026", "1/2/2026"], "ambiguous"), (["30/12/2025", "12/30/2025"], "mixed"),
+    (["2026-11-03", None, ""], "ymd"),
+])
+def test_the_order_of_dates_is_told_by_the_whole_column(values, order):
+    assert intake.values.date_order(values) == order
+
+
+def test_dates_with_the_year_last_in_a_given_order():
+    noon = datetime(2026, 1, 3, 12, tzinfo=CST)
+    assert parse_date("03/01/2026", "dmy") == noon == parse_date("1/3/2026", "mdy")
+    assert parse_date("3.1.2026 14:05", "dmy") == datetime(2026, 1, 3, 14, 5, tzinfo=CST)
+    assert parse_date("2026-01-03", "dmy") == noon                 # year first is never ambiguous
+    for value, order in (("30/12/2025", "mdy"), ("3/1/2026", "ymd"), ("3/1/2026", None)):
+        with pytest.raises(ValueError):
+            parse_date(value, order)
+
+
+def date_file(tmp_path, dates):
+    lon, lat = INSIDE_P1
+    return write_csv(tmp_path / "d.csv", ["title", "category", "lat", "lon", "date"],
+                     [[f"Row {i}", "health", lat, lon, d] for i, d in enumerate(dates)])
+
+
+DATE_MAP = "title=title,category=category,latitude=lat,longitude=lon,date=date"
+
+
+def test_day_first_dates_are_read_as_the_column_tells(tmp_path, store, community):
+    path = date_file(tmp_path, ["30/12/2025", "07/01/2026", "2/1/2026"])
+    report = import_proposals(store, community, path, DATE_MAP)
+    assert report.counts["imported"] == 3 and report.dates_found == "dmy"
+    assert "read day first" in report.summary("en")
+    from workbench.proposals.tables import proposals
+    with store.engine.connect() as conn:
+        created = dict(conn.execute(select(proposals.c.title, proposals.c.created_at)).all())
+    assert created["Row 1"].date() == date(2026, 1, 7)        # 7 January, not 1 July
+    assert created["Row 2"].date() == date(2026, 1, 2)
+
+
+def test_dates_that_cannot_tell_are_refused_and_the_report_asks_for_the_order(tmp_path, store,
+                                                                              community):
+    path = date_file(tmp_path, ["3/11/2025", "1/2/2026", "2026-01-05", ""])
+    report = import_proposals(store, community, path, DATE_MAP, dry_run=True)
+    assert report.accepted == 2 and report.dates_found == "ambiguous"
+    assert refusals(report) == {2: {"date": "import.reason.date_ambiguous"},
+                                3: {"date": "import.reason.date_ambiguous"}}
+    summary = report.summary("en")
+    assert "2 row(s) with such a date were refused" in summary and "--date-order dmy" in summary
+    assert "--date-order" in report.summary("zh")
+    assert "--date-order dmy or mdy" in report.table("en").iloc[0]["Reason"]
+    given = import_proposals(store, community, path, DATE_MAP, dry_run=True, dates="mdy")
+    assert given.accepted == 4 and given.dates_found is None
+    with pytest.raises(IntakeError, match="date order"):
+        import_proposals(store, community, path, DATE_MAP, dates="dym")
+
+
 # -- reading files --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -243,7 +300,7 @@ def test_csv_import_stores_good_rows_and_refuses_broken_ones_by_line(tmp_path, s
         3: {"title": "import.reason.required"},
         4: {"category": "import.reason.category_unknown"},
         5: {"location": "import.reason.outside"},
-        6: {"date": "import.reason.date_invalid"},
+        6: {"date": "import.reason.date_ambiguous"},    # 3/11/2026: day or month first?
         7: {"supports": "import.reason.supports_invalid"},
         8: {"title": "import.reason.markup"},
         10: {"row": "import.reason.empty_row"},

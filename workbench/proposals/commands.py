@@ -18,7 +18,8 @@ def _import_proposals(args) -> int:
         report = import_proposals(
             store, community, args.file, parse_mapping(args.map),
             coordinates="gcj02" if args.gcj02 else "wgs84", source=args.source,
-            default_category=args.default_category, dry_run=args.dry_run)
+            default_category=args.default_category, dry_run=args.dry_run,
+            dates=args.date_order)
     except IntakeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -45,6 +46,12 @@ def register(subparsers) -> None:
     p.add_argument("--default-category", metavar="CODE",
                    help="category for rows whose category is blank or unknown "
                         "(default: refuse them)")
+    p.add_argument("--date-order", choices=["auto", "dmy", "mdy", "ymd"], default="auto",
+                   help="how dates with the year last are written: dmy for day/month/year "
+                        "(30/12/2025), mdy for month/day/year (12/30/2025), ymd to read only "
+                        "year-first dates (2025-12-30); auto (the default) decides from the "
+                        "whole column and, when no day is over 12, refuses those rows and "
+                        "asks for this option")
     p.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: "
                                                         "the default_language setting)")

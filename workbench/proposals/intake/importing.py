@@ -18,9 +18,10 @@ from workbench.geo.gcj02 import gcj02_to_wgs84
 from workbench.proposals.intake.reading import (GEOMETRY_COLUMNS, GEOMETRY_LAT, GEOMETRY_LON,
                                                 GEOMETRY_PROBLEM, IntakeError, Table, read_file)
 from workbench.proposals.intake.report import RULE_REASONS, ImportReport, Refusal
-from workbench.proposals.intake.values import (blank, category_code, cell_number,
-                                               cell_supports, cell_text, name_key, parse_date,
-                                               shown, space_lookup, without_invisible)
+from workbench.proposals.intake.values import (DATE_ORDERS, blank, category_code,
+                                               cell_number, cell_supports, cell_text,
+                                               date_order, name_key, parse_date, shown,
+                                               space_lookup, without_invisible, year_last)
 from workbench.proposals.rules import ProposalInvalid, check_text, validate_proposal
 
 #: Fields a column can be mapped to; ``title`` is required.
@@ -109,13 +110,16 @@ def _identity(title, description, scenario, lon, lat, space_id) -> tuple:
 
 def import_proposals(store, community, path: str | Path, mapping: dict[str, str] | str, *,
                      coordinates: str = "wgs84", source: str = "import",
-                     default_category: str | None = None, dry_run: bool = False
-                     ) -> ImportReport:
+                     default_category: str | None = None, dry_run: bool = False,
+                     dates: str = "auto") -> ImportReport:
     """Read ``path``, check every row, and store the rows that pass in one transaction (all of
     them or, if the store fails, none). ``mapping`` says which column holds each field (see
     :func:`parse_mapping`; a string is parsed). ``coordinates="gcj02"`` declares latitude and
     longitude (or GeoJSON points) to be GCJ-02, converted to WGS-84 first. A category that is
     blank or unknown refuses its row, or gets ``default_category`` when one is given.
+    ``dates`` is the order of dates written with the year last: ``dmy`` (30/12/2025),
+    ``mdy`` (12/30/2025), ``ymd`` (only year-first dates are read) or ``auto``, which decides
+    from the whole column (:func:`~workbench.proposals.intake.values.date_order`).
     ``dry_run`` checks and reports without storing. Raises :class:`IntakeError` when the file
     or the mapping cannot be used at all."""
     mapping = (parse_mapping(mapping) if isinstance(mapping, str)
@@ -123,6 +127,9 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
     if coordinates not in ("wgs84", "gcj02"):
         raise IntakeError(f"coordinates must be wgs84 or gcj02, not {coordinates!r}")
     source = _check_source(source)
+    if dates not in DATE_ORDERS:
+        raise IntakeError(f"the date order must be one of {', '.join(DATE_ORDERS)}, "
+                          f"not {dates!r}")
     default_code = None
     if default_category is not None:
         default_code = category_code(default_category)
@@ -145,6 +152,13 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
     report = ImportReport(file=Path(path).name, kind=table.kind, source=source,
                           coordinates=coordinates, dry_run=dry_run, read=len(frame),
                           encoding=table.encoding)
+    if dates == "auto" and "date" in columns:
+        report.dates_found = date_order(without_invisible(v)[0]
+                                        for v in frame[columns["date"]])
+    # When the column cannot tell day from month, those dates are refused rather than guessed
+    # or dropped: a row stored without its date would be dated today, and importing the file
+    # again with --date-order would then find it "already imported" with the wrong date.
+    order = report.dates_found if dates == "auto" else dates
     spaces = space_lookup(community)
     existing: dict[tuple, list[str]] = defaultdict(list)
     for p in reversed(store.list_proposals(community.id)):   # oldest first
@@ -241,11 +255,14 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
             refuse("supports", "import.reason.supports_invalid", value=shown(cell("supports")))
         created_at = None
         try:
-            created_at = parse_date(cell("date"))
+            created_at = parse_date(cell("date"), order)
             if created_at and created_at > datetime.now(timezone.utc) + timedelta(days=1):
                 refuse("date", "import.reason.date_future", value=shown(cell("date")))
         except (ValueError, OverflowError):
-            refuse("date", "import.reason.date_invalid", value=shown(cell("date")))
+            if order in ("ambiguous", "mixed") and year_last(cell("date")):
+                refuse("date", "import.reason.date_ambiguous", value=shown(cell("date")))
+            else:
+                refuse("date", "import.reason.date_invalid", value=shown(cell("date")))
 
         # the resident page's rules: text, markup, lengths, inside the community
         raw = {"title": cell_text(cell("title")), "description": cell_text(cell("description")),

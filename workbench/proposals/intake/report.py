@@ -88,6 +88,8 @@ class ImportReport:
     encoding: str | None = None
     #: invisible and private-use characters removed from text cells, by line
     invisible: dict[int, int] = field(default_factory=dict)
+    #: with dates="auto", what the date column told: dmy, mdy, ymd, ambiguous or mixed
+    dates_found: str | None = None
 
     @property
     def refused_lines(self) -> list[int]:
@@ -132,6 +134,9 @@ class ImportReport:
         if self.invisible:
             text += "\n" + i18n.t(lang, "import.invisible", count=sum(self.invisible.values()),
                                    rows=len(self.invisible))
+        if self.dates_found in ("dmy", "mdy", "ambiguous", "mixed"):
+            refused = sum(r.key == "import.reason.date_ambiguous" for r in self.refused)
+            text += "\n" + i18n.t(lang, f"import.dates_{self.dates_found}", count=refused)
         if self.defaulted:
             text += "\n" + i18n.t(lang, "import.defaulted", count=len(self.defaulted))
         if self.coordinates == "gcj02":

@@ -161,12 +161,54 @@ def _noon(day: date) -> datetime:
     return _local(datetime(day.year, day.month, day.day, 12))
 
 
-def parse_date(value: Any) -> datetime | None:
+def _day_and_time(day: date, hh, mm, ss) -> datetime:
+    if hh is None:
+        return _noon(day)
+    return _local(datetime.combine(day, time(int(hh), int(mm), int(ss or 0))))
+
+
+# A date with the year last: 30/12/2025 (day first, as in Spain and most forms) or 12/30/2025
+# (month first, as in the United States); optionally with a time.
+_YEAR_LAST = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})"
+                        r"(?:(?:\s+|T)(\d{1,2})\s*:\s*(\d{1,2})"
+                        r"(?:\s*:\s*(\d{1,2})(?:\.\d+)?)?)?")
+#: How the day, month and year of dates written with the year last are ordered: ``auto``
+#: decides from the whole column (see :func:`date_order`).
+DATE_ORDERS = ("auto", "dmy", "mdy", "ymd")
+
+
+def year_last(value: Any) -> tuple[int, int] | None:
+    """The first two numbers of a date written with the year last (30/12/2025: 30, 12);
+    None for any other value."""
+    if not isinstance(value, str):
+        return None
+    match = _YEAR_LAST.fullmatch(unicodedata.normalize("NFKC", value).strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def date_order(values) -> str:
+    """The order of a column's dates written with the year last, told by the dates whose first
+    or second number is over 12 (it can only be the day): ``dmy`` or ``mdy``; ``ymd`` when
+    no date is written with the year last; ``ambiguous`` when none tells (every one could be
+    either, such as 3/11/2026); ``mixed`` when some say day first and others month first."""
+    pairs = [p for p in map(year_last, values) if p]
+    if not pairs:
+        return "ymd"
+    day_first = any(a > 12 for a, _ in pairs)
+    month_first = any(b > 12 for _, b in pairs)
+    if day_first and month_first:
+        return "mixed"
+    return "dmy" if day_first else "mdy" if month_first else "ambiguous"
+
+
+def parse_date(value: Any, order: str | None = None) -> datetime | None:
     """When a proposal was made, as an aware UTC datetime; None when blank. Accepts Excel
     dates and serial numbers, ISO 8601 (``2026-11-03``, ``2026-11-03T14:05+08:00``),
     ``2026/11/3``, ``2026.11.3`` and ``2026年11月3日`` (optionally with a time such as
-    ``14:05``). Without a time zone a time is China Standard Time; a day without a time is
-    taken at noon. Raises ValueError for anything else (``3/11/2026`` is ambiguous: refused)."""
+    ``14:05``); with ``order`` ``dmy`` or ``mdy`` also dates with the year last
+    (``30/12/2025``, ``12/30/2025 14:05``). Without a time zone a time is China Standard
+    Time; a day without a time is taken at noon. Raises ValueError for anything else
+    (without an order, ``3/11/2026`` is ambiguous: refused)."""
     if blank(value):
         return None
     if isinstance(value, bool):
@@ -189,12 +231,14 @@ def parse_date(value: Any) -> datetime | None:
     if not isinstance(value, str):
         raise ValueError("not a date")
     text = unicodedata.normalize("NFKC", value).strip()
+    match = _YEAR_LAST.fullmatch(text) if order in ("dmy", "mdy") else None
+    if match:
+        first, second, y, hh, mm, ss = match.groups()
+        d, m = (first, second) if order == "dmy" else (second, first)
+        return _day_and_time(date(int(y), int(m), int(d)), hh, mm, ss)
     match = _DATE.fullmatch(text)
     if match:
-        y, m, d, hh, mm, ss = match.groups()
-        day = date(int(y), int(m), int(d))  # ValueError for 2026/2/30
-        if hh is None:
-            return _noon(day)
-        return _local(datetime.combine(day, time(int(hh), int(mm), int(ss or 0))))
+        y, m, d, hh, mm, ss = match.groups()   # date() raises ValueError for 2026/2/30
+        return _day_and_time(date(int(y), int(m), int(d)), hh, mm, ss)
     moment = datetime.fromisoformat(text)  # ValueError when not ISO 8601 either
     return _noon(moment.date()) if len(text) <= 10 else _local(moment)
