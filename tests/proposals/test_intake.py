@@ -481,6 +481,60 @@ def test_default_category_and_its_check(tmp_path, store, community):
         import_proposals(store, community, path, "title=title,latitude=lat,longitude=lon")
 
 
+def category_file(tmp_path):
+    lon, lat = INSIDE_P1
+    cells = ["['Deportes', 'Urbanismo']", "Urbanismo; Deportes", "Medio Ambiente - Limpieza",
+             "['Turismo', 'Deportes']", "['Turismo']", "Turismo, Bebés", "[]", "health"]
+    return write_csv(tmp_path / "c.csv", ["title", "categories", "lat", "lon"],
+                     [[f"Row {i}", c, lat, lon] for i, c in enumerate(cells)])
+
+
+CATEGORY_MAP = "title=title,category=categories,latitude=lat,longitude=lon"
+
+
+def test_the_files_categories_are_mapped_to_scenarios(tmp_path, store, community):
+    path = category_file(tmp_path)
+    mapping = intake.parse_categories("Deportes=health, urbanismo=建筑,"
+                                      "Medio Ambiente - Limpieza=Low carbon")
+    report = import_proposals(store, community, path, CATEGORY_MAP, categories=mapping)
+    assert {k: v["scenario"] for k, v in stored(store, community).items()} == {
+        "Row 0": "health", "Row 1": "architecture", "Row 2": "low_carbon", "Row 3": "health",
+        "Row 7": "health"}
+    # unmapped values refuse their rows, each row once, and are listed once with their rows
+    assert refusals(report) == {6: {"category": "import.reason.category_unknown"},
+                                7: {"category": "import.reason.category_unknown"},
+                                8: {"category": "import.reason.category_required"}}
+    assert report.unmapped == {"Turismo": 2, "Bebés": 1}
+    summary = report.summary("en")
+    assert "2 value(s) of the category column map to no scenario (rows with each): " \
+           "Turismo (2), Bebés (1)." in summary and summary.count("Turismo") == 1
+    assert "Turismo (2)" in report.summary("zh")
+
+
+def test_unmapped_categories_with_a_default_are_listed_not_refused(tmp_path, store, community):
+    path = category_file(tmp_path)
+    report = import_proposals(store, community, path, CATEGORY_MAP, default_category="service",
+                              categories={}, dry_run=True)
+    assert report.accepted == 8 and report.refused == []
+    assert report.unmapped == {"Deportes": 3, "Urbanismo": 2, "Medio Ambiente - Limpieza": 1,
+                               "Turismo": 3, "Bebés": 1}
+
+
+def test_category_mappings_from_text_or_a_file_are_checked(tmp_path):
+    path = tmp_path / "categories.yaml"
+    path.write_text("Deportes: health\n'Parques y jardines': 低碳\n", encoding="utf-8")
+    assert intake.read_categories(path) == {"deportes": "health", "parquesyjardines":
+                                            "low_carbon"}
+    for text, message in (("Deportes=sport", "'sport' is not a scenario"),
+                          ("Deportes", "CATEGORY=SCENARIO"),
+                          ("Deportes=health,deportes=education", "two scenarios")):
+        with pytest.raises(IntakeError, match=message):
+            intake.parse_categories(text)
+    path.write_text("- Deportes\n", encoding="utf-8")
+    with pytest.raises(IntakeError, match="'Deportes: health'"):
+        intake.read_categories(path)
+
+
 def test_a_mapping_may_be_a_dict_with_any_column_name(tmp_path, store, community):
     path = write_csv(tmp_path / "p.csv", ["标题, 简述", "类别", "地点"], [["公园长椅", "健康", "P1"]])
     report = import_proposals(store, community, path, {"title": "标题, 简述",
@@ -588,6 +642,22 @@ def test_command_dry_run_and_chinese_report(tmp_path, capsys):
     out, _ = capsys.readouterr()
     assert code == 0 and "试运行" in out and "可导入 2 行" in out
     assert not [p for p in Store().list_proposals("heguang") if p["source"] == "import"]
+
+
+def test_command_maps_categories_from_text_or_a_file(tmp_path, capsys):
+    from workbench.cli import main
+
+    path = demo_file(tmp_path)
+    mapping = tmp_path / "categories.yaml"
+    mapping.write_text("未知: education\n", encoding="utf-8")
+    for option in (["--categories", "未知=education"], ["--categories-file", str(mapping)]):
+        code = main(["import-proposals", str(path), "--map", ZH_MAP, "--dry-run",
+                     "--date-order", "ymd", "--lang", "en", *option])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert "3 rows read, 2 would be imported, 1 refused" in out
+    code = main(["import-proposals", str(path), "--map", ZH_MAP, "--categories", "未知=sport"])
+    assert code == 1 and "'sport' is not a scenario" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -9,17 +9,20 @@ from workbench.cli import open_community
 
 
 def _import_proposals(args) -> int:
-    from workbench.proposals.intake import IntakeError, import_proposals, parse_mapping
+    from workbench.proposals.intake import (IntakeError, import_proposals, parse_categories,
+                                            parse_mapping, read_categories)
     from workbench.store import StoreBusy
 
     store, community = open_community()
     lang = args.lang or settings.get("default_language")
     try:
+        categories = read_categories(args.categories_file) if args.categories_file else {}
+        categories.update(parse_categories(args.categories or ""))
         report = import_proposals(
             store, community, args.file, parse_mapping(args.map),
             coordinates="gcj02" if args.gcj02 else "wgs84", source=args.source,
             default_category=args.default_category, dry_run=args.dry_run,
-            dates=args.date_order)
+            dates=args.date_order, categories=categories)
     except IntakeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -43,8 +46,16 @@ def register(subparsers) -> None:
                                                         "Tencent maps): convert to WGS-84")
     p.add_argument("--source", default="import", help="name kept with each proposal "
                                                       "(default: import), e.g. paper_forms")
+    p.add_argument("--categories", metavar="VALUE=SCENARIO,...",
+                   help="the scenario of each of the file's own categories, e.g. "
+                        "\"Deportes=health,Urbanismo=architecture\"; a cell naming several "
+                        "categories (['Deportes', 'Urbanismo'] or Deportes; Urbanismo) takes "
+                        "the first that maps; values that map to none are listed in the report")
+    p.add_argument("--categories-file", metavar="FILE.yaml",
+                   help="the same as a YAML file of 'VALUE: SCENARIO' lines (--categories "
+                        "adds to it and wins)")
     p.add_argument("--default-category", metavar="CODE",
-                   help="category for rows whose category is blank or unknown "
+                   help="category for rows whose category is blank or maps to no scenario "
                         "(default: refuse them)")
     p.add_argument("--date-order", choices=["auto", "dmy", "mdy", "ymd"], default="auto",
                    help="how dates with the year last are written: dmy for day/month/year "

@@ -12,6 +12,8 @@ Plain Python, pandas and geopandas; no widgets, no SQL (the store writes).
   point's coordinates are in the columns ``GEOMETRY_LON`` and ``GEOMETRY_LAT``.
 - :mod:`.values`: a cell as text, a number, a count of supports, a date (:func:`parse_date`),
   a category (:func:`category_code`) or a public space.
+- :mod:`.categories`: the planner's mapping of the file's own categories to scenarios
+  (:func:`parse_categories`, :func:`read_categories`) and cells naming several categories.
 - :mod:`.report`: :class:`Refusal` and :class:`ImportReport`, as a table or plain text.
 - :mod:`.importing`: :func:`parse_mapping` (``"title=标题,latitude=纬度"`` to
   ``{"title": "标题", ...}``) and :func:`import_proposals`, which checks every row and stores
@@ -32,10 +34,12 @@ Choices a planner should know about:
   import it again: only those are added.
 """
 
+from workbench.proposals.intake.categories import parse_categories, read_categories
 from workbench.proposals.intake.importing import FIELDS, import_proposals, parse_mapping
 from workbench.proposals.intake.reading import IntakeError, read_table
 from workbench.proposals.intake.report import ImportReport, Refusal
 from workbench.proposals.intake.values import category_code, parse_date
 
 __all__ = ["IntakeError", "ImportReport", "Refusal", "FIELDS", "read_table", "parse_mapping",
-           "category_code", "parse_date", "import_proposals"]
+           "category_code", "parse_date", "import_proposals", "parse_categories",
+           "read_categories"]

@@ -15,6 +15,7 @@ from typing import Any
 
 from workbench import vocabulary
 from workbench.geo.gcj02 import gcj02_to_wgs84
+from workbench.proposals.intake.categories import scenario_for
 from workbench.proposals.intake.reading import (GEOMETRY_COLUMNS, GEOMETRY_LAT, GEOMETRY_LON,
                                                 GEOMETRY_PROBLEM, IntakeError, Table, read_file)
 from workbench.proposals.intake.report import RULE_REASONS, ImportReport, Refusal
@@ -111,12 +112,17 @@ def _identity(title, description, scenario, lon, lat, space_id) -> tuple:
 def import_proposals(store, community, path: str | Path, mapping: dict[str, str] | str, *,
                      coordinates: str = "wgs84", source: str = "import",
                      default_category: str | None = None, dry_run: bool = False,
-                     dates: str = "auto") -> ImportReport:
+                     dates: str = "auto", categories: dict[str, str] | None = None
+                     ) -> ImportReport:
     """Read ``path``, check every row, and store the rows that pass in one transaction (all of
     them or, if the store fails, none). ``mapping`` says which column holds each field (see
     :func:`parse_mapping`; a string is parsed). ``coordinates="gcj02"`` declares latitude and
-    longitude (or GeoJSON points) to be GCJ-02, converted to WGS-84 first. A category that is
-    blank or unknown refuses its row, or gets ``default_category`` when one is given.
+    longitude (or GeoJSON points) to be GCJ-02, converted to WGS-84 first. ``categories``
+    maps the file's own categories to scenarios (see
+    :func:`~workbench.proposals.intake.categories.parse_categories`); a cell naming several
+    takes the first that maps. A category that is blank or maps to no scenario refuses its
+    row, or gets ``default_category`` when one is given; the values that map to none are
+    counted in the report.
     ``dates`` is the order of dates written with the year last: ``dmy`` (30/12/2025),
     ``mdy`` (12/30/2025), ``ymd`` (only year-first dates are read) or ``auto``, which decides
     from the whole column (:func:`~workbench.proposals.intake.values.date_order`).
@@ -193,15 +199,17 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
             continue
 
         # category
-        scenario = None
+        scenario, values = None, []
         raw_category = cell("category")
         if not blank(raw_category):
-            scenario = category_code(cell_text(raw_category))
+            scenario, values = scenario_for(cell_text(raw_category), categories or {})
         if scenario is None:
+            for value in dict.fromkeys(values):
+                report.unmapped[value] += 1
             if default_code is not None:
                 scenario = default_code
                 report.defaulted.append(int(line))
-            elif blank(raw_category):
+            elif not values:
                 refuse("category", "import.reason.category_required")
             else:
                 refuse("category", "import.reason.category_unknown", value=shown(raw_category))

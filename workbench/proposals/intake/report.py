@@ -6,6 +6,7 @@ of the stored rows, as a DataFrame or as plain text for a terminal.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -27,6 +28,10 @@ RULE_REASONS = {
     "error.location_outside": "import.reason.outside",
     "error.space_unknown": "import.reason.space_unknown",
 }
+
+
+#: the most unmapped category values a report lists (the most frequent first)
+UNMAPPED_SHOWN = 40
 
 
 class Refusal(NamedTuple):
@@ -90,6 +95,8 @@ class ImportReport:
     invisible: dict[int, int] = field(default_factory=dict)
     #: with dates="auto", what the date column told: dmy, mdy, ymd, ambiguous or mixed
     dates_found: str | None = None
+    #: values of the category column that map to no scenario, with how many rows have each
+    unmapped: Counter = field(default_factory=Counter)
 
     @property
     def refused_lines(self) -> list[int]:
@@ -137,6 +144,14 @@ class ImportReport:
         if self.dates_found in ("dmy", "mdy", "ambiguous", "mixed"):
             refused = sum(r.key == "import.reason.date_ambiguous" for r in self.refused)
             text += "\n" + i18n.t(lang, f"import.dates_{self.dates_found}", count=refused)
+        if self.unmapped:
+            listed = ", ".join(f"{value} ({rows})" for value, rows
+                               in self.unmapped.most_common(UNMAPPED_SHOWN))
+            more = len(self.unmapped) - UNMAPPED_SHOWN
+            if more > 0:
+                listed += " " + i18n.t(lang, "import.and_more", count=more)
+            text += "\n" + i18n.t(lang, "import.unmapped", count=len(self.unmapped),
+                                   values=listed)
         if self.defaulted:
             text += "\n" + i18n.t(lang, "import.defaulted", count=len(self.defaulted))
         if self.coordinates == "gcj02":
