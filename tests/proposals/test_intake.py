@@ -535,6 +535,49 @@ def test_category_mappings_from_text_or_a_file_are_checked(tmp_path):
         intake.read_categories(path)
 
 
+LONG_TITLE = ("Reparación integral del pavimento y las aceras de la calle Abubilla hasta "
+              "la carretera de Villabáñez")
+
+
+def long_text_file(tmp_path):
+    lon, lat = INSIDE_P1
+    rows = [[LONG_TITLE, "Hay baches.", "health", lat, lon],                           # 2
+            ["长" * 70, "", "health", lat, lon],                                         # 3
+            ["Corto", "x" * 1001, "health", lat, lon],                                  # 4
+            [LONG_TITLE, "y" * 990, "health", lat, lon]]                                # 5
+    return write_csv(tmp_path / "t.csv", ["title", "description", "category", "lat", "lon"],
+                     rows)
+
+
+TEXT_MAP = "title=title,description=description,category=category,latitude=lat,longitude=lon"
+
+
+def test_too_long_text_names_the_setting_that_raises_the_limit(tmp_path, store, community):
+    report = import_proposals(store, community, long_text_file(tmp_path), TEXT_MAP,
+                              dry_run=True)
+    reasons = {(row["Line"], row["Field"]): row["Reason"]
+               for row in report.table("en").to_dict("records")}
+    assert reasons[(2, "title")] == ("Too long: at most 60 characters, this has 100. The "
+                                     "setting WORKBENCH_TITLE_MAX_CHARS raises the limit.")
+    assert "WORKBENCH_DESCRIPTION_MAX_CHARS" in reasons[(4, "description")]
+    assert "WORKBENCH_TITLE_MAX_CHARS" in report.table("zh").iloc[0]["原因"]
+    assert "3 row(s) were refused for a title over the limit: import with --shorten-titles" \
+        in report.summary("en")
+
+
+def test_shortened_titles_keep_the_full_title_in_the_description(tmp_path, store, community):
+    report = import_proposals(store, community, long_text_file(tmp_path), TEXT_MAP,
+                              shorten_titles=True)
+    assert report.shortened == [2, 3]     # line 5's description is too long with its title
+    assert refusals(report) == {4: {"description": "import.reason.too_long"},
+                                5: {"description": "import.reason.too_long"}}
+    assert "2 title(s) over the limit were shortened" in report.summary("en")
+    rows = stored(store, community)
+    short = "Reparación integral del pavimento y las aceras de la calle…"
+    assert len(short) <= 60 and rows[short]["description"] == LONG_TITLE + "\n\nHay baches."
+    assert rows["长" * 59 + "…"]["description"] == "长" * 70
+
+
 def test_a_mapping_may_be_a_dict_with_any_column_name(tmp_path, store, community):
     path = write_csv(tmp_path / "p.csv", ["标题, 简述", "类别", "地点"], [["公园长椅", "健康", "P1"]])
     report = import_proposals(store, community, path, {"title": "标题, 简述",

@@ -22,7 +22,8 @@ def _import_proposals(args) -> int:
             store, community, args.file, parse_mapping(args.map),
             coordinates="gcj02" if args.gcj02 else "wgs84", source=args.source,
             default_category=args.default_category, dry_run=args.dry_run,
-            dates=args.date_order, categories=categories)
+            dates=args.date_order, categories=categories,
+            shorten_titles=args.shorten_titles)
     except IntakeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -63,6 +64,10 @@ def register(subparsers) -> None:
                         "year-first dates (2025-12-30); auto (the default) decides from the "
                         "whole column and, when no day is over 12, refuses those rows and "
                         "asks for this option")
+    p.add_argument("--shorten-titles", action="store_true",
+                   help="shorten a title over the limit (setting WORKBENCH_TITLE_MAX_CHARS) at "
+                        "a word with \"…\", and put the full title at the start of the "
+                        "description (default: refuse the row)")
     p.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
     p.add_argument("--lang", choices=["zh", "en"], help="language of the report (default: "
                                                         "the default_language setting)")

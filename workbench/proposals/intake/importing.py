@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from workbench import vocabulary
+from workbench import settings, vocabulary
 from workbench.geo.gcj02 import gcj02_to_wgs84
 from workbench.proposals.intake.categories import scenario_for
 from workbench.proposals.intake.reading import (GEOMETRY_COLUMNS, GEOMETRY_LAT, GEOMETRY_LON,
@@ -22,12 +22,15 @@ from workbench.proposals.intake.report import RULE_REASONS, ImportReport, Refusa
 from workbench.proposals.intake.values import (DATE_ORDERS, blank, category_code,
                                                cell_number, cell_supports, cell_text,
                                                date_order, name_key, parse_date, shown,
-                                               space_lookup, without_invisible, year_last)
+                                               shorten_title, space_lookup, without_invisible,
+                                               year_last)
 from workbench.proposals.rules import ProposalInvalid, check_text, validate_proposal
 
 #: Fields a column can be mapped to; ``title`` is required.
 FIELDS = ("title", "description", "category", "latitude", "longitude", "supports", "date",
           "public_space")
+#: The setting that raises each text field's limit, named when a text is too long.
+LIMIT_SETTINGS = {"title": "title_max_chars", "description": "description_max_chars"}
 #: Most supports one row may bring (more is a typing mistake, or an attempt to flood).
 MAX_SUPPORTS = 1_000_000
 
@@ -112,8 +115,8 @@ def _identity(title, description, scenario, lon, lat, space_id) -> tuple:
 def import_proposals(store, community, path: str | Path, mapping: dict[str, str] | str, *,
                      coordinates: str = "wgs84", source: str = "import",
                      default_category: str | None = None, dry_run: bool = False,
-                     dates: str = "auto", categories: dict[str, str] | None = None
-                     ) -> ImportReport:
+                     dates: str = "auto", categories: dict[str, str] | None = None,
+                     shorten_titles: bool = False) -> ImportReport:
     """Read ``path``, check every row, and store the rows that pass in one transaction (all of
     them or, if the store fails, none). ``mapping`` says which column holds each field (see
     :func:`parse_mapping`; a string is parsed). ``coordinates="gcj02"`` declares latitude and
@@ -126,7 +129,8 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
     ``dates`` is the order of dates written with the year last: ``dmy`` (30/12/2025),
     ``mdy`` (12/30/2025), ``ymd`` (only year-first dates are read) or ``auto``, which decides
     from the whole column (:func:`~workbench.proposals.intake.values.date_order`).
-    ``dry_run`` checks and reports without storing. Raises :class:`IntakeError` when the file
+    ``shorten_titles``: a title over the limit is cut at a word with "…", and the full title
+    starts the description. ``dry_run`` checks and reports without storing. Raises :class:`IntakeError` when the file
     or the mapping cannot be used at all."""
     mapping = (parse_mapping(mapping) if isinstance(mapping, str)
                else _check_mapping(mapping.items()))
@@ -166,6 +170,9 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
     # again with --date-order would then find it "already imported" with the wrong date.
     order = report.dates_found if dates == "auto" else dates
     spaces = space_lookup(community)
+    title_max = settings.get("title_max_chars")
+    environment = {s.name: s.env for s in settings.all_settings()}
+    limits = {name: environment[setting] for name, setting in LIMIT_SETTINGS.items()}
     existing: dict[tuple, list[str]] = defaultdict(list)
     for p in reversed(store.list_proposals(community.id)):   # oldest first
         if p["source"] == source:
@@ -273,7 +280,14 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
                 refuse("date", "import.reason.date_invalid", value=shown(cell("date")))
 
         # the resident page's rules: text, markup, lengths, inside the community
-        raw = {"title": cell_text(cell("title")), "description": cell_text(cell("description")),
+        title, description = cell_text(cell("title")), cell_text(cell("description"))
+        shortened = (shorten_titles and isinstance(title, str)
+                     and len(title.strip()) > title_max)
+        if shortened:
+            description = "\n\n".join(t.strip() for t in (title, description or "")
+                                       if isinstance(t, str) and t.strip())
+            title = shorten_title(title, title_max)
+        raw = {"title": title, "description": description,
                "scenario": scenario or vocabulary.scenario_codes()[0],
                "lon": lon, "lat": lat, "public_space_id": space_id}
         proposal = None
@@ -287,6 +301,8 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
                     name = "location"
                 elif name == "scenario":
                     continue  # reported above as the category
+                if key == "error.too_long" and name in LIMIT_SETTINGS:
+                    params = {**params, "setting": limits[name]}
                 refuse(name, RULE_REASONS.get(key, key), **params)
 
         if not problems and proposal is not None:
@@ -299,6 +315,8 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
         if problems:
             report.refused.extend(problems)
             continue
+        if shortened:
+            report.shortened.append(int(line))
         good.append({"proposal": proposal, "created_at": created_at,
                      "external_supports": supports})
         lines.append(int(line))

@@ -97,6 +97,8 @@ class ImportReport:
     dates_found: str | None = None
     #: values of the category column that map to no scenario, with how many rows have each
     unmapped: Counter = field(default_factory=Counter)
+    #: lines whose title was shortened (the full title starts the description)
+    shortened: list[int] = field(default_factory=list)
 
     @property
     def refused_lines(self) -> list[int]:
@@ -152,6 +154,15 @@ class ImportReport:
                 listed += " " + i18n.t(lang, "import.and_more", count=more)
             text += "\n" + i18n.t(lang, "import.unmapped", count=len(self.unmapped),
                                    values=listed)
+        if self.shortened:
+            text += "\n" + i18n.t(lang, "import.shortened", count=len(self.shortened))
+        long_titles = sum(r.key == "import.reason.too_long" and r.field == "title"
+                          for r in self.refused)
+        if long_titles:
+            text += "\n" + i18n.t(lang, "import.long_titles", count=long_titles,
+                                   setting=next(r.params["setting"] for r in self.refused
+                                                if r.field == "title"
+                                                and r.key == "import.reason.too_long"))
         if self.defaulted:
             text += "\n" + i18n.t(lang, "import.defaulted", count=len(self.defaulted))
         if self.coordinates == "gcj02":

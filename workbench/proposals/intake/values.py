@@ -93,6 +93,19 @@ def without_invisible(value: Any) -> tuple[Any, int]:
     return text, count
 
 
+def shorten_title(title: str, max_chars: int) -> str:
+    """A title cut to ``max_chars`` with "…", at the last space when there is one in its
+    second half (Chinese has none: cut at the character)."""
+    title = " ".join(title.split())
+    if len(title) <= max_chars:
+        return title
+    cut = title[:max_chars - 1]
+    space = cut.rfind(" ")
+    if space >= max_chars // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
 def cell_number(value: Any) -> float | None:
     """A cell as a finite number; None when blank; ValueError when not a number."""
     if blank(value):
