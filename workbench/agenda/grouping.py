@@ -41,12 +41,22 @@ def _analyzer(text: str) -> list[str]:
     return list(ngrams(text).elements())
 
 
-def text_vectors(texts: list[str]):
-    """Unit-length TF-IDF vectors (sparse rows) of the texts' character n-grams."""
+def text_vectors(texts: list[str], descriptions: list[str] | None = None):
+    """Unit-length TF-IDF vectors (sparse rows) of the texts' character n-grams.
+
+    Given ``descriptions`` too, ``texts`` are the titles: a proposal's vector is the mean
+    of its title's and its description's unit vectors (the title alone when there is no
+    description), weights learnt on both. The title says what is asked in a few words; a
+    description, from none to a thousand characters, says why, and must not drown it."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
 
     vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, norm="l2")
-    return vectorizer.fit_transform(texts)
+    if descriptions is None:
+        return vectorizer.fit_transform(texts)
+    whole = [f"{t} {d}" for t, d in zip(texts, descriptions)]
+    vectorizer.fit(whole)
+    return normalize(vectorizer.transform(texts) + vectorizer.transform(whole))
 
 
 def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRESHOLD,
@@ -71,27 +81,29 @@ def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRES
                           "same_space": pd.Series(dtype=bool)})
     if n < 2:
         return empty
-    texts = (proposals["title"].fillna("") + " " + proposals["description"].fillna("")).tolist()
-    vectors = text_vectors(texts)
+    titles = proposals["title"].fillna("").astype(str).tolist()
+    descriptions = proposals["description"].fillna("").astype(str).tolist()
+    # very alike anywhere: the whole wording (the same proposal sent twice, or copied)
+    alike = alike_pairs(text_vectors([f"{t} {d}" for t, d in zip(titles, descriptions)]),
+                        text_threshold)
     if place_names:
         pattern = _names_pattern(place_names)
-        named = [frozenset(m.group(0).lower() for m in pattern.finditer(t)) for t in texts]
-        plain = [pattern.sub(" ", t) for t in texts]
-        alike = alike_pairs(vectors, text_threshold)
+        named = [frozenset(m.group(0).lower() for m in pattern.finditer(f"{t} {d}"))
+                 for t, d in zip(titles, descriptions)]
         if len(alike):  # very alike, but naming different places: not the same thing
             keep = [not (named[a] and named[b] and not named[a] & named[b])
                     for a, b in zip(alike["i"], alike["j"])]
             alike = alike[np.array(keep, dtype=bool)]
-        by_place = alike_pairs(text_vectors(plain), place_threshold)
-        by_place["place_only"] = True
-        alike["place_only"] = False
-        pairs = pd.concat([alike, by_place], ignore_index=True)
-        # a pair found both ways keeps its full-text similarity
-        pairs = pairs.sort_values(["i", "j", "place_only"], kind="mergesort") \
-            .drop_duplicates(["i", "j"], ignore_index=True)
-    else:
-        pairs = alike_pairs(vectors, min(text_threshold, place_threshold))
-        pairs["place_only"] = pairs["similarity"] < text_threshold
+        titles = [pattern.sub(" ", t) for t in titles]
+        descriptions = [pattern.sub(" ", d) for d in descriptions]
+    # fairly alike at one place: what is asked, the title counting as much as the whole text
+    by_place = alike_pairs(text_vectors(titles, descriptions), place_threshold)
+    by_place["place_only"] = True
+    alike["place_only"] = False
+    pairs = pd.concat([alike, by_place], ignore_index=True)
+    # a pair found both ways keeps its similarity of wording
+    pairs = pairs.sort_values(["i", "j", "place_only"], kind="mergesort") \
+        .drop_duplicates(["i", "j"], ignore_index=True)
     if pairs.empty:
         return empty
     i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
