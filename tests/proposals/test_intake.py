@@ -215,14 +215,43 @@ def test_bytes_that_are_no_text_are_refused(tmp_path):
         read_table(path)
 
 
-def test_csv_lines_count_quoted_line_breaks_and_duplicated_headers_are_renamed(tmp_path):
+def test_csv_rows_are_spreadsheet_rows_and_duplicated_headers_are_renamed(tmp_path):
     path = tmp_path / "p.csv"
     path.write_text('title,note,note\n"two\nlines",a,b\n\nthird,c,d\n,,\n\n', encoding="utf-8")
     frame = read_table(path)
     assert list(frame.columns) == ["title", "note", "note (2)"]
-    # the blank line 4 between records stays (refused as an empty row); trailing ones go
-    assert list(frame.index) == [2, 4, 5]
-    assert frame.loc[5, "note (2)"] == "d"
+    # rows as a spreadsheet program shows them: the two-line cell is one row (2); the blank
+    # row 3 between records stays (refused as an empty row); trailing ones go
+    assert list(frame.index) == [2, 3, 4]
+    assert frame.loc[4, "note (2)"] == "d"
+
+
+def test_refusals_name_the_spreadsheet_row_after_multi_line_cells(tmp_path, store,
+                                                                  community):
+    lon, lat = INSIDE_P1
+    path = write_csv(tmp_path / "p.csv", ["title", "description", "category", "lat", "lon"],
+                     [["Bancos", "Línea uno\nlínea dos\nlínea tres", "health", lat, lon],
+                      ["Fuente", "A\r\nB", "health", lat, lon],
+                      ["", "sin título", "health", lat, lon]])
+    report = import_proposals(store, community, path, TEXT_MAP, dry_run=True)
+    assert refusals(report) == {4: {"title": "import.reason.required"}}   # text line 7
+
+
+def test_an_unclosed_quote_is_reported_on_its_row(tmp_path, store, community):
+    lon, lat = INSIDE_P1
+    rows = "".join(f"Row {i},,health,{lat},{lon}\n" for i in range(2, 11))
+    path = tmp_path / "p.csv"
+    path.write_text("title,description,category,lat,lon\n" + rows
+                    + f'Row 11,"a quote never closed,health,{lat},{lon}\n'
+                    + "".join(f"Row {i},,health,{lat},{lon}\n" for i in range(12, 15)),
+                    encoding="utf-8")
+    report = import_proposals(store, community, path, TEXT_MAP, dry_run=True)
+    assert report.read == 10 and report.accepted == 9
+    assert refusals(report) == {11: {"row": "import.reason.unclosed_quote"}}
+    reason = report.table("en").iloc[0]["Reason"]
+    assert reason.startswith("A quote opened in this row is never closed; the rest of the "
+                             "file (3 more lines) was read as one cell")
+    assert "引号没有闭合" in report.table("zh").iloc[0]["原因"]
 
 
 def test_a_csv_cell_longer_than_the_csv_module_allows_refuses_its_row_only(tmp_path, store,

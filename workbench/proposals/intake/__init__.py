@@ -2,13 +2,13 @@
 open-data export. A CSV, Excel or GeoJSON file and a column mapping become proposals, every
 row checked by the same rules as the resident page
 (:func:`workbench.proposals.rules.validate_proposal`); the rows that break a rule are listed
-with their line in the file and the reason, in plain words.
+with their row in the file (as a spreadsheet program shows it) and the reason, in plain words.
 
 Plain Python, pandas and geopandas; no widgets, no SQL (the store writes).
 
-- :mod:`.reading`: :func:`read_table`, a file as a DataFrame whose index is the line (row)
-  number the user sees in their spreadsheet program: the header is line 1, the first data row
-  line 2. For GeoJSON the index is the feature's position (1 for the first feature), and the
+- :mod:`.reading`: :func:`read_table`, a file as a DataFrame whose index is the row number
+  the user sees in their spreadsheet program: the header is row 1, the first data row row 2,
+  however many text lines a quoted cell spans; a quote never closed is reported on its row. For GeoJSON the index is the feature's position (1 for the first feature), and the
   point's coordinates are in the columns ``GEOMETRY_LON`` and ``GEOMETRY_LAT``.
 - :mod:`.values`: a cell as text, a number, a count of supports, a date (:func:`parse_date`),
   a category (:func:`category_code`) or a public space.

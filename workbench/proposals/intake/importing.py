@@ -200,6 +200,10 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
 
         invisible: dict[str, int] = {}
 
+        if line == table.unclosed_quote:
+            report.refused.append(Refusal(int(line), "row", None, "import.reason.unclosed_quote",
+                                          {"lines": table.swallowed_lines}))
+            continue
         if all(blank(row[c]) for c in data_columns) and not (
                 geojson and row.get(GEOMETRY_PROBLEM) == ""):
             report.refused.append(Refusal(int(line), "row", None, "import.reason.empty_row", {}))

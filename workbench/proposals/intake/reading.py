@@ -1,7 +1,8 @@
 """Reading an imported file: a CSV (UTF-8, UTF-8 with BOM, UTF-16, GB18030/GBK or
 Windows-1252, detected by charset-normalizer; comma, tab or semicolon), an Excel .xlsx workbook or a GeoJSON file becomes a DataFrame of its cells as
-written, indexed by the line number the user sees in their spreadsheet program (the header is
-line 1, the first data row line 2; for GeoJSON the feature's position, 1 for the first).
+written, indexed by the row number the user sees in their spreadsheet program (the header is
+row 1, the first data row row 2, however many text lines a quoted cell spans; for GeoJSON the
+feature's position, 1 for the first).
 
 Excel cells are read as they are written: a formula is kept as its text, never evaluated.
 """
@@ -48,6 +49,10 @@ class Table:
     encoding: str | None = None
     #: header names that occur more than once, with how often (renamed "name (2)", ...)
     duplicated: dict[str, int] = field(default_factory=dict)
+    #: the row where a quote opens that is never closed (the rest of the file is its cell),
+    #: and how many more text lines that cell swallowed
+    unclosed_quote: int | None = None
+    swallowed_lines: int = 0
 
 
 def _header_name(value: Any, position: int) -> str:
@@ -127,24 +132,39 @@ def _delimiter(text: str) -> str:
     return ","
 
 
+def _unclosed_quote(text: str, first_line: int) -> bool:
+    """Whether the text from ``first_line`` (1-based, as the csv module counts lines) to the
+    end holds an odd number of quotes: a quote opened there and never closed."""
+    lines = io.StringIO(text, newline="").readlines()
+    return sum(line.count('"') for line in lines[first_line - 1:]) % 2 == 1
+
+
 def _read_csv(path: Path) -> Table:
     text, encoding = _decode(path.read_bytes())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows = []
     old_limit = csv.field_size_limit()
     csv.field_size_limit(max(old_limit, MAX_BYTES))  # one long cell refuses its row, not the file
+    # Rows are counted as a spreadsheet program shows them: one per record, however many
+    # text lines a quoted cell spans, and one per blank line.
+    first_line = 1          # the text line the current record starts on
     try:
-        line = 1
-        for cells in reader:
-            rows.append((line, cells))
-            line = reader.line_num + 1   # a quoted cell may span several lines
+        for number, cells in enumerate(reader, start=1):
+            rows.append((number, cells, first_line))
+            first_line = reader.line_num + 1
             if len(rows) > MAX_ROWS + 1:
                 break
     except csv.Error as exc:
-        raise IntakeError(f"line {line}: the CSV cannot be read: {exc}") from None
+        raise IntakeError(f"row {len(rows) + 1}: the CSV cannot be read: {exc}") from None
     finally:
         csv.field_size_limit(old_limit)
-    return _frame(rows, "csv", encoding)
+    unclosed = None
+    if rows and rows[-1][2] < reader.line_num and _unclosed_quote(text, rows[-1][2]):
+        unclosed = rows[-1][0]
+    table = _frame([(number, cells) for number, cells, _ in rows], "csv", encoding)
+    table.unclosed_quote = unclosed
+    table.swallowed_lines = reader.line_num - rows[-1][2] if unclosed else 0
+    return table
 
 
 def _excel_value(value: Any) -> Any:
