@@ -549,6 +549,19 @@ def test_unmapped_categories_with_a_default_are_listed_not_refused(tmp_path, sto
                                "Turismo": 3, "Bebés": 1}
 
 
+@pytest.mark.parametrize("cell, values", [
+    ("['Deportes', 'Urbanismo']", ["Deportes", "Urbanismo"]),
+    ('["Deportes"]', ["Deportes"]), ("[]", []), ("Deportes; Urbanismo", ["Deportes", "Urbanismo"]),
+    ("['Seguridad y emergencias\" \"Pasos de cebra']", ["Seguridad y emergencias",
+                                                        "Pasos de cebra"]),
+    ("['Servicios sociales\";']", ["Servicios sociales"]), ("[Deportes, 'Cultura'", ["Deportes",
+                                                                                   "Cultura"]),
+    ("Medio Ambiente - Limpieza", ["Medio Ambiente - Limpieza"]),
+])
+def test_a_cell_may_name_several_categories(cell, values):
+    assert intake.categories.category_values(cell) == values
+
+
 def test_category_mappings_from_text_or_a_file_are_checked(tmp_path):
     path = tmp_path / "categories.yaml"
     path.write_text("Deportes: health\n'Parques y jardines': 低碳\n", encoding="utf-8")

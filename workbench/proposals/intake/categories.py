@@ -18,9 +18,10 @@ from workbench.proposals.intake.reading import IntakeError
 from workbench.proposals.intake.values import category_code, name_key, shown
 
 # Separators of several categories in one cell; " - " is not one ("Medio Ambiente - Limpieza"
-# is one category).
-_SEPARATORS = re.compile(r"[;|、\n,，]")
-_QUOTES = " \t'\"‘’“”;"
+# is one category). A double quote is one: exports that quote badly leave lists such as
+# ['Seguridad y emergencias" "Pasos de cebra'].
+_SEPARATORS = re.compile(r"[;|、\n,，\"“”]")
+_QUOTES = " \t'\"‘’“”;[]"
 
 
 def _scenario_of(value: Any, where: str) -> str:
@@ -84,9 +85,7 @@ def category_values(value: Any) -> list[str]:
             listed = ast.literal_eval(text)   # literals only: never runs code
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             listed = None
-        if isinstance(listed, list):
-            return [str(v).strip(_QUOTES) for v in listed if str(v).strip(_QUOTES)]
-        text = text[1:-1]
+        text = text[1:-1] if not isinstance(listed, list) else "\n".join(map(str, listed))
     parts = [p.strip(_QUOTES) for p in _SEPARATORS.split(text)]
     return [p for p in parts if p]
 
