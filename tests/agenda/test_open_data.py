@@ -32,7 +32,7 @@ def test_csv_files_have_the_listed_columns_a_bom_and_every_item(tmp_path, snapsh
         "target_date", "status", "progress", "public_space_id", "lon", "lat", "score",
         "supporters", "supporters_elsewhere", "proposals")
     assert tuple(proposals.columns) == PROPOSAL_COLUMNS == (
-        "id", "receipt_code", "item_id", "title", "supports", "official_answer")
+        "id", "receipt_code", "source_id", "item_id", "title", "supports", "official_answer")
     assert tuple(updates.columns) == UPDATE_COLUMNS == (
         "item_id", "date", "status", "progress", "note")
     # rank order, text as written (Chinese, markup, & and quotes survive the round trip)

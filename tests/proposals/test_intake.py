@@ -667,6 +667,34 @@ def test_importing_again_adds_only_the_fixed_rows(tmp_path, store, community):
     assert store.count_proposals(community.id) == 2
 
 
+def test_the_sources_own_id_is_kept_and_refuses_a_second_import(tmp_path, store, community):
+    lon, lat = INSIDE_P1
+    header = ["code", "title", "category", "lat", "lon"]
+    path = write_csv(tmp_path / "p.csv", header,
+                     [["7964", "Espejo", "transport", lat, lon],
+                      ["8167", "Marquesina", "transport", lat, lon],
+                      ["7964", "Otra", "transport", lat, lon],
+                      ["x" * 101, "Larga", "transport", lat, lon]])
+    mapping = "id=code,title=title,category=category,latitude=lat,longitude=lon"
+    first = import_proposals(store, community, path, mapping, source="valladolid")
+    assert refusals(first) == {4: {"id": "import.reason.id_repeated"},
+                               5: {"id": "import.reason.id_too_long"}}
+    assert "also on row 2" in first.table("en").iloc[0]["Reason"]
+    rows = stored(store, community)
+    assert rows["Espejo"]["source_id"] == "7964" and rows["Marquesina"]["source_id"] == "8167"
+    # the same source row again, edited since: refused by its id, with its receipt code
+    write_csv(path, header, [["7964", "Espejo en la calle Abubilla", "transport", lat, lon],
+                             ["9001", "Nueva", "transport", lat, lon]])
+    second = import_proposals(store, community, path, mapping, source="valladolid")
+    assert refusals(second) == {2: {"row": "import.reason.already_imported"}}
+    assert first.receipts[2] in second.table("en").iloc[0]["Reason"]
+    assert second.receipts and stored(store, community)["Nueva"]["source_id"] == "9001"
+    # another source may use the same numbers
+    other = import_proposals(store, community, path, mapping, source="paper_forms",
+                             dry_run=True)
+    assert other.accepted == 2
+
+
 def test_all_good_rows_or_none_when_the_store_fails(tmp_path, store, community):
     lon, lat = INSIDE_P1
     path = write_csv(tmp_path / "p.csv", ["title", "category", "lat", "lon"],

@@ -18,7 +18,8 @@ from workbench.cells import neutralise
 ITEM_COLUMNS = ("id", "rank", "title", "scenario", "decision", "reason", "owner", "budget_line",
                 "target_date", "status", "progress", "public_space_id", "lon", "lat", "score",
                 "supporters", "supporters_elsewhere", "proposals")
-PROPOSAL_COLUMNS = ("id", "receipt_code", "item_id", "title", "supports", "official_answer")
+PROPOSAL_COLUMNS = ("id", "receipt_code", "source_id", "item_id", "title", "supports",
+                    "official_answer")
 UPDATE_COLUMNS = ("item_id", "date", "status", "progress", "note")
 #: digits kept of a coordinate (about 1 cm)
 COORDINATE_DIGITS = 7
@@ -63,7 +64,8 @@ def _everyone(evidence: dict):
 
 
 def proposal_rows(snapshot: dict) -> list[dict]:
-    return [{"id": p.get("id"), "receipt_code": p.get("receipt_code"), "item_id": item.get("id"),
+    return [{"id": p.get("id"), "receipt_code": p.get("receipt_code"),
+             "source_id": p.get("source_id"), "item_id": item.get("id"),
              "title": p.get("title"), "supports": p.get("supports"),
              "official_answer": p.get("official_answer")}
             for item in _items(snapshot) for p in item.get("proposals") or []]

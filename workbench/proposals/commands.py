@@ -41,7 +41,9 @@ def register(subparsers) -> None:
     p.add_argument("file", help="the .csv, .xlsx or .geojson file")
     p.add_argument("--map", required=True, metavar="FIELD=COLUMN,...",
                    help="which column holds each field: title (required), description, "
-                        "category, latitude, longitude, supports, date, public_space; "
+                        "category, latitude, longitude, supports, date, public_space, and id "
+                        "(the row's own id in its source: kept with the proposal, and a second "
+                        "import of the same id is refused); "
                         "e.g. title=标题,category=类别,latitude=纬度,longitude=经度")
     p.add_argument("--gcj02", action="store_true", help="the coordinates are GCJ-02 (Gaode, "
                                                         "Tencent maps): convert to WGS-84")

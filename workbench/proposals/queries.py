@@ -15,7 +15,7 @@ from workbench.proposals.tables import proposal_authors, proposals, supports
 PUBLIC_PROPOSAL_COLUMNS = ("id", "receipt_code", "title", "description", "scenario", "lon",
                            "lat", "public_space_id", "status", "source", "created_at",
                            "hidden_reason", "external_supports", "official_answer",
-                           "answered_at")
+                           "answered_at", "source_id")
 
 
 class ProposalStore:
@@ -24,13 +24,13 @@ class ProposalStore:
     @staticmethod
     def _insert_proposal(conn, community_id: str, proposal: Proposal, code: str, source: str,
                          created_at: datetime | None = None, external_supports: int = 0,
-                         workshop_id: int | None = None):
+                         workshop_id: int | None = None, source_id: str | None = None):
         result = conn.execute(insert(proposals).values(
             community_id=community_id, receipt_code=code, title=proposal.title,
             description=proposal.description, scenario=proposal.scenario,
             lon=proposal.lon, lat=proposal.lat,
             public_space_id=proposal.public_space_id, status="open", source=source,
-            external_supports=external_supports, workshop_id=workshop_id,
+            external_supports=external_supports, workshop_id=workshop_id, source_id=source_id,
             created_at=created_at or datetime.now(timezone.utc)))
         if proposal.author_name:
             conn.execute(insert(proposal_authors).values(
@@ -49,15 +49,17 @@ class ProposalStore:
 
     def import_proposals(self, community_id: str, rows: list[dict], source: str) -> list[str]:
         """Store proposals gathered elsewhere in one transaction (all or none): each row holds
-        ``proposal`` (validated), and optionally ``created_at`` and ``external_supports``.
+        ``proposal`` (validated), and optionally ``created_at``, ``external_supports`` and
+        ``source_id`` (its id in the source).
         Returns their receipt codes, in order."""
         def work(conn):
             codes = []
             for row in rows:
                 code = new_receipt_code()
                 self._insert_proposal(conn, community_id, row["proposal"], code, source,
-                                      row.get("created_at"), int(row.get("external_supports")
-                                                                 or 0))
+                                      row.get("created_at"),
+                                      int(row.get("external_supports") or 0),
+                                      source_id=row.get("source_id"))
                 codes.append(code)
             return codes
         return self.write_with_receipt(work)

@@ -30,6 +30,8 @@ proposals = Table(
     Column("answered_at", DateTime(timezone=True), nullable=True),
     # the workshop it was made at, if any (the screen shows them live)
     Column("workshop_id", Integer, nullable=True),
+    # an imported proposal's id in its source (the other platform's or the form's number)
+    Column("source_id", String(100), nullable=True),
 )
 
 # Personal data lives apart from what is published or exported, so an export of proposals

@@ -26,9 +26,12 @@ from workbench.proposals.intake.values import (DATE_ORDERS, blank, category_code
                                                year_last)
 from workbench.proposals.rules import ProposalInvalid, check_text, validate_proposal
 
-#: Fields a column can be mapped to; ``title`` is required.
+#: Fields a column can be mapped to; ``title`` is required. ``id`` is the row's own id in its
+#: source (kept with the proposal, and a second import of the same id is refused).
 FIELDS = ("title", "description", "category", "latitude", "longitude", "supports", "date",
-          "public_space")
+          "public_space", "id")
+#: Longest source id kept (the column's size).
+SOURCE_ID_MAX_CHARS = 100
 #: The setting that raises each text field's limit, named when a text is too long.
 LIMIT_SETTINGS = {"title": "title_max_chars", "description": "description_max_chars"}
 #: Most supports one row may bring (more is a typing mistake, or an attempt to flood).
@@ -174,10 +177,14 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
     environment = {s.name: s.env for s in settings.all_settings()}
     limits = {name: environment[setting] for name, setting in LIMIT_SETTINGS.items()}
     existing: dict[tuple, list[str]] = defaultdict(list)
+    existing_ids: dict[str, str] = {}       # a source id already imported: its receipt code
     for p in reversed(store.list_proposals(community.id)):   # oldest first
         if p["source"] == source:
             existing[_identity(p["title"], p["description"], p["scenario"], p["lon"], p["lat"],
                                p["public_space_id"])].append(p["receipt_code"])
+            if p["source_id"]:
+                existing_ids.setdefault(p["source_id"], p["receipt_code"])
+    first_row_of_id: dict[str, int] = {}
     good: list[dict] = []
     lines: list[int] = []
     data_columns = [c for c in frame.columns if c not in GEOMETRY_COLUMNS]
@@ -208,6 +215,18 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
                 geojson and row.get(GEOMETRY_PROBLEM) == ""):
             report.refused.append(Refusal(int(line), "row", None, "import.reason.empty_row", {}))
             continue
+
+        # the source's own id
+        source_id = None
+        if not blank(cell("id")):
+            source_id = " ".join(str(cell_text(cell("id"))).split())
+            if len(source_id) > SOURCE_ID_MAX_CHARS:
+                refuse("id", "import.reason.id_too_long", max=SOURCE_ID_MAX_CHARS)
+            elif source_id in first_row_of_id:
+                refuse("id", "import.reason.id_repeated", value=shown(source_id),
+                       row=first_row_of_id[source_id])
+            else:
+                first_row_of_id[source_id] = int(line)
 
         # category
         scenario, values = None, []
@@ -312,7 +331,9 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
         if not problems and proposal is not None:
             ident = _identity(proposal.title, proposal.description, proposal.scenario,
                               proposal.lon, proposal.lat, proposal.public_space_id)
-            if existing.get(ident):
+            if source_id in existing_ids:
+                refuse("row", "import.reason.already_imported", receipt=existing_ids[source_id])
+            elif existing.get(ident):
                 refuse("row", "import.reason.already_imported", receipt=existing[ident].pop(0))
         if invisible:
             report.invisible[int(line)] = sum(invisible.values())
@@ -322,7 +343,7 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
         if shortened:
             report.shortened.append(int(line))
         good.append({"proposal": proposal, "created_at": created_at,
-                     "external_supports": supports})
+                     "external_supports": supports, "source_id": source_id})
         lines.append(int(line))
 
     report.accepted = len(good)

@@ -48,8 +48,8 @@ class Refusal(NamedTuple):
         return i18n.t(lang, self.key, **self.params)
 
 
-_FIELD_ORDER = {name: i for i, name in enumerate(("row", "title", "description", "category",
-                                                  "location", "latitude", "longitude",
+_FIELD_ORDER = {name: i for i, name in enumerate(("row", "id", "title", "description",
+                                                  "category", "location", "latitude", "longitude",
                                                   "public_space", "supports", "date"))}
 
 
