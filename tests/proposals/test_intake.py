@@ -773,6 +773,54 @@ def test_command_maps_categories_from_text_or_a_file(tmp_path, capsys):
     assert code == 1 and "'sport' is not a scenario" in capsys.readouterr().err
 
 
+def test_command_on_a_hostile_spanish_export(tmp_path, capsys):
+    """Made like the city's real export (Valladolid, Spanish), as Excel in Western Europe
+    saves it: Windows-1252, dates day first, the city's own categories as lists, a
+    multi-line cell, a formula, a long title, and a quote never closed."""
+    from workbench import settings
+    from workbench.cli import main
+    from workbench.layers.community import load_community
+    from workbench.store import Store
+
+    lon, lat = load_community(settings.get("layers_dir")).public_space_location("PS01")
+    header = "code,date,title,description,categories,latitude,longitude,votes\r\n"
+    rows = [
+        f'7964,30/12/2025,Espejo en la calle Abubilla,"Se ve mal.\r\nMuy mal.",'
+        f'"[\'Seguridad y emergencias\', \'Visibilidad\']",{lat},{lon},6',              # 2
+        f"8167,07/01/2026,Marquesina,– Con pantalla,['Transportes y movilidad'],"
+        f"{lat},{lon},3",                                                                # 3
+        f"8170,06/01/2026,=HYPERLINK(\"x\"),,['Deportes'],{lat},{lon},1",                 # 4
+        f"8171,05/01/2026,{LONG_TITLE},Hay baches.,['Urbanismo'],{lat},{lon},0",         # 5
+        f"8172,04/01/2026,Sin categoría conocida,,['Turismo'],{lat},{lon},0",            # 6
+        f'8173,03/01/2026,Comillas,"sin cerrar,[\'Deportes\'],{lat},{lon},0',            # 7
+        f"8174,02/01/2026,Tragada,,['Deportes'],{lat},{lon},0",
+    ]
+    path = tmp_path / "valladolid.csv"
+    path.write_bytes((header + "\r\n".join(rows) + "\r\n").encode("cp1252"))
+    code = main(["import-proposals", str(path), "--map",
+                 "id=code,date=date,title=title,description=description,category=categories,"
+                 "latitude=latitude,longitude=longitude,supports=votes",
+                 "--categories", "Seguridad y emergencias=service,Transportes y movilidad="
+                 "transport,Deportes=health,Urbanismo=architecture", "--shorten-titles",
+                 "--source", "valladolid", "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "6 rows read, 4 imported, 2 refused (source: valladolid)" in out
+    assert "read as Windows-1252 text" in out and "read day first" in out
+    assert "1 value(s) of the category column map to no scenario (rows with each): " \
+           "Turismo (1)" in out
+    assert "1 title(s) over the limit were shortened" in out
+    assert re.search(r"^6\s+category\s+categories\s+\"\['Turismo'\]\" is not one", out,
+                     re.MULTILINE)
+    assert re.search(r"^7\s+whole row\s+A quote opened in this row is never closed", out,
+                     re.MULTILINE)
+    rows = {p["source_id"]: p for p in Store().list_proposals("heguang")
+            if p["source"] == "valladolid"}
+    assert set(rows) == {"7964", "8167", "8170", "8171"}
+    assert rows["8170"]["title"] == '=HYPERLINK("x")'        # kept as text, never run
+    assert rows["8171"]["description"].startswith(LONG_TITLE)
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--map", "title=题目"], "no column '题目'"),
     (["--map", "colour=标题"], "unknown field"),

@@ -28,6 +28,17 @@ Choices a planner should know about:
   row between data rows is refused as an "empty row", so the counts match the file.
 - A date without a time zone is China Standard Time (UTC+8); a date without a time is taken
   at noon, so that it stays the same day in UTC. Dates in the future are refused.
+- A CSV's encoding is detected (charset-normalizer) among UTF-8, GB18030/GBK and
+  Windows-1252, as spreadsheet programs save them, and named in the report.
+- Dates written with the year last are read in the order the planner gives (``dates="dmy"``,
+  ``"mdy"``), or by default in the order the whole column shows (a day over 12); a column
+  that cannot tell has those rows refused, never guessed, and the report asks for the order.
+- Invisible and private-use characters (zero-width spaces, soft hyphens, Word bullets) are
+  removed from text cells and counted in the report; control characters still refuse a row.
+- A title over the limit refuses its row, naming the setting that raises the limit; with
+  ``shorten_titles`` it is cut at a word with "…" and the full title starts the description.
+- The source's own id (``id=COLUMN``) is kept with the proposal; a row whose id was already
+  imported from the same source is refused as "already imported".
 - Importing the same file again does not duplicate proposals: a row identical (title,
   description, category, place) to one already imported from the same source is refused as
   "already imported", with that proposal's receipt code. Fix the refused rows in the file and
