@@ -8,8 +8,9 @@ Plain Python, pandas and geopandas; no widgets, no SQL (the store writes).
 
 - :mod:`.reading`: :func:`read_table`, a file as a DataFrame whose index is the row number
   the user sees in their spreadsheet program: the header is row 1, the first data row row 2,
-  however many text lines a quoted cell spans; a quote never closed is reported on its row. For GeoJSON the index is the feature's position (1 for the first feature), and the
-  point's coordinates are in the columns ``GEOMETRY_LON`` and ``GEOMETRY_LAT``.
+  however many text lines a quoted cell spans; a quote never closed is reported on its row.
+  For GeoJSON the index is the feature's position (1 for the first feature), and the point's
+  coordinates are in the columns ``GEOMETRY_LON`` and ``GEOMETRY_LAT``.
 - :mod:`.values`: a cell as text, a number, a count of supports, a date (:func:`parse_date`),
   a category (:func:`category_code`) or a public space.
 - :mod:`.categories`: the planner's mapping of the file's own categories to scenarios

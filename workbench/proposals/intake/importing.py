@@ -133,8 +133,8 @@ def import_proposals(store, community, path: str | Path, mapping: dict[str, str]
     ``mdy`` (12/30/2025), ``ymd`` (only year-first dates are read) or ``auto``, which decides
     from the whole column (:func:`~workbench.proposals.intake.values.date_order`).
     ``shorten_titles``: a title over the limit is cut at a word with "…", and the full title
-    starts the description. ``dry_run`` checks and reports without storing. Raises :class:`IntakeError` when the file
-    or the mapping cannot be used at all."""
+    starts the description. ``dry_run`` checks and reports without storing. Raises
+    :class:`IntakeError` when the file or the mapping cannot be used at all."""
     mapping = (parse_mapping(mapping) if isinstance(mapping, str)
                else _check_mapping(mapping.items()))
     if coordinates not in ("wgs84", "gcj02"):
