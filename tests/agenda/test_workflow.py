@@ -196,3 +196,23 @@ def test_milestone_lines():
     assert parse_milestones("2027/01/15 x")[1][0] == "planner.agenda.milestone_line"
     assert parse_milestones("ok\n2027-01-15 ")[1] == ("planner.agenda.milestone_line",
                                                       {"line": 2})
+
+
+def test_a_published_proposal_keeps_its_id_in_the_source(store, community):
+    """Imported proposals carry the source's own id into the published version and its
+    open data, so the city's or the platform's records can be matched."""
+    from communities import INSIDE_P1
+    from workbench.agenda import actions
+    from workbench.agenda.open_data import proposal_rows
+    from workbench.proposals.rules import Proposal
+
+    store.import_proposals("test", [{"proposal": Proposal("公园加长椅", "", "health", *INSIDE_P1,
+                                                          public_space_id="P1"),
+                                     "source_id": "7680"}], source="paper_forms")
+    actions.regroup(store, community)
+    item = workflow.live_items(store, "test")[0]
+    actions.decide(store, "test", item["id"], "defer", reason="明年再议")
+    number = actions.publish(store, community, scoring.DEFAULT_WEIGHTS, "王主任", checked=True)
+    snapshot = store.agenda_version("test", number)
+    assert snapshot["items"][0]["proposals"][0]["source_id"] == "7680"
+    assert proposal_rows(snapshot)[0]["source_id"] == "7680"

@@ -38,7 +38,8 @@ The format (``format`` 1); every text is plain (escape it where you show it)::
             "households_300": 420, "households_500": 910, "underserved_households": 130,
             "workshop_dots": 17             # dots from workshops' dot-voting rounds
           },
-          "proposals": [{"id": 5, "receipt_code": "ABCD-EFGH", "title": "...",
+          "proposals": [{"id": 5, "receipt_code": "ABCD-EFGH", "source_id": "7680" | null,
+                         "title": "...",
                          "supports": 20, "official_answer": "..." | null}]
         }
       ]

@@ -200,6 +200,8 @@ def build_snapshot(store, community, weights: dict, published_by: str,
                 "workshop_dots": int(e["workshop_dots"]),
             },
             "proposals": [{"id": pid, "receipt_code": proposals[pid]["receipt_code"],
+                           # its id in the file or platform it was imported from, if any
+                           "source_id": proposals[pid].get("source_id"),
                            "title": proposals[pid]["title"],
                            "supports": counts.get(pid, 0)
                            + int(proposals[pid].get("external_supports") or 0),
