@@ -107,3 +107,16 @@ def test_a_chance_likeness_does_not_chain_two_groups():
               for k in range(4, 7)]
     rows = frame(benches + lights)
     assert group_proposals(rows, place_names=NAMES) == [[1, 2, 3], [4, 5, 6]]
+
+
+def test_a_long_description_does_not_drown_what_is_asked():
+    # as in real proposals: the same request at one place, one with a long account of why
+    why = ("Los chavales del barrio juegan allí cada tarde y ya ha habido caídas y rodillas "
+           "raspadas; las canastas no tienen red y el vallado tiene huecos por los que se "
+           "escapa el balón a la calzada, con el peligro que supone para los coches que bajan "
+           "deprisa hacia la rotonda. Lo hemos pedido en la asociación de vecinos muchas "
+           "veces durante los últimos años, sin respuesta del ayuntamiento hasta ahora.")
+    rows = frame([(1, "Reparar pista deportiva", "", None, 0),
+                  (2, "Reparar la pista deportiva de la calle", why, None, 15),
+                  (3, "Poner bancos en la plaza", "No hay donde sentarse", None, 30)])
+    assert group_proposals(rows) == [[1, 2], [3]]

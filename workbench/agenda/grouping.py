@@ -3,16 +3,18 @@ their place, so that ten residents asking for shade in the same pocket park beco
 with ten voices, not ten items.
 
 Text similarity is the cosine of character n-grams weighted by rarity (TF-IDF), the same
-n-grams as the resident page's duplicate warning (:func:`workbench.proposals.similarity.ngrams`), so it
-works for Chinese and English alike. Two proposals are linked when their texts are very alike
-(``text_threshold``) wherever they are, or fairly alike (``place_threshold``) at the same place:
-the same public space, or within ``distance_m`` of each other, when each is among the other's
-closest matches nearby (so that a chance likeness cannot chain two groups into one). Linked
-proposals form a group (connected components). Given the names of the community's places, a
-place's name does not make two texts alike at that place, and very alike texts naming
-different places stay apart (:func:`similar_pairs`). Deterministic: the same proposals and
-thresholds give the same groups. Similarities are computed a chunk of rows at a time as a
-sparse product: 10,000 proposals take seconds and never an n x n matrix in memory.
+n-grams as the resident page's duplicate warning
+(:func:`workbench.proposals.similarity.ngrams`), so it works for Chinese, English and Spanish
+alike. Two proposals are linked when their whole wording is very alike (``text_threshold``)
+wherever they are, or when what they ask (the title weighing as much as the whole text: see
+:func:`text_vectors`) is fairly alike (``place_threshold``) at the same place: the same public
+space, or within ``distance_m`` of each other, when each is among the other's closest matches
+nearby (so that a chance likeness cannot chain two groups into one). Linked proposals form a
+group (connected components). Given the names of the community's places, a place's name does
+not make two texts alike at that place, and very alike texts naming different places stay
+apart (:func:`similar_pairs`). Deterministic: the same proposals and thresholds give the same
+groups. Similarities are computed a chunk of rows at a time as a sparse product: 10,000
+proposals take seconds and never an n x n matrix in memory.
 """
 
 from __future__ import annotations
