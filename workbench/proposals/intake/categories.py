@@ -15,7 +15,7 @@ import yaml
 
 from workbench import vocabulary
 from workbench.proposals.intake.reading import IntakeError
-from workbench.proposals.intake.values import category_code, name_key, shown
+from workbench.proposals.intake.values import category_code, name_key, name_value_pairs, shown
 
 # Separators of several categories in one cell; " - " is not one ("Medio Ambiente - Limpieza"
 # is one category). A double quote is one: exports that quote badly leave lists such as
@@ -50,12 +50,9 @@ def parse_categories(text: str) -> dict[str, str]:
     categories (keyed as :func:`~workbench.proposals.intake.values.name_key` compares names;
     a scenario may be a code or its Chinese or English name)."""
     pairs = []
-    for pair in re.split(r"[,，]", text or ""):
-        if not pair.strip():
-            continue
-        name, sep, scenario = pair.replace("＝", "=").rpartition("=")
-        if not sep or not name.strip():
-            raise IntakeError(f"--categories: '{pair.strip()}' is not CATEGORY=SCENARIO "
+    for typed, name, scenario in name_value_pairs(text, at_last=True):
+        if scenario is None or not name.strip():
+            raise IntakeError(f"--categories: '{typed}' is not CATEGORY=SCENARIO "
                               "(for example Deportes=health)")
         pairs.append((name, scenario.strip()))
     return _checked(pairs, "--categories")

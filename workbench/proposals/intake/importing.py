@@ -6,7 +6,6 @@ place, supports, date, already imported); the good rows are stored in one transa
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
@@ -21,7 +20,7 @@ from workbench.proposals.intake.reading import (GEOMETRY_COLUMNS, GEOMETRY_LAT, 
 from workbench.proposals.intake.report import RULE_REASONS, ImportReport, Refusal
 from workbench.proposals.intake.values import (DATE_ORDERS, blank, category_code,
                                                cell_number, cell_supports, cell_text,
-                                               date_order, name_key, parse_date, shown,
+                                               date_order, name_key, name_value_pairs, parse_date, shown,
                                                shorten_title, space_lookup, without_invisible,
                                                year_last)
 from workbench.proposals.rules import ProposalInvalid, check_text, validate_proposal
@@ -46,13 +45,9 @@ def parse_mapping(text: str) -> dict[str, str]:
     ignored. Raises :class:`IntakeError` for an unknown field, a field named twice, a pair
     without "=", or a mapping without ``title``."""
     pairs = []
-    for pair in re.split(r"[,，]", text or ""):
-        if not pair.strip():
-            continue
-        name, sep, column = pair.replace("＝", "=").partition("=")
-        if not sep or not column.strip():
-            raise IntakeError(f"'{pair.strip()}' is not FIELD=COLUMN (for example "
-                              "title=标题)")
+    for typed, name, column in name_value_pairs(text):
+        if column is None or not column.strip():
+            raise IntakeError(f"'{typed}' is not FIELD=COLUMN (for example title=标题)")
         pairs.append((name, column))
     return _check_mapping(pairs)
 

@@ -40,6 +40,20 @@ def name_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text)).casefold())
 
 
+def name_value_pairs(text: str, *, at_last: bool = False) -> list[tuple[str, str, str | None]]:
+    """``"a=b,c=d"`` (commas and equals signs also full-width, as typed in Chinese) as
+    (the pair as typed, name, value) triples; value None for a pair without "=". ``at_last``
+    splits at the last "=" (a category name may hold one)."""
+    triples = []
+    for pair in re.split(r"[,，]", text or ""):
+        if not pair.strip():
+            continue
+        plain = pair.replace("＝", "=")
+        name, sep, value = plain.rpartition("=") if at_last else plain.partition("=")
+        triples.append((pair.strip(), name, value if sep else None))
+    return triples
+
+
 def shown(value: Any) -> str:
     """A cell's value as quoted in a refusal: on one line, cut short."""
     text = " ".join(str(value).split())
