@@ -333,3 +333,12 @@ def test_the_owner_field_suggests_roles_and_the_communitys_own_names(builder, st
     assert panel.save_decision()
     assert store.agenda_item(item["id"])["owner"] == "社区志愿者服务队"
     assert panel.owner_input.value == "社区志愿者服务队"
+
+
+def test_each_proposal_says_why_it_is_in_the_item(builder, seeded):
+    benches = item_of(builder, seeded["benches"][0])
+    builder.select(benches["id"])
+    heads = [row.children[0].value for row in builder.item_panel.proposals_box.children]
+    first, second = benches["proposal_ids"][:2]
+    assert f"Worded like #{second}" in heads[0] and f"Worded like #{first}" in heads[1]
+    assert " m apart" in heads[0]

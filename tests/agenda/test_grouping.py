@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from workbench.agenda import grouping
 from workbench.agenda.grouping import candidate_item, group_proposals, similar_pairs
 
 # (id, title, description, public space, lon offset in m, known group)
@@ -120,3 +121,19 @@ def test_a_long_description_does_not_drown_what_is_asked():
                   (2, "Reparar la pista deportiva de la calle", why, None, 15),
                   (3, "Poner bancos en la plaza", "No hay donde sentarse", None, 30)])
     assert group_proposals(rows) == [[1, 2], [3]]
+
+
+def test_closest_links_say_why_proposals_belong_together():
+    from communities import ll
+
+    rows = [{"id": 1, "title": "公园里多放些长椅", "description": "老人需要休息", "lon": ll(0, 0)[0],
+             "lat": ll(0, 0)[1]},
+            {"id": 2, "title": "公园加几张长椅", "description": "给老人休息", "lon": ll(30, 40)[0],
+             "lat": ll(30, 40)[1]},
+            {"id": 3, "title": "东门设快递柜", "description": "", "lon": None, "lat": None}]
+    links = grouping.closest_links(rows)
+    assert links[1][0] == 2 and links[2][0] == 1
+    assert links[1][1] > links[3][1] and 0 <= links[3][1] <= 1
+    assert abs(links[1][2] - 50) < 1          # 30 m east and 40 m north
+    assert links[3][2] is None                # no place: no distance
+    assert grouping.closest_links(rows[:1]) == {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench import vocabulary
-from workbench.agenda import actions, scoring
+from workbench.agenda import actions, grouping, scoring
 from workbench.agenda import presenter as show
 from workbench.agenda.builder_html import PART_COLOURS, Panel, field_error
 from workbench.escaping import esc
@@ -178,10 +178,11 @@ class ItemPanel(Panel):
         rows = []
         self.answer_inputs = {}
         pids = item["proposal_ids"]
-        for pid in pids[:PROPOSALS_LIMIT]:
-            p = builder.proposals.get(pid)
-            if p is None:
-                continue
+        shown = [builder.proposals[pid] for pid in pids[:PROPOSALS_LIMIT]
+                 if pid in builder.proposals]
+        links = grouping.closest_links(shown)
+        for p in shown:
+            pid = p["id"]
             supports = builder.support_counts.get(pid, 0) + int(p.get("external_supports") or 0)
             hidden = (f" <span class='wb-badge wb-hidden'>{esc(t('planner.agenda.hidden'))}"
                       "</span>" if p.get("hidden_reason") else "")
@@ -190,7 +191,8 @@ class ItemPanel(Panel):
                 f"<div><b>#{int(pid)}</b> <span class='wb-item-title'>{esc(p['title'])}</span>"
                 f"{hidden} <span class='wb-small'>{esc(p['receipt_code'])} · "
                 f"{esc(t('planner.agenda.supports_n', n=supports))}</span></div>"
-                f"<div class='wb-item-text wb-small'>{esc(p.get('description') or '')}</div>"
+                + self._link_html(links.get(pid))
+                + f"<div class='wb-item-text wb-small'>{esc(p.get('description') or '')}</div>"
                 + (f"<div class='wb-small'>{esc(t('planner.agenda.answer_now'))}: "
                    f"{esc(answer)}</div>" if answer else ""))
             box = w.Textarea(value=answer or "", rows=2, continuous_update=False,
@@ -209,6 +211,17 @@ class ItemPanel(Panel):
             more = t("planner.agenda.more_proposals", shown=PROPOSALS_LIMIT, total=len(pids))
             rows.append(w.HTML(f"<p class='wb-hint'>{esc(more)}</p>"))
         self.proposals_box.children = rows
+
+    def _link_html(self, link) -> str:
+        """Why a proposal is in the item: its most alike fellow, and how far apart."""
+        if link is None:
+            return ""
+        other, similarity, metres = link
+        t = self.html.t
+        words = t("planner.agenda.link", other=other, share=round(similarity * 100))
+        where = (t("planner.agenda.link_metres", metres=round(metres)) if metres is not None
+                 else t("planner.agenda.link_unplaced"))
+        return f"<div class='wb-small'>{esc(words)}{esc(where)}</div>"
 
     def _fill_edit(self, item: dict) -> None:
         options = self.builder.statement_options

@@ -235,6 +235,29 @@ def group_proposals(proposals: pd.DataFrame, **thresholds) -> list[list[int]]:
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
+def closest_links(proposals: list[dict]) -> dict[int, tuple[int, float, float | None]]:
+    """Why the proposals of one item belong together, for the planner: for each, the item's
+    other proposal whose wording is most alike, as (its id, text similarity 0 to 1, distance
+    in metres or None when either has no place). The similarity is learnt on the item's own
+    texts, so it shows which proposals hold the item together, not the threshold grouping
+    used. ``proposals``: dicts with id, title, description, lon, lat."""
+    if len(proposals) < 2:
+        return {}
+    titles = [p.get("title") or "" for p in proposals]
+    vectors = text_vectors(titles, [p.get("description") or "" for p in proposals])
+    similarity = (vectors @ vectors.T).toarray()
+    np.fill_diagonal(similarity, -1.0)
+    best = similarity.argmax(axis=1)
+    lon = np.radians(np.array([p.get("lon") if p.get("lon") is not None else np.nan
+                               for p in proposals], dtype=float))
+    lat = np.radians(np.array([p.get("lat") if p.get("lat") is not None else np.nan
+                               for p in proposals], dtype=float))
+    distance = metres_between(lon, lat, lon[best], lat[best])
+    return {int(p["id"]): (int(proposals[b]["id"]), float(max(similarity[k, b], 0.0)),
+                           None if np.isnan(distance[k]) else float(distance[k]))
+            for k, (p, b) in enumerate(zip(proposals, best))}
+
+
 def candidate_item(proposals: pd.DataFrame, supports: dict[int, int] | None = None) -> dict:
     """An item's starting fields from its proposals: the title and description of the most
     supported one (the oldest among equals), the most common scenario and public space, and
