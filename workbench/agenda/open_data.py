@@ -13,6 +13,7 @@ import csv
 import json
 from pathlib import Path
 
+from workbench.agenda.presenter import ranked_items
 from workbench.cells import neutralise
 
 ITEM_COLUMNS = ("id", "rank", "title", "scenario", "decision", "reason", "owner", "budget_line",
@@ -25,11 +26,6 @@ UPDATE_COLUMNS = ("item_id", "date", "status", "progress", "note")
 COORDINATE_DIGITS = 7
 
 
-def _items(snapshot: dict) -> list[dict]:
-    return sorted(snapshot.get("items") or [], key=lambda i: (i.get("rank") is None,
-                                                               i.get("rank") or 0, i.get("id")))
-
-
 def _coordinate(value):
     return None if value is None else round(float(value), COORDINATE_DIGITS)
 
@@ -37,7 +33,7 @@ def _coordinate(value):
 def item_rows(snapshot: dict) -> list[dict]:
     """One row per item, with the columns of :data:`ITEM_COLUMNS`, in rank order."""
     rows = []
-    for item in _items(snapshot):
+    for item in ranked_items(snapshot):
         evidence = item.get("evidence") or {}
         proposals = evidence.get("proposals")
         rows.append({
@@ -68,13 +64,13 @@ def proposal_rows(snapshot: dict) -> list[dict]:
              "source_id": p.get("source_id"), "item_id": item.get("id"),
              "title": p.get("title"), "supports": p.get("supports"),
              "official_answer": p.get("official_answer")}
-            for item in _items(snapshot) for p in item.get("proposals") or []]
+            for item in ranked_items(snapshot) for p in item.get("proposals") or []]
 
 
 def update_rows(snapshot: dict) -> list[dict]:
     return [{"item_id": item.get("id"), "date": h.get("date"), "status": h.get("status"),
              "progress": h.get("progress"), "note": h.get("note")}
-            for item in _items(snapshot) for h in item.get("history") or []]
+            for item in ranked_items(snapshot) for h in item.get("history") or []]
 
 
 def _write_csv(path: Path, columns, rows: list[dict]) -> Path:
