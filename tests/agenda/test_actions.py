@@ -209,3 +209,12 @@ def test_an_owner_is_free_text(store, built):
     lockers = item_of(store, built["lockers"])["id"]
     actions.decide(store, "test", lockers, "adopt", reason="快递太多", owner=" 万科物业服务中心 ")
     assert store.agenda_item(lockers)["owner"] == "万科物业服务中心"
+
+
+def test_an_owner_too_long_or_not_text_is_refused_and_nothing_saved(store, built):
+    lockers = item_of(store, built["lockers"])["id"]
+    for owner in ("物" * 101, 12, ["居委会"]):
+        with pytest.raises(DecisionInvalid) as excinfo:
+            actions.decide(store, "test", lockers, "adopt", reason="ok", owner=owner)
+        assert "owner" in refusal(excinfo)
+    assert store.agenda_item(lockers)["decision"] is None

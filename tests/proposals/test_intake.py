@@ -840,3 +840,11 @@ def test_command_unreadable_file_exits_1(tmp_path, capsys):
 
     code = main(["import-proposals", str(tmp_path / "forms.xls"), "--map", "title=标题"])
     assert code == 1 and ".xlsx" in capsys.readouterr().err
+
+
+def test_an_unknown_date_order_is_refused_before_anything_is_read(tmp_path, store, community):
+    path = write_csv(tmp_path / "p.csv", ["title", "date"], [["长椅", "2026-11-03"]])
+    for order in ("xyz", "", None, 3):
+        with pytest.raises(IntakeError, match="date order must be one of"):
+            import_proposals(store, community, path, "title=title,date=date", dates=order)
+    assert store.count_proposals() == 0
