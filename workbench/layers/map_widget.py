@@ -100,9 +100,9 @@ class CommunityMap:
             hover_style={"fillOpacity": 0.8, "weight": 3})
         self.proposals = GeoJSON(
             data=proposal_features([]), name="proposals",
-            # a tap on a proposal opens it and must not also move the resident's own pin
-            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95,
-                         "bubblingMouseEvents": False},
+            # a tap on a proposal opens it and goes on to the map: proposals about a space sit
+            # at its centre, where residents tap to propose about that space too
+            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95},
             style_callback=lambda f: {"fillColor": next(
                 (s["color"] for s in vocabulary.scenarios()
                  if s["code"] == f["properties"]["scenario"]), "#333333")})
@@ -110,8 +110,7 @@ class CommunityMap:
         # the proposals they grew out of
         self.agenda = GeoJSON(
             data=agenda_features([]), name="agenda",
-            point_style={"radius": 12, "color": "#1a237e", "weight": 4, "fillOpacity": 0.9,
-                         "bubblingMouseEvents": False},
+            point_style={"radius": 12, "color": "#1a237e", "weight": 4, "fillOpacity": 0.9},
             style_callback=lambda f: {"fillColor": DECISION_COLOURS.get(
                 f["properties"]["decision"], "#777777")})
         self.pin = CircleMarker(location=community.center, radius=11, color="#000000",

@@ -19,6 +19,7 @@ import ipywidgets as w
 from workbench import i18n, registry, settings
 from workbench.layers.community import load_community
 from workbench.layers.map_widget import CommunityMap
+from workbench.page.access import document_note, name_note
 from workbench.page.part import SLOTS, stylesheet
 from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire
@@ -63,12 +64,18 @@ class ResidentApp:
         self.title = w.HTML()
         self.language = w.ToggleButtons(options=[(i18n.LANGUAGE_NAMES[c], c)
                                                  for c in i18n.LANGUAGES], value=self.lang,
-                                        style={"button_width": "84px"})
+                                        style={"button_width": "auto"})
+        self.language.add_class("wb-language")
         self.language.observe(safe(self._on_language), names="value")
+        # the large-text switch is the browser's alone (the template's script keeps it)
+        self.large_text = w.HTML()
         self.hint = w.HTML()
         self.map = CommunityMap(self.community, self.lang, basemap=basemap)
         self.map.public_spaces.on_click(safe(self._on_space_click))
         self.legend = w.HTML()
+        # the map as text, for whoever cannot see or tap it
+        self.map_list = w.HTML()
+        self.map_list.add_class("wb-map-list")
         self.space_info = w.HTML()
         self.space_info.add_class("wb-space")
         self.space_info.layout.display = "none"
@@ -89,9 +96,11 @@ class ResidentApp:
             return [widget for part in self.parts if part.SLOT == slot
                     for widget in part.widgets]
 
-        header = w.HBox([self.title, self.language])
+        tools = w.HBox([self.large_text, self.language])
+        tools.add_class("wb-tools")
+        header = w.HBox([self.title, tools])
         header.add_class("wb-header")
-        left = w.VBox([self.hint, self.map.widget, self.legend, self.space_info])
+        left = w.VBox([self.hint, self.map.widget, self.legend, self.map_list, self.space_info])
         right = w.VBox(widgets("beside_map"))
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
@@ -127,11 +136,18 @@ class ResidentApp:
             self.language.value = lang
         t = self.t
         self.language.description = ""
-        self.title.value = (f"<h1>{esc(self.community.name.get(lang, self.community.id))}</h1>"
-                            f"<p class='wb-sub'>{esc(t('app.subtitle'))}</p>")
+        name = self.community.name.get(lang, self.community.id)
+        self.title.value = (
+            f"<h1>{esc(name)}</h1><p class='wb-sub'>{esc(t('app.subtitle'))}</p>"
+            + document_note(lang, t("app.document_title", community=name))
+            + name_note("wb-map", t("map.name"), role="region")
+            + name_note("wb-language", t("app.language"), role="group"))
+        self.large_text.value = (f"<button type='button' class='wb-large-toggle' "
+                                 f"aria-pressed='false'>{esc(t('app.large_text'))}</button>")
         self.hint.value = f"<span class='wb-hint'>{esc(t('map.hint'))}</span>"
         self.map.set_language(lang)
         self.legend.value = self.map.legend_html()
+        self.render_map_list()
         for part in self.parts:
             part.render()
         if self.selected_space:
@@ -169,6 +185,34 @@ class ResidentApp:
         for part in self.parts:
             part.refresh()
         self.legend.value = self.map.legend_html()
+        self.render_map_list()
+
+    def render_map_list(self) -> None:
+        """The map's public spaces and proposals as a list that opens below the map."""
+        lang, t = self.lang, self.t
+        spaces = self.community.public_spaces
+        kinds = self.community.kinds
+
+        def space_line(p: dict) -> str:
+            kind = kinds.get(p["kind"], {}).get(lang, p["kind"])
+            return f"<li>{esc(p.get(f'name_{lang}'))} · {esc(kind)}</li>"
+
+        listed = self.section("proposal_list")
+        proposals = []
+        for row in (listed.rows if listed is not None else []):
+            if row.get("hidden_reason"):
+                continue  # off the map too
+            space = spaces.get(row.get("public_space_id") or "")
+            where = (f" · {esc(t('list.at', place=space['properties'][f'name_{lang}']))}"
+                     if space else "")
+            proposals.append(f"<li>{esc(row['title'])}{where}</li>")
+        self.map_list.value = (
+            f"<details><summary>{esc(t('map.as_list'))}</summary>"
+            f"<h3>{esc(t('form.space'))}</h3>"
+            f"<ul>{''.join(space_line(f['properties']) for f in spaces.values())}</ul>"
+            f"<h3>{esc(t('map.proposals'))}</h3>"
+            f"<ul>{''.join(proposals) or '<li>' + esc(t('list.empty')) + '</li>'}</ul>"
+            "</details>")
 
     def show_unexpected(self) -> None:
         """A callback failed (logged on the server, never shown): tell the resident."""

@@ -9,14 +9,20 @@ wherever it is shown (HTML widgets and map popups alike).
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as w
 from ipyleaflet import Popup
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import settings, vocabulary
+from workbench.geo.projection import M_PER_DEG_LAT
+from workbench.geo.tapping import TAP_PIXELS, metres_per_pixel, space_at_tap
+from workbench.page.access import chip, link_message, live, scroll_to
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 from workbench.page.safety import server_log
+from workbench.proposals.photo_widget import ListedPhotos, PhotoField
 from workbench.proposals.rules import ProposalInvalid, validate_proposal
 from workbench.proposals.similarity import most_similar
 
@@ -26,7 +32,10 @@ LIST_LIMIT = 300
 #: widgets, and a page of 20 keeps a phone's first load quick and the kernel small
 LIST_PAGE = 20
 SUPPORT_CLICKS = 120  # most support clicks one page session may make
-FORM_FIELDS = ("title", "description", "scenario", "location", "name")
+FORM_FIELDS = ("title", "description", "scenario", "location", "name", "photo")
+#: how far one press of an arrow button moves the pin (a keyboard's way to place it)
+NUDGE_METRES = 15
+NUDGES = {"north": (0, 1), "south": (0, -1), "west": (-1, 0), "east": (1, 0)}
 
 
 class ProposalForm(PagePart):
@@ -66,27 +75,42 @@ class ProposalForm(PagePart):
         self.space_input = w.Dropdown()
         self.space_input.observe(safe(self._on_space_chosen), names="value")
         self.place_text = w.HTML()
+        live(self.place_text)
+        # arrow buttons move the pin: a way to place it without tapping the map
+        self.nudge_buttons = {}
+        for way in NUDGES:
+            button = w.Button(layout={"width": "auto"})
+            button.add_class("wb-nudge-" + way)
+            button.on_click(safe(lambda _b, way=way: self.nudge(way)))
+            self.nudge_buttons[way] = button
+        self.nudge_box = w.HBox(list(self.nudge_buttons.values()))
+        self.nudge_box.add_class("wb-nudge")
         self.name_input = w.Text(continuous_update=False)
         self.name_note = w.HTML()
         for field in (self.title_input, self.description_input, self.scenario_input,
                       self.space_input, self.name_input):
             field.add_class("wb-field")
             field.layout.width = "100%"
+        self.photo = PhotoField(self, self._render_errors)  # camera or gallery
         self.field_errors = {name: w.HTML() for name in FORM_FIELDS}
         for label in self.field_errors.values():
             label.add_class("wb-error")
+        for name in FORM_FIELDS:
+            link_message("proposal-" + name, self._field_widget(name), self.field_errors[name])
         self.submit = w.Button(button_style="primary", icon="")
         self.submit.add_class("wb-submit")
         self.submit.on_click(safe(self._on_submit))
         self.form_error = w.HTML()
         self.form_error.add_class("wb-error")
+        live(self.form_error)
         self.form = w.VBox([
             self.form_heading,
             self.title_input, self.field_errors["title"],
             self.description_input, self.field_errors["description"], self.similar_html,
             self.scenario_input, self.field_errors["scenario"],
-            self.space_input, self.place_text, self.field_errors["location"],
+            self.space_input, self.place_text, self.nudge_box, self.field_errors["location"],
             self.name_input, self.name_note, self.field_errors["name"],
+            self.photo.widget, self.field_errors["photo"],
             self.submit, self.form_error,
         ])
         self.receipt = w.HTML()
@@ -124,6 +148,9 @@ class ProposalForm(PagePart):
         self.name_note.value = f"<span class='wb-hint'>{esc(t('form.name_note'))}</span>"
         self.submit.description = t("form.submit")
         self.another.description = t("receipt.another")
+        self.photo.render()
+        for way, button in self.nudge_buttons.items():
+            button.description = t("form.nudge_" + way)
         self._render_place()
         self._render_errors()
         self._render_receipt()
@@ -144,12 +171,27 @@ class ProposalForm(PagePart):
         except (TypeError, ValueError):
             return
         self.lon, self.lat = lon, lat
-        space = self.community.public_space_at(lon, lat)
+        # a tap within a marker's size of a small space (or on a marker at its centre) means it
+        space = None
+        if math.isfinite(lon) and math.isfinite(lat) and abs(lat) < 90:
+            tolerance = TAP_PIXELS * metres_per_pixel(lat, self.page.map.widget.zoom or 16)
+            space = space_at_tap(self.community, lon, lat, tolerance)
         self._set_space_silently(space or "")
         self.page.map.show_pin(lon, lat)
         self.errors.pop("location", None)
         self._render_place()
         self._render_errors()
+
+    def nudge(self, way: str) -> None:
+        """Move the pin NUDGE_METRES north, south, west or east (from the community's centre
+        when there is no pin yet)."""
+        if way not in NUDGES:
+            return
+        lat, lon = ((self.lat, self.lon) if self.lon is not None
+                    else self.community.center)
+        east, north = NUDGES[way]
+        step = NUDGE_METRES / M_PER_DEG_LAT
+        self.place_at(lon + east * step / math.cos(math.radians(lat)), lat + north * step)
 
     def _set_space_silently(self, space_id: str) -> None:
         self._ignore_space_change = True
@@ -171,8 +213,13 @@ class ProposalForm(PagePart):
         self._render_errors()
 
     def _render_place(self) -> None:
+        space = self.community.public_spaces.get(self.space_input.value or "")
         if self.lon is None:
             text = self.t("form.place_choose")
+        elif space is not None:
+            p = space["properties"]
+            kind = self.community.kinds.get(p["kind"], {}).get(self.lang, p["kind"])
+            text = self.t("form.place_space", space=p[f"name_{self.lang}"], kind=kind)
         else:
             text = self.t("form.place_point", lat=self.lat, lon=self.lon)
         self.place_text.value = (f"<span class='wb-hint'><b>{esc(self.t('form.place'))}:</b> "
@@ -215,7 +262,7 @@ class ProposalForm(PagePart):
     def _field_widget(self, field: str) -> w.Widget:
         return {"title": self.title_input, "description": self.description_input,
                 "scenario": self.scenario_input, "location": self.space_input,
-                "name": self.name_input}[field]
+                "name": self.name_input, "photo": self.photo.upload}[field]
 
     def _on_submit(self, _button=None) -> None:
         self.submit_proposal()
@@ -226,7 +273,8 @@ class ProposalForm(PagePart):
         self.general_error = None
         outcome = self.session.act(
             self.limiter, self._save, need_code=None,
-            validate=lambda: validate_proposal(self.form_values(), self.community))
+            validate=lambda: self.photo.validated(
+                lambda: validate_proposal(self.form_values(), self.community)))
         if outcome.errors:
             self.errors = outcome.errors
             self.general_error = ("form.fix_errors", {})
@@ -246,19 +294,21 @@ class ProposalForm(PagePart):
         self._clear_form()
         self._render_receipt()
         self.page.refresh()
-        # Focusing the button below the receipt scrolls it into view on a phone, where the
-        # shorter page would otherwise leave the receipt above the screen.
+        # on a phone the shorter page would leave the receipt above the screen; the focus
+        # follows for a keyboard or screen reader
         self.another.focus()
+        scroll_to(self.receipt_box)
         return code
 
-    def _save(self, _code_id, proposal) -> tuple[str, str]:
-        """Store a valid proposal (tagged with the workshop this page joined, if any); the
-        button says "saving" meanwhile. Returns (receipt code, title)."""
+    def _save(self, _code_id, valid) -> tuple[str, str]:
+        """Store a valid proposal (tagged with the workshop this page joined, if any) with its
+        photo, if any; the button says "saving" meanwhile. Returns (receipt code, title)."""
+        proposal, photo = valid
         self.errors = {}
         self.submit.disabled = True
         self.submit.description = self.t("form.saving")
         try:
-            code = self.store.add_proposal(self.community.id, proposal,
+            code = self.store.add_proposal(self.community.id, proposal, photo=photo,
                                            workshop_id=self.session.workshop_id)
         finally:
             self.submit.disabled = False
@@ -270,6 +320,7 @@ class ProposalForm(PagePart):
         self.description_input.value = ""
         self.scenario_input.value = ""
         self.name_input.value = ""
+        self.photo.clear()
         self._set_space_silently("")
         self.lon = self.lat = None
         self.page.map.show_pin(None, None)
@@ -338,6 +389,7 @@ class ProposalList(PagePart):
         self.widget.add_class("wb-list")
         self._row_widgets: dict[int, tuple[w.HTML, w.Button, w.Button]] = {}
         self._row_boxes: dict[int, w.HBox] = {}
+        self.photos = ListedPhotos(self)  # a row's photo is read when it is opened
         # every row shares one layout and style of each kind: a widget apiece would add
         # four widgets per row to the kernel and the page
         self._row_layout = w.Layout(align_items="flex-start")
@@ -354,6 +406,7 @@ class ProposalList(PagePart):
         self.total_proposals = self.store.count_proposals(self.community.id)
         self.counts = self.store.support_counts(self.community.id)
         self.comment_counts = self.store.comment_counts(self.community.id)
+        self.photos.refresh()
         self.session.reload_supports()
         # a hidden proposal stays in the list with the moderator's reason, but leaves the map
         self.page.map.show_proposals([r for r in self.rows if not r.get("hidden_reason")])
@@ -391,8 +444,8 @@ class ProposalList(PagePart):
         rows = []
         listed = self.rows[:self.list_limit]
         for number, row in enumerate(listed, start=1):
-            chip = (f"<span class='wb-chip' style='background:{colours.get(row['scenario'], '#333')}'>"
-                    f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}</span>")
+            chip_html = chip(vocabulary.scenario_label(row["scenario"], self.lang),
+                             colours.get(row["scenario"], "#333333"))
             place = ""
             if row.get("public_space_id") in spaces:
                 name = spaces[row["public_space_id"]]["properties"][f"name_{self.lang}"]
@@ -406,13 +459,14 @@ class ProposalList(PagePart):
                               f"{esc(t('discuss.hidden', reason=row['hidden_reason']))}</div>")
                 self._row_boxes[row["id"]].children = [text, talk]
             else:
-                text.value = (f"<div class='wb-row'>{number}. {chip}<b>{esc(row['title'])}</b>"
+                text.value = (f"<div class='wb-row'>{number}. {chip_html}<b>{esc(row['title'])}</b>"
                               f"{desc}{place}</div>")
                 count = self.counts.get(row["id"], 0)
                 mine = row["id"] in supported
                 button.description = t("support.done" if mine else "support.do", count=count)
                 button.button_style = "success" if mine else ""
-                self._row_boxes[row["id"]].children = [text, button, talk]
+                self._row_boxes[row["id"]].children = [text, button, talk,
+                                                       *self.photos.widgets(row)]
             rows.append(self._row_boxes[row["id"]])
         self.list_rows.children = rows
         more = len(self.rows) - len(listed)
@@ -423,6 +477,7 @@ class ProposalList(PagePart):
         shown = {r["id"] for r in listed}
         for pid in [p for p in self._row_boxes if p not in shown]:
             box = self._row_boxes.pop(pid)
+            self.photos.forget(pid)
             for widget in (*self._row_widgets.pop(pid), box):
                 widget.close()
 
@@ -447,10 +502,12 @@ class ProposalList(PagePart):
         if row is None:
             return
         supports_text = esc(self.t("support.count", count=self.counts.get(pid, 0)))
+        # the tap went on to the map too and put the resident's pin here (its space chosen)
         self.popup.child.value = (
             f"<b>{esc(row['title'])}</b><br>{supports_text}<br>"
             f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}<br>"
-            f"{esc(row['description'][:280])}")
+            f"{esc(row['description'][:280])}"
+            f"<p class='wb-hint'>{esc(self.t('map.pin_here_too'))}</p>")
         self.popup.location = (row["lat"], row["lon"])
         map_widget = self.page.map.widget
         if self.popup not in map_widget.layers:
