@@ -101,6 +101,7 @@ def test_export_of_an_unknown_topic(store, tmp_path):
 
 def test_imported_and_local_statements_do_not_share_a_comment_id(store, tmp_path):
     topic_id = import_polis(store, "test", write_small_export(tmp_path / "conv"))
+    store.set_topic_status(topic_id, "open")  # published here, the conversation goes on
     local = store.add_statement(topic_id, "新观点", status="shown")
     store.set_vote(local, "code-1", 1)
     export_polis(store, topic_id, tmp_path / "out")

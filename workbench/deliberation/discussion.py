@@ -2,8 +2,9 @@
 
 A comment takes a stance (for, against, neutral) and may answer a top-level comment (one level
 of replies, so a phone can show a thread without indentation running off the screen). Anyone
-may report a proposal, comment or statement; a moderator hides it with a public reason, and
-the page shows "hidden by the moderator: <reason>" in its place. Nothing is ever deleted.
+may report a proposal, its photo, a comment or a statement; a moderator hides it with a public
+reason, and the page shows "hidden by the moderator: <reason>" in its place. Nothing is ever
+deleted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from workbench.proposals.rules import InputInvalid, check_text
 
 STANCES = ("for", "against", "neutral")
 #: What can be reported and moderated.
-TARGET_KINDS = ("proposal", "comment", "statement")
+TARGET_KINDS = ("proposal", "comment", "photo", "statement")
 #: Moderation actions, as logged. "hide" and "show" change what residents see; "accept" lets
 #: a resident's pending statement be voted on; "dismiss" closes reports with no change.
 ACTIONS = ("hide", "show", "accept", "dismiss")

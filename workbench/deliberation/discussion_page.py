@@ -77,6 +77,7 @@ class ProposalDiscussion(PagePart):
         super().__init__(session, page)
         self.on_change = on_change or (lambda: None)
         self.proposal: dict | None = None
+        self.photo: dict | None = None  # the proposal's photo (no bytes), to report it
         self.comments: list[dict] = []
         self.order = "time"
         self.errors: dict[str, tuple[str, dict]] = {}
@@ -149,6 +150,7 @@ class ProposalDiscussion(PagePart):
         if self.proposal is None:
             return
         self.comments = self.store.comments_of(self.proposal["id"])
+        self.photo = self.store.photo_of(self.proposal["id"])
         self.render()
 
     # -- showing ----------------------------------------------------------------------------
@@ -193,7 +195,9 @@ class ProposalDiscussion(PagePart):
         self.reply_input.value = chosen if chosen in {c["id"] for c in top} else 0
         chosen = self.report_target.value
         visible = [c for c in self.comments if not c["hidden_reason"]]
-        self.report_target.options = [(t("report.target_proposal"), "proposal:0")] + [
+        photo = ([(t("report.target_photo"), f"photo:{self.photo['id']}")]
+                 if self.photo and self.photo["hidden_reason"] is None else [])
+        self.report_target.options = [(t("report.target_proposal"), "proposal:0")] + photo + [
             (t("report.target_comment", number=numbers[c["id"]], text=c["body"][:24]),
              f"comment:{c['id']}") for c in reversed(visible)]
         values = [v for _, v in self.report_target.options]
@@ -295,10 +299,13 @@ class ProposalDiscussion(PagePart):
             self.render()
 
     def _report_target(self) -> tuple[str, int]:
-        """(kind, id) of what the resident chose to report: the proposal or a comment of it."""
+        """(kind, id) of what the resident chose to report: the proposal, its photo or a
+        comment of it."""
         kind, _, raw_id = str(self.report_target.value or "").partition(":")
         if kind == "proposal":
             return kind, self.proposal["id"]
+        if kind == "photo" and self.photo and raw_id == str(self.photo["id"]):
+            return kind, self.photo["id"]
         if kind == "comment" and raw_id.isdigit() and int(raw_id) in {
                 c["id"] for c in self.comments}:
             return kind, int(raw_id)

@@ -1,6 +1,7 @@
-"""The moderation queue of the planner notebook: reported proposals, comments and statements,
-and residents' statements waiting to be accepted, each with its buttons; what is hidden now
-(to show it again); and the moderation log.
+"""The moderation queue of the planner notebook: reported proposals, photos, comments and
+statements, and residents' statements waiting to be accepted, each with its buttons; the
+newest photos (shown to residents at once, like text); what is hidden now (to show it again);
+and the moderation log.
 
 Every action goes through :meth:`Store.moderate`, which writes the change and its log entry in
 one transaction. A reason for hiding is required and is PUBLIC: residents see "hidden by the
@@ -22,17 +23,22 @@ from workbench.store import Store, StoreBusy
 from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.page.safety import guarded, server_log
+from workbench.proposals.photo_widget import photo_img
 
 #: Queue items shown at once (the oldest first); the rest wait for the next refresh.
 QUEUE_LIMIT = 100
 LOG_LIMIT = 200
+#: the newest photos shown for a look (each a thumbnail of some 20 kB)
+PHOTOS_SHOWN = 30
 MODERATOR_MAX_CHARS = 100
 
 #: the planners' panels' shared style (workbench/page/planner.css)
 CSS = style_tag("workbench.page", "planner.css")
 
 _KIND_KEYS = {"proposal": "planner.kind.proposal", "comment": "planner.kind.comment",
-              "statement": "planner.kind.statement"}
+              "statement": "planner.kind.statement", "photo": "planner.kind.photo"}
+_CONTEXT_KEYS = {"comment": "planner.mod.on_proposal", "photo": "planner.mod.photo_of",
+                 "statement": "planner.mod.in_topic"}
 _ACTION_KEYS = {"hide": "planner.mod.hide", "show": "planner.mod.show",
                 "accept": "planner.mod.accept", "dismiss": "planner.mod.dismiss"}
 _DONE_KEYS = {"hide": "planner.mod.done_hide", "show": "planner.mod.done_show",
@@ -93,9 +99,12 @@ class ItemRow:
                           f"{esc(t('planner.mod.hidden_now', reason=item['hidden_reason']))}"
                           "</span>")
         parts = [" ".join(badges)]
-        if item.get("context"):
-            key = "planner.mod.on_proposal" if self.kind == "comment" else "planner.mod.in_topic"
-            parts.append(f"<div class='wb-hint'>{esc(t(key, title=item['context']))}</div>")
+        if item.get("context") and self.kind in _CONTEXT_KEYS:
+            parts.append(f"<div class='wb-hint'>"
+                         f"{esc(t(_CONTEXT_KEYS[self.kind], title=item['context']))}</div>")
+        if item.get("image"):  # a photo: the moderator sees it, hidden or not
+            parts.append(photo_img(item["image"], "image/jpeg", item["width"], item["height"],
+                                   t("planner.mod.photo_alt", title=item.get("context", ""))))
         parts.append(f"<div class='wb-item-text'><b>{esc(item.get('text'))}</b>")
         if item.get("more"):
             parts.append(f"<br>{esc(item['more'])}")
@@ -126,6 +135,8 @@ class ModerationQueue:
         self.hidden: list[dict] = []
         self.rows: dict[tuple[str, int], ItemRow] = {}
         self.hidden_rows: dict[tuple[str, int], ItemRow] = {}
+        self.photos: list[dict] = []
+        self.photo_rows: dict[tuple[str, int], ItemRow] = {}
         self.errors: dict[tuple[str, int], tuple[str, dict]] = {}
         self._build()
         self.refresh()
@@ -154,13 +165,17 @@ class ModerationQueue:
         self.refresh_button.on_click(safe(lambda _b: self.refresh()))
         self.status = w.HTML()
         self.queue_box = w.VBox()
+        self.photos_heading = w.HTML(f"<h3>{esc(t('planner.mod.photos_heading'))}</h3>"
+                                     f"<p class='wb-hint'>{esc(t('planner.mod.photos_explain'))}"
+                                     "</p>")
+        self.photos_box = w.VBox()
         self.hidden_heading = w.HTML(f"<h3>{esc(t('planner.mod.hidden_heading'))}</h3>")
         self.hidden_box = w.VBox()
         self.log_heading = w.HTML(f"<h3>{esc(t('planner.mod.log_heading'))}</h3>")
         self.log_html = w.HTML()
         self.widget = w.VBox([w.HTML(CSS), self.heading,
                               w.HBox([self.refresh_button, self.status]), self.queue_box,
-                              self.hidden_heading, self.hidden_box,
+                              self.photos_heading, self.photos_box, self.hidden_heading, self.hidden_box,
                               self.log_heading, self.log_html])
         self.widget.add_class("wb-planner")
 
@@ -194,6 +209,11 @@ class ModerationQueue:
                             if (i["kind"], i["id"]) not in queued}
         self.hidden_box.children = [r.box for r in self.hidden_rows.values()] or [
             w.HTML(f"<p class='wb-hint'>{esc(self.t('planner.mod.none_hidden'))}</p>")]
+        self.photos = self.store.recent_photos(self.community_id, PHOTOS_SHOWN)
+        self.photo_rows = {("photo", i["id"]): ItemRow(i, self) for i in self.photos
+                           if ("photo", i["id"]) not in queued}
+        self.photos_box.children = [r.box for r in self.photo_rows.values()] or [
+            w.HTML(f"<p class='wb-hint'>{esc(self.t('planner.mod.photos_none'))}</p>")]
         self.log_html.value = self.log_table_html()
 
     def log_frame(self):
@@ -227,7 +247,7 @@ class ModerationQueue:
     # -- acting -----------------------------------------------------------------------------
     def row(self, kind: str, target_id: int) -> ItemRow | None:
         key = (kind, target_id)
-        return self.rows.get(key) or self.hidden_rows.get(key)
+        return self.rows.get(key) or self.hidden_rows.get(key) or self.photo_rows.get(key)
 
     def act_on_row(self, row: ItemRow, action: str) -> bool:
         return self.act(row.kind, row.id, action, row.reason.value)

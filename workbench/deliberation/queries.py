@@ -10,9 +10,10 @@ from sqlalchemy import case, func, insert, select, update
 
 from workbench.deliberation.tables import comments, moderation_actions, reports, statements, topics, votes
 from workbench.participation.tables import participation_codes
-from workbench.proposals.tables import proposals
+from workbench.proposals.tables import proposal_photos, proposals
 
-_TARGETS = {"proposal": proposals, "comment": comments, "statement": statements}
+_TARGETS = {"proposal": proposals, "comment": comments, "statement": statements,
+            "photo": proposal_photos}
 
 
 def _now() -> datetime:
@@ -50,14 +51,15 @@ class DeliberationStore:
 
     # -- reports and moderation ----------------------------------------------------------
     def community_of(self, kind: str, target_id: int) -> str | None:
-        """The community a proposal, comment or statement belongs to (None if there is no
-        such thing)."""
+        """The community a proposal, comment, photo or statement belongs to (None if there is
+        no such thing)."""
         if kind == "proposal":
             query = select(proposals.c.community_id).where(proposals.c.id == target_id)
-        elif kind == "comment":
+        elif kind in ("comment", "photo"):
+            table = _TARGETS[kind]
             query = (select(proposals.c.community_id)
-                     .join(comments, comments.c.proposal_id == proposals.c.id)
-                     .where(comments.c.id == target_id))
+                     .join(table, table.c.proposal_id == proposals.c.id)
+                     .where(table.c.id == target_id))
         elif kind == "statement":
             query = (select(topics.c.community_id)
                      .join(statements, statements.c.topic_id == topics.c.id)
@@ -150,6 +152,17 @@ class DeliberationStore:
     @staticmethod
     def _target_text(conn, kind: str, target_id: int) -> dict:
         table = _TARGETS[kind]
+        if kind == "photo":
+            # the picture itself (its thumbnail) and the proposal it shows
+            row = conn.execute(
+                select(table.c.thumbnail.label("image"), table.c.thumb_width.label("width"),
+                       table.c.thumb_height.label("height"), table.c.hidden_reason,
+                       proposals.c.title.label("context"))
+                .join(proposals, proposals.c.id == table.c.proposal_id)
+                .where(table.c.id == target_id)).first()
+            if row is None:
+                return {"text": "", "more": "", "hidden_reason": None, "context": ""}
+            return {"text": "", "more": "", **row._mapping}
         if kind == "proposal":
             cols = (table.c.title.label("text"), table.c.description.label("more"))
         else:
@@ -181,10 +194,10 @@ class DeliberationStore:
             return [dict(r._mapping) for r in conn.execute(query)]
 
     def hidden_items(self, community_id: str) -> list[dict]:
-        """What is hidden now, so that a moderator can show it again: proposals and comments
-        with a hidden reason, hidden statements (a moderator's or an import's). Dicts with
-        kind, id, text, more and hidden_reason; proposals, then comments, then statements,
-        oldest first."""
+        """What is hidden now, so that a moderator can show it again: proposals, comments and
+        photos with a hidden reason, hidden statements (a moderator's or an import's). Dicts
+        with kind, id, text, more and hidden_reason (a photo's also image, width, height);
+        proposals, then comments, photos and statements, oldest first."""
         queries = [
             ("proposal", select(proposals.c.id).where(
                 proposals.c.community_id == community_id,
@@ -193,6 +206,11 @@ class DeliberationStore:
              .join(proposals, proposals.c.id == comments.c.proposal_id)
              .where(proposals.c.community_id == community_id,
                     comments.c.hidden_reason.is_not(None)).order_by(comments.c.id)),
+            ("photo", select(proposal_photos.c.id)
+             .join(proposals, proposals.c.id == proposal_photos.c.proposal_id)
+             .where(proposals.c.community_id == community_id,
+                    proposal_photos.c.hidden_reason.is_not(None))
+             .order_by(proposal_photos.c.id)),
             ("statement", select(statements.c.id)
              .join(topics, topics.c.id == statements.c.topic_id)
              .where(topics.c.community_id == community_id, statements.c.status == "hidden")
@@ -205,6 +223,20 @@ class DeliberationStore:
                     items.append({"kind": kind, "id": target_id,
                                   **self._target_text(conn, kind, target_id)})
         return items
+
+    def recent_photos(self, community_id: str, limit: int = 30) -> list[dict]:
+        """The newest photos residents added that are shown now, for a moderator to look at
+        (photos are shown at once, like text, and hidden when they should not be): dicts as
+        :meth:`hidden_items` gives them, newest first."""
+        query = (select(proposal_photos.c.id)
+                 .join(proposals, proposals.c.id == proposal_photos.c.proposal_id)
+                 .where(proposals.c.community_id == community_id,
+                        proposal_photos.c.hidden_reason.is_(None))
+                 .order_by(proposal_photos.c.id.desc()).limit(limit))
+        with self.engine.connect() as conn:
+            return [{"kind": "photo", "id": photo_id,
+                     **self._target_text(conn, "photo", photo_id)}
+                    for (photo_id,) in conn.execute(query).all()]
 
     def hidden_proposals(self, community_id: str) -> dict[int, str]:
         """Hidden proposals and the moderator's reason."""
@@ -231,17 +263,27 @@ class DeliberationStore:
         return self.write(work)
 
     def set_topic_status(self, topic_id: int, status: str) -> None:
+        """Open a topic (publishing an imported one to the community's residents) or close
+        it."""
         if status not in ("open", "closed"):
             raise ValueError("a topic is open or closed")
         self.write(lambda conn: conn.execute(
             update(topics).where(topics.c.id == topic_id).values(status=status)))
 
     def topics(self, community_id: str, *, open_only: bool = False) -> list[dict]:
+        """A community's topics, oldest first: every one (for planners), or only the open
+        ones."""
         query = select(topics).where(topics.c.community_id == community_id)
         if open_only:
             query = query.where(topics.c.status == "open")
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(topics.c.id))]
+
+    def published_topics(self, community_id: str) -> list[dict]:
+        """What the community's residents are asked, oldest first: its own open topics. An
+        imported conversation is a draft, on no resident page, until a planner of the
+        community opens it; a closed topic has left the page."""
+        return self.topics(community_id, open_only=True)
 
     def topic(self, topic_id: int) -> dict | None:
         with self.engine.connect() as conn:
@@ -326,6 +368,10 @@ class DeliberationStore:
         """Store an imported conversation in one transaction: statements keep their external
         id and author; votes are keyed "polis-<voter id>". Returns the new topic's id.
 
+        The topic is a draft: planners study it (statements, opinion groups), and residents
+        see it only once a planner opens it for them (:meth:`set_topic_status`), since a
+        conversation held elsewhere is not the community's own.
+
         ``comments_rows``: dicts with external_id, body, status, and optionally author,
         is_seed, hidden_reason, created_at. ``votes_rows``: dicts with statement (an
         external id), voter, vote and optionally created_at; one per voter and statement."""
@@ -334,7 +380,7 @@ class DeliberationStore:
         def work(conn):
             topic_id = conn.execute(insert(topics).values(
                 community_id=community_id, title=title, description=description,
-                status="open", source="polis", created_at=now)).inserted_primary_key[0]
+                status="draft", source="polis", created_at=now)).inserted_primary_key[0]
             ids = {}
             for row in comments_rows:
                 ids[row["external_id"]] = conn.execute(insert(statements).values(

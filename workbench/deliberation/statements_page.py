@@ -69,7 +69,8 @@ class StatementVoting(PagePart):
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.topics = self.store.topics(self.session.community.id, open_only=True)
+        # the community's own published topics only: an imported conversation is a draft
+        self.topics = self.store.published_topics(self.session.community.id)
         ids = [t["id"] for t in self.topics]
         if self.topic_id not in ids:
             self.topic_id = ids[0] if ids else None

@@ -50,14 +50,16 @@ moderation_actions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
-# A conversation in the Pol.is manner: a question and short statements voted on.
+# A conversation in the Pol.is manner: a question and short statements voted on. ``status``:
+# draft (an imported conversation: planners only, no votes), open (on the community's resident
+# page, taking votes), closed (off the page, no votes).
 topics = Table(
     "topics", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("community_id", String(64), ForeignKey("communities.id"), nullable=False),
     Column("title", String(200), nullable=False),
     Column("description", Text, nullable=False),
-    Column("status", String(16), nullable=False),   # open | closed
+    Column("status", String(16), nullable=False),   # draft | open | closed
     Column("source", String(32), nullable=False),   # planner | polis
     Column("created_at", DateTime(timezone=True), nullable=False),
 )

@@ -30,6 +30,12 @@ PAPER_CODE_FAILURES = 20
 
 _VOTE_KEYS = {"agree": "planner.vote.agree", "disagree": "planner.vote.disagree",
               "pass": "planner.vote.pass"}
+#: a topic's state as planners read it, and what its button does next: a draft (an imported
+#: conversation) is on no resident page until a planner publishes it
+_STATE_KEYS = {"open": "planner.topic.is_open", "closed": "planner.topic.is_closed",
+               "draft": "planner.topic.is_draft"}
+_NEXT_KEYS = {"open": "planner.topic.close", "closed": "planner.topic.reopen",
+              "draft": "planner.topic.publish"}
 
 
 def _problem_text(lang: str, problem: tuple[str, dict]) -> str:
@@ -168,8 +174,7 @@ class TopicsPanel:
         self._show_topic()
 
     def _topic_label(self, topic: dict) -> str:
-        state = self.t("planner.topic.is_open" if topic["status"] == "open"
-                       else "planner.topic.is_closed")
+        state = self.t(_STATE_KEYS.get(topic["status"], "planner.topic.is_closed"))
         return f"#{topic['id']} {topic['title']} ({state})"
 
     def _on_pick(self, change) -> None:
@@ -192,12 +197,12 @@ class TopicsPanel:
         self.statements = self.store.statements_of(topic["id"])
         is_open = topic["status"] == "open"
         self.status_button.layout.display = None
-        self.status_button.description = self.t("planner.topic.close" if is_open
-                                                else "planner.topic.reopen")
+        self.status_button.description = self.t(_NEXT_KEYS.get(topic["status"],
+                                                               "planner.topic.reopen"))
         self.paper_box.layout.display = None if is_open else "none"
+        state = self.t(_STATE_KEYS.get(topic["status"], "planner.topic.is_closed"))
         self.topic_status.value = (
-            f"<b>{esc(topic['title'])}</b> · "
-            f"{esc(self.t('planner.topic.is_open' if is_open else 'planner.topic.is_closed'))}"
+            f"<b>{esc(topic['title'])}</b> · {esc(state)}"
             + (f"<p class='wb-item-text'>{esc(topic['description'])}</p>"
                if topic["description"] else ""))
         self.statements_html.value = self.statements_table_html()
@@ -269,7 +274,8 @@ class TopicsPanel:
             self._message(label, self.form_errors.get(name))
 
     def toggle_status(self) -> str | None:
-        """Close the chosen topic (no more votes or statements), or open it again."""
+        """Close the chosen topic (no more votes or statements), or open it: again, or for the
+        first time on the resident page (an imported draft)."""
         topic = self.store.topic(self.topic_id) if self.topic_id is not None else None
         if topic is None or topic["community_id"] != self.community_id:
             return None

@@ -1,15 +1,20 @@
 """The store's part for proposals: adding and importing them (committed before a receipt
-is shown), supports by participation codes, and the public reads."""
+is shown, with their photo in the same transaction), supports by participation codes, and the
+public reads."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workbench.proposals.rules import Proposal, new_receipt_code
-from workbench.proposals.tables import proposal_authors, proposals, supports
+from workbench.proposals.tables import proposal_authors, proposal_photos, proposals, supports
+
+if TYPE_CHECKING:  # Pillow is needed only where photos are made
+    from workbench.proposals.photos import PreparedPhoto
 
 #: Columns of a proposal that may be shown or exported; the author's name is not one of them.
 PUBLIC_PROPOSAL_COLUMNS = ("id", "receipt_code", "title", "description", "scenario", "lon",
@@ -36,18 +41,27 @@ class ProposalStore:
             lon=proposal.lon, lat=proposal.lat,
             public_space_id=proposal.public_space_id, status="open", source=source,
             created_at=created_at or datetime.now(timezone.utc), **optional))
+        proposal_id = result.inserted_primary_key[0]
         if proposal.author_name:
             conn.execute(insert(proposal_authors).values(
-                proposal_id=result.inserted_primary_key[0], name=proposal.author_name))
+                proposal_id=proposal_id, name=proposal.author_name))
+        return proposal_id
 
     def add_proposal(self, community_id: str, proposal: Proposal, *,
-                     source: str = "resident_page", workshop_id: int | None = None) -> str:
-        """Store a validated proposal (made at ``workshop_id``, if any); returns its receipt
-        code once committed."""
+                     source: str = "resident_page", workshop_id: int | None = None,
+                     photo: PreparedPhoto | None = None) -> str:
+        """Store a validated proposal (made at ``workshop_id``, if any) and its photo, if
+        any, in one transaction; returns its receipt code once committed."""
         def work(conn):
             code = new_receipt_code()
-            self._insert_proposal(conn, community_id, proposal, code, source,
-                                  workshop_id=workshop_id)
+            proposal_id = self._insert_proposal(conn, community_id, proposal, code, source,
+                                                workshop_id=workshop_id)
+            if photo is not None:
+                conn.execute(insert(proposal_photos).values(
+                    proposal_id=proposal_id, content_type=photo.content_type,
+                    width=photo.width, height=photo.height, image=photo.data,
+                    thumb_width=photo.thumb_width, thumb_height=photo.thumb_height,
+                    thumbnail=photo.thumbnail, created_at=datetime.now(timezone.utc)))
             return code
         return self.write_with_receipt(work)
 
@@ -149,6 +163,45 @@ class ProposalStore:
         return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
                                 crs="EPSG:4326")
 
+
+    # -- photos -----------------------------------------------------------------------------
+    def photo_index(self, community_id: str) -> dict[int, dict]:
+        """The community's photos without their bytes (what a page needs to say a proposal
+        has one): proposal id -> id, thumb_width, thumb_height, hidden_reason."""
+        query = (select(proposal_photos.c.proposal_id, proposal_photos.c.id,
+                        proposal_photos.c.thumb_width, proposal_photos.c.thumb_height,
+                        proposal_photos.c.hidden_reason)
+                 .join(proposals, proposals.c.id == proposal_photos.c.proposal_id)
+                 .where(proposals.c.community_id == community_id))
+        with self.engine.connect() as conn:
+            return {row.proposal_id: dict(row._mapping) for row in conn.execute(query)}
+
+    def photo_of(self, proposal_id: int) -> dict | None:
+        """A proposal's photo without its bytes (id, thumb_width, thumb_height,
+        hidden_reason), or None."""
+        query = (select(proposal_photos.c.id, proposal_photos.c.thumb_width,
+                        proposal_photos.c.thumb_height, proposal_photos.c.hidden_reason)
+                 .where(proposal_photos.c.proposal_id == proposal_id))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def photo_bytes(self, photo_id: int, *, thumbnail: bool = False) -> dict | None:
+        """One photo (or its thumbnail) as stored: data, content_type, width, height,
+        proposal_id, community_id and hidden_reason; None when there is no such photo. The
+        caller decides whether a hidden photo may be shown (a moderator's may)."""
+        data = proposal_photos.c.thumbnail if thumbnail else proposal_photos.c.image
+        width = proposal_photos.c.thumb_width if thumbnail else proposal_photos.c.width
+        height = proposal_photos.c.thumb_height if thumbnail else proposal_photos.c.height
+        query = (select(data.label("data"), proposal_photos.c.content_type,
+                        width.label("width"), height.label("height"),
+                        proposal_photos.c.proposal_id, proposals.c.community_id,
+                        proposal_photos.c.hidden_reason)
+                 .join(proposals, proposals.c.id == proposal_photos.c.proposal_id)
+                 .where(proposal_photos.c.id == photo_id))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
 
 
 STORE_PART = ProposalStore

@@ -1,9 +1,10 @@
-"""The proposals tables: proposals, their authors' names (kept apart) and supports.
+"""The proposals tables: proposals, their authors' names (kept apart), supports and photos.
 
 SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migrations in
 ``workbench/store/migrations/versions`` create them. Change both together."""
 
-from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Column, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Table,
+                        Text, UniqueConstraint)
 
 from workbench.store.tables import metadata
 
@@ -52,4 +53,24 @@ supports = Table(
     Column("code_id", Integer, ForeignKey("participation_codes.id"), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("proposal_id", "code_id", name="uq_supports_proposal_code"),
+)
+
+# A proposal's photo, as :func:`workbench.proposals.photos.prepare_photo` made it: a new JPEG
+# without the original's metadata, and its thumbnail. Kept in the database (not as files) so
+# that a proposal and its photo are committed together or not at all, on SQLite and PostgreSQL
+# alike. One per proposal. Hidden by a moderator like text: the row stays, with the reason.
+proposal_photos = Table(
+    "proposal_photos", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("proposal_id", Integer, ForeignKey("proposals.id", ondelete="CASCADE"),
+           nullable=False, unique=True),
+    Column("content_type", String(32), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("image", LargeBinary, nullable=False),
+    Column("thumb_width", Integer, nullable=False),
+    Column("thumb_height", Integer, nullable=False),
+    Column("thumbnail", LargeBinary, nullable=False),
+    Column("hidden_reason", Text, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
