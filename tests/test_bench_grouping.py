@@ -74,3 +74,13 @@ def test_the_real_zones_are_measured_for_both_groupings():
             assert 0 <= f.value <= 548
         assert 0 <= figures[f"{who}: recall of the officials' merges"].value <= 1
     assert "27 marked pairs" in figures["workbench: recall of the officials' merges"].note
+    key = figures["answer key: purity of the officials' own merges"]
+    assert 0 < key.value < 1 and "marked pairs with categories" in key.note
+
+
+def test_the_answer_keys_own_purity_counts_merges_with_categories_on_both_sides():
+    frame = tiny()
+    assert bench_grouping.key_purity(frame) == (1.0, 3)
+    frame["categories"] = [frozenset({"Deportes"}) if pid == 5 else frozenset() if pid == 3
+                           else c for pid, c in zip(frame["id"], frame["categories"])]
+    assert bench_grouping.key_purity(frame) == (0.5, 2)

@@ -50,15 +50,41 @@ def text_vectors(texts: list[str], descriptions: list[str] | None = None):
     of its title's and its description's unit vectors (the title alone when there is no
     description), weights learnt on both. The title says what is asked in a few words; a
     description, from none to a thousand characters, says why, and must not drown it."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    vectorizer = TfidfVectorizer(analyzer=_analyzer, sublinear_tf=True, norm="l2")
     if descriptions is None:
-        return vectorizer.fit_transform(texts)
-    whole = [f"{t} {d}" for t, d in zip(texts, descriptions)]
-    vectorizer.fit(whole)
-    return normalize(vectorizer.transform(texts) + vectorizer.transform(whole))
+        counts = _counts(texts)
+        return _tfidf(counts, counts)
+    title_counts, description_counts = _counts(texts + descriptions, split=len(texts))
+    whole = title_counts + description_counts
+    return normalize(_tfidf(whole, title_counts) + _tfidf(whole, whole))
+
+
+def _counts(texts: list[str], split: int | None = None):
+    """The n-gram counts of the texts as sparse rows over one vocabulary (each text's
+    n-grams found once); with ``split``, the rows before and from it, apart."""
+    from scipy.sparse import csr_matrix
+
+    vocabulary: dict[str, int] = {}
+    indptr, indices, values = [0], [], []
+    for text in texts:
+        for gram, count in ngrams(text).items():
+            indices.append(vocabulary.setdefault(gram, len(vocabulary)))
+            values.append(count)
+        indptr.append(len(indices))
+    matrix = csr_matrix((np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64),
+                         np.array(indptr, dtype=np.int64)),
+                        shape=(len(texts), max(len(vocabulary), 1)))
+    return matrix if split is None else (matrix[:split], matrix[split:])
+
+
+def _tfidf(learn_from, counts):
+    """``counts`` weighted as scikit-learn's TfidfVectorizer does (1 + log of the count,
+    smoothed rarity learnt on ``learn_from``), each row of unit length."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    weigh = TfidfTransformer(sublinear_tf=True, norm="l2").fit(learn_from)
+    return weigh.transform(counts)
 
 
 def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRESHOLD,
