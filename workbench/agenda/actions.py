@@ -54,10 +54,16 @@ def _ids(values) -> list[int] | None:
 
 
 # -- grouping and editing -------------------------------------------------------------------
-def regroup(store, community) -> list[int]:
-    """Group the proposals of undecided items again (:func:`workflow.regroup`), telling the
-    names of the community's places apart from what is asked. The new items' ids."""
-    return workflow.regroup(store, community.id, place_names=grouping.place_names(community))
+def regroup(store, community, layers: dict | None = None) -> list[int]:
+    """Group the proposals of undecided items again (:func:`workflow.regroup_plan`), telling
+    the names of the community's places apart from what is asked. All or nothing: the
+    grouping, and the evidence and ranking of every item the agenda would then hold (with
+    households within reach when ``layers`` are given), are computed before anything is
+    written; the items are then replaced in one transaction. The new items' ids."""
+    kept, candidates = workflow.regroup_plan(store, community.id,
+                                             place_names=grouping.place_names(community))
+    workflow.rank_items(store, community, workflow.items_after(kept, candidates), layers)
+    return workflow.write_regroup(store, community.id, kept, candidates)
 
 
 def edit(store, community_id: str, item_id, title, description, scenario) -> None:

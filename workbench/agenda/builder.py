@@ -67,6 +67,9 @@ class AgendaBuilder:
         self.evidence = pd.DataFrame()
         self.evidence_rows: dict[int, dict] = {}
         self.parts = pd.DataFrame()
+        # what the buildings layer tells of homes, and why reach or gap is left out
+        self.homes = workflow.homes_of(layers)
+        self.unknown: dict[str, str] = {}
         self.ranking = pd.DataFrame()
         self.order: list[int] = []
         self.statement_options: list[tuple[str, int]] = []
@@ -162,6 +165,7 @@ class AgendaBuilder:
         self.evidence_rows = {int(r["item_id"]): r for r in self.evidence.to_dict("records")}
         self.parts = (scoring.score_parts(self.evidence) if len(self.evidence)
                       else pd.DataFrame(columns=list(scoring.PARTS)))
+        self.unknown = scoring.unknown_reasons(self.evidence, self.homes)
         self.list_panel.forget()
         self.statement_options = [
             (f"#{s['id']} {s['topic']} · {s['text']}"[:160], s["id"])
@@ -252,7 +256,8 @@ class AgendaBuilder:
     # -- what the buttons do ----------------------------------------------------------------
     def regroup(self) -> list[int] | None:
         """Group the proposals of undecided items again (decided items stay)."""
-        done, ids = self.act(lambda: actions.regroup(self.store, self.community), self.status)
+        done, ids = self.act(lambda: actions.regroup(self.store, self.community, self.layers),
+                             self.status)
         if not done:
             return None
         self.selected_id = None

@@ -10,6 +10,7 @@ and shows what came back.
 from __future__ import annotations
 
 import ipywidgets as w
+import pandas as pd
 
 from workbench import vocabulary
 from workbench.agenda import actions, grouping, scoring
@@ -156,21 +157,26 @@ class ItemPanel(Panel):
         r = row.iloc[0]
         head = html.table_head("planner.agenda.col_part", "planner.agenda.col_value",
                                "planner.agenda.col_weight", "planner.agenda.col_contribution")
-        unknown = scoring.unknown_parts(builder.parts)
+        # left out: for every item (the builder knows why), or around this item only
+        unknown = {p: builder.unknown.get(p, "not_mapped") for p in scoring.PARTS
+                   if p in r and pd.isna(r[p])}
         body = "".join(
             f"<tr><td><span class='wb-swatch' style='background:{PART_COLOURS[p]}'></span>"
             f"{esc(html.part_label(p))}</td>"
-            + (f"<td class='wb-num' colspan='3'>{esc(html.t('planner.agenda.part_unknown'))}"
-               "</td></tr>" if p in unknown else
+            + (f"<td class='wb-num' colspan='3'>"
+               f"{esc(html.t('planner.agenda.part_unknown.' + unknown[p]))}</td></tr>"
+               if p in unknown else
                f"<td class='wb-num'>{float(r[p]):.2f}</td>"
                f"<td class='wb-num'>{builder.weights[p]:.1f}</td>"
                f"<td class='wb-num'>{float(r['w_' + p]):.3f}</td></tr>")
             for p in scoring.PARTS)
         summary = esc(html.t("planner.agenda.rank_line", rank=int(r["rank"]),
                              total=len(builder.order), score=float(r["score"])))
+        homes = show.homes_note(builder.homes, builder.lang)
         return (f"<p><b>{summary}</b> {html.score_bar_html(r.to_dict())}</p>"
                 f"<table class='wb-table'><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>")
+                f"<tbody>{body}</tbody></table>"
+                + (f"<p class='wb-hint'>{esc(homes)}</p>" if homes else ""))
 
     def _fill_proposals(self, item: dict) -> None:
         builder = self.builder

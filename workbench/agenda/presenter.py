@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from workbench import i18n
+from workbench.agenda.snapshot import UNKNOWN_REASONS
 from workbench.geo.projection import located
 
 #: shown where a decision's field is missing
@@ -42,6 +43,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 LABEL_KEYS = {"decision": "agenda.decision", "status": "agenda.status",
               "owner": "agenda.owner", "part": "agenda.part", "field": "agenda.field"}
 FIELDS = ("reason", "owner", "budget_line", "target_date", "status", "progress")
+
 
 
 @dataclass(frozen=True)
@@ -309,19 +311,44 @@ def _needs(item: dict, ev: dict, lang: str) -> Fact | None:
                  "，" if lang == "zh" else ", ")
 
 
-def _score_parts(item: dict, ev: dict, lang: str) -> Fact | None:
-    """The parts the score was made of; a part unknown in the community (None: no households
-    recorded) is named under them as left out."""
+def _score_parts(item: dict, ev: dict, lang: str, unknown: dict | None = None) -> Fact | None:
+    """The parts the score was made of; a part left out of it (None) is named under them
+    with why (``unknown``: part -> reason for every item, :data:`UNKNOWN_REASONS`; a part
+    it does not name is unknown around this item only; without ``unknown``, as in older
+    snapshots: no households recorded)."""
     parts = item.get("score_parts") or {}
     fact = _bars(lang, "score_parts", ((part_label(lang, p), v) for p, v in parts.items()
                                        if v is not None), format_score, " · ")
-    unknown = [part_label(lang, p) for p, v in parts.items() if v is None]
-    if fact is None or not unknown:
+    left_out: dict[str, list[str]] = {}
+    for p, v in parts.items():
+        if v is None:
+            reason = "no_households" if unknown is None else unknown.get(p, "not_mapped")
+            reason = reason if reason in UNKNOWN_REASONS else "no_households"
+            left_out.setdefault(reason, []).append(part_label(lang, p))
+    if fact is None or not left_out:
         return fact
-    note = evidence_label(lang, "parts_unknown", parts="、".join(unknown) if lang == "zh"
-                          else ", ".join(unknown))
-    return Fact(fact.key, fact.label, fact.text, fact.value, fact.notes + ((note, ""),),
-                fact.missing)
+    notes = tuple((evidence_label(lang, f"parts_unknown.{reason}", parts=(
+        "、" if lang == "zh" else ", ").join(names)), "") for reason, names in left_out.items())
+    return Fact(fact.key, fact.label, fact.text, fact.value, fact.notes + notes, fact.missing)
+
+
+def homes_note(homes: dict | None, lang: str) -> str:
+    """What the buildings layer told of homes (``homes``: the snapshot's, see
+    :func:`workbench.geo.reach.homes_recorded`) when it limits the households figures: an
+    empty layer, no households recorded, or some buildings without a count (how many).
+    Empty when every building has its count, or nothing is known of the layer."""
+    if not homes:
+        return ""
+    if not homes.get("buildings"):
+        key = "empty"
+    elif not homes.get("households"):
+        key = "none"
+    elif homes.get("without_count"):
+        key = "partial"
+    else:
+        return ""
+    return i18n.t(lang, f"agenda.homes.{key}", **{k: int(homes.get(k) or 0) for k in (
+        "buildings", "counted", "without_count")})
 
 
 def _workshop_dots(item: dict, ev: dict, lang: str) -> Fact | None:
@@ -354,10 +381,12 @@ EVIDENCE = tuple(_EVIDENCE)
 
 
 def evidence_facts(item: dict, lang: str, evidence: dict | None = None,
-                   keys=EVIDENCE) -> list[Fact]:
+                   keys=EVIDENCE, unknown: dict | None = None) -> list[Fact]:
     """The item's evidence as facts, in the order of :data:`EVIDENCE` (or of ``keys``, a
     choice among them), by the rules above. ``evidence`` defaults to the item's own (a
-    snapshot's); pass :func:`evidence_of_row` of a live row for a live item."""
+    snapshot's); pass :func:`evidence_of_row` of a live row for a live item. ``unknown``
+    says why a score part was left out (a snapshot's ``score_unknown``)."""
     ev = (item.get("evidence") or {}) if evidence is None else evidence
-    facts = (_EVIDENCE[key](item, ev, lang) for key in keys)
+    tell = {**_EVIDENCE, "score_parts": lambda i, e, l: _score_parts(i, e, l, unknown)}
+    facts = (tell[key](item, ev, lang) for key in keys)
     return [fact for fact in facts if fact is not None]

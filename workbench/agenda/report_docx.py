@@ -126,18 +126,19 @@ def _styled_document(east_asian: str):
 
 
 # -- an item ------------------------------------------------------------------------------------
-def _fact_rows(item: dict, lang: str) -> list[tuple[str, list[str]]]:
+def _fact_rows(item: dict, lang: str, unknown: dict | None = None
+               ) -> list[tuple[str, list[str]]]:
     """(label, lines) of the item's table: its decision, the decision's fields, its evidence
-    (a fact's notes on lines of their own)."""
+    (a fact's notes on lines of their own; ``unknown``: why score parts were left out)."""
     rows = [(show.field_label(lang, "decision"), [show.decision_label(lang, item.get("decision"))])]
     rows += [(f.label, [f.text]) for f in show.item_facts(item, lang)]
-    for fact in show.evidence_facts(item, lang):
+    for fact in show.evidence_facts(item, lang, unknown=unknown):
         notes = [f"{note} ({aside})" if aside else note for note, aside in fact.notes]
         rows.append((fact.label, [fact.text, *notes]))
     return rows
 
 
-def _item_section(doc, item: dict, lang: str) -> None:
+def _item_section(doc, item: dict, lang: str, unknown: dict | None = None) -> None:
     from docx.shared import Cm, Pt
 
     doc.add_heading(f"{item.get('rank')}. {item.get('title') or ''}", level=2)
@@ -150,7 +151,7 @@ def _item_section(doc, item: dict, lang: str) -> None:
         doc.add_paragraph(item["description"])
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
-    for label, lines in _fact_rows(item, lang):
+    for label, lines in _fact_rows(item, lang, unknown):
         cells = table.add_row().cells
         cells[0].text = ""
         cells[0].paragraphs[0].add_run(label).bold = True
@@ -200,6 +201,9 @@ def agenda_docx(snapshot: dict, community, path, lang: str = "zh") -> Path:
     doc.add_heading(title, level=0)
     doc.add_paragraph(f"{version_line(snapshot, lang)} · {published_line(snapshot, lang)}")
     doc.add_paragraph(text(lang, "intro"))
+    homes = show.homes_note(snapshot.get("homes"), lang)
+    if homes:
+        doc.add_paragraph(homes)
     doc.add_paragraph(" · ".join(f"{label} {n}" for _, label, n in decision_counts(items, lang)))
 
     doc.add_heading(i18n.t(lang, "map.community_map"), level=1)
@@ -220,7 +224,7 @@ def agenda_docx(snapshot: dict, community, path, lang: str = "zh") -> Path:
 
     doc.add_heading(text(lang, "items"), level=1)
     for item in items:
-        _item_section(doc, item, lang)
+        _item_section(doc, item, lang, snapshot.get("score_unknown"))
     doc.add_paragraph()
     doc.add_paragraph(text(lang, "footer", version=snapshot.get("version", "–")))
     doc.save(str(path))

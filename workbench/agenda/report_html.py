@@ -171,8 +171,8 @@ def _chart(fact: show.Fact, lang: str) -> str:
     return f"<p>{esc(fact.text)}</p>"
 
 
-def _evidence(item: dict, lang: str) -> str:
-    facts = show.evidence_facts(item, lang)
+def _evidence(item: dict, lang: str, unknown: dict | None = None) -> str:
+    facts = show.evidence_facts(item, lang, unknown=unknown)
     figures = [f for f in facts if f.key in FIGURES]
     out = [f'<h4>{esc(show.evidence_label(lang, "heading"))}</h4><div class="figures">']
     out += [f'<div class="figure"><b>{esc(f.text)}</b><span>{esc(f.label)}</span></div>'
@@ -199,7 +199,8 @@ def _proposals(item: dict, lang: str) -> str:
             f'<th>{esc(text(lang, "col.answer"))}</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
-def _item_html(item: dict, lang: str) -> str:
+def _item_html(item: dict, lang: str, unknown: dict | None = None) -> str:
+    """An item in full; ``unknown``: why score parts were left out (the snapshot's)."""
     decision = item.get("decision")
     colour = DECISION_COLOURS.get(decision, OTHER_COLOUR)
     sub = [f'<span class="sw dot" style="background:{_scenario_colour(item.get("scenario"))}">'
@@ -214,7 +215,7 @@ def _item_html(item: dict, lang: str) -> str:
         f'<div class="head-text"><h3 class="title">{esc(item.get("title"))}</h3>'
         f'<div class="sub">{_badge(lang, decision)} · {" · ".join(sub)}</div></div></header>'
         f'{description}<div class="cols"><div>{_item_facts(item, lang)}'
-        f'{_milestones(item, lang)}{_history(item, lang)}</div>{_evidence(item, lang)}</div>'
+        f'{_milestones(item, lang)}{_history(item, lang)}</div>{_evidence(item, lang, unknown)}</div>'
         f'{_proposals(item, lang)}</section>')
 
 
@@ -275,12 +276,14 @@ def agenda_html(snapshot: dict, community, lang: str = "zh") -> str:
     count_list = "".join(f'<li style="background:{DECISION_COLOURS[d]}">{esc(label)} {n}</li>'
                          for d, label, n in decision_counts(items, lang))
     unlocated = unlocated_line(items, lang)
+    homes = show.homes_note(snapshot.get("homes"), lang)
     body = (
         f'<header class="doc-head"><div class="community">'
         f'{esc(community_name(snapshot, community, lang))}</div>'
         f'<h1>{esc(text(lang, "title"))}</h1>'
         f'<div class="meta">{esc(version)} · {esc(published_line(snapshot, lang))}</div>'
         f'</header><p class="intro">{esc(text(lang, "intro"))}</p>'
+        + (f'<p class="intro homes">{esc(homes)}</p>' if homes else "") +
         f'<ul class="counts">{count_list}</ul>'
         f'<section class="map-section"><h2>{esc(i18n.t(lang, "map.community_map"))}</h2>'
         f'<div class="map-wrap">{map_svg(snapshot, community, lang)}{_map_legend(lang)}'
@@ -288,7 +291,7 @@ def agenda_html(snapshot: dict, community, lang: str = "zh") -> str:
         + (f'<p class="unlocated">{esc(unlocated)}</p>' if unlocated else "")
         + f'</div><h2>{esc(text(lang, "contents"))}</h2>{_summary_table(items, lang)}</section>'
         f'<h2>{esc(text(lang, "items"))}</h2>'
-        + "".join(_item_html(item, lang) for item in items)
+        + "".join(_item_html(item, lang, snapshot.get("score_unknown")) for item in items)
         + _receipt_index(items, lang)
         + f'<footer>{esc(text(lang, "footer", version=snapshot.get("version", "–")))}</footer>')
     html_lang = "zh-CN" if lang == "zh" else "en"

@@ -4,10 +4,17 @@ ranking it gives.
 Each part is a number from 0 to 1 computed from the evidence (:mod:`.evidence`), so a planner
 can see why an item ranks where it does; the score is the weighted mean of the parts. A part
 with no evidence for an item (no survey, no statements) counts as 0 for that item, and says so
-by being 0. A part that cannot be known in the community at all (reach and gap without any
-households in its buildings layer) is unknown (NaN) for every item and left out of the score,
-its weight with it: a missing layer must not give every placed item full marks. The same evidence and weights always give the same ranking: ties are broken by the
-item's id. Vectorised pandas: re-ranking 10,000 items after a slider moves takes milliseconds.
+by being 0. Reach and gap, counted from the buildings layer, are different: where the layer
+does not tell (no building with a household count within 500 m of the item) they are unknown
+(NaN), left out of that item's score with their weights, never 0 and never full marks. And
+they are left out for every item when they cannot tell the items apart: when no item has a
+count, or when every item that has one reaches the same households (one placeholder
+building, a community smaller than the 500 m reach). Counted as usual they would give the
+placed items near it full marks and put them above the rest; :func:`unknown_reasons` says
+which case it is.
+
+The same evidence and weights always give the same ranking: ties are broken by the item's id.
+Vectorised pandas: re-ranking 10,000 items after a slider moves takes milliseconds.
 """
 
 from __future__ import annotations
@@ -60,12 +67,41 @@ def score_parts(evidence: pd.DataFrame) -> pd.DataFrame:
     parts["need"] = ((5.0 - e["satisfaction"].astype(float)) / 4.0).clip(0, 1).fillna(0.0)
     for part, column in HOUSEHOLD_PARTS.items():
         known = e[column].astype(float)
-        parts[part] = _scaled(known.fillna(0.0)) if known.notna().any() else np.nan
+        # unknown for an item stays NaN: left out of its score (see rank)
+        parts[part] = _scaled(known) if _tells_apart(known) else np.nan
     return parts[list(PARTS)]
 
 
 #: parts counted from households within reach, and the evidence they come from
 HOUSEHOLD_PARTS = {"reach": "households_500", "gap": "underserved_households"}
+
+
+def _tells_apart(counts: pd.Series) -> bool:
+    """Whether counts known for some items differ between them (NaN: not known)."""
+    return counts.nunique(dropna=True) > 1
+
+
+def unknown_reasons(evidence: pd.DataFrame, homes: dict | None = None) -> dict[str, str]:
+    """Why each household part left out of every item's score is (a part not named is in
+    the score, maybe unknown for some items: ``not_mapped`` there), as named by
+    :data:`.snapshot.UNKNOWN_REASONS`: ``no_households`` when the buildings layer records no
+    households (or none was read), ``not_mapped`` when it does but no item has a building
+    with a count within reach, ``same_for_all`` when every item with a count reaches the
+    same households. ``homes`` is :func:`workbench.geo.reach.homes_recorded` of the layer."""
+    reasons: dict[str, str] = {}
+    if not len(evidence):
+        return reasons
+    for part, column in HOUSEHOLD_PARTS.items():
+        counts = (evidence[column].astype(float) if column in evidence
+                  else pd.Series(dtype=float))
+        if _tells_apart(counts):
+            continue
+        if counts.notna().any():
+            reasons[part] = "same_for_all"
+        else:
+            reasons[part] = "not_mapped" if homes and homes.get("households") \
+                else "no_households"
+    return reasons
 
 
 def unknown_parts(parts: pd.DataFrame) -> list[str]:
@@ -75,12 +111,11 @@ def unknown_parts(parts: pd.DataFrame) -> list[str]:
 
 def rank(parts: pd.DataFrame, weights: dict) -> pd.DataFrame:
     """Items ranked by score: the parts, their weighted contributions (``w_<part>``), score
-    and rank (1 = first). Ties go to the lower item id."""
-    w = check_weights(weights)
-    for part in unknown_parts(parts):
-        w[part] = 0.0
-    total = sum(w.values()) or 1.0
-    weighted = parts.fillna(0.0).mul(pd.Series(w)) / total
+    and rank (1 = first). A part unknown for an item (NaN) is left out of its score, its
+    weight with it. Ties go to the lower item id."""
+    w = pd.Series(check_weights(weights))[parts.columns.intersection(list(PARTS))]
+    counted = parts[w.index].notna().mul(w).sum(axis=1)       # each item's weights in use
+    weighted = parts[w.index].fillna(0.0).mul(w).div(counted.where(counted > 0, 1.0), axis=0)
     out = parts.join(weighted.add_prefix("w_"))
     out["score"] = weighted.sum(axis=1)
     out = out.reset_index().sort_values(["score", "item_id"], ascending=[False, True],

@@ -13,6 +13,9 @@ The format (``format`` 1); every text is plain (escape it where you show it)::
       "published_by": "居委会",
       "community": {"id": "heguang", "name": {"zh": "...", "en": "..."}},
       "weights": {"supporters": 1.0, ...},  # the score's weights when published
+      "homes": {"buildings": 40, "counted": 28, "without_count": 12, "households": 2300}
+               | null,                      # what the buildings layer told (none: no layers)
+      "score_unknown": {"reach": "same_for_all", ...},  # parts left out, and why
       "items": [                            # decided items (adopt, defer, decline), ranked
         {
           "id": 12, "rank": 1,
@@ -27,7 +30,7 @@ The format (``format`` 1); every text is plain (escape it where you show it)::
           "progress": 40,
           "history": [{"date": "2026-12-01", "status": "in_progress", "progress": 40,
                        "note": "..."}],
-          "score": 0.71, "score_parts": {"supporters": 0.9, ...},
+          "score": 0.71, "score_parts": {"supporters": 0.9, ...},  # null: left out
           "evidence": {
             "proposals": 3, "supports": 41, "supporters": 38, "external_supports": 5,
             "comments": {"for": 6, "against": 1, "neutral": 2},
@@ -49,6 +52,11 @@ The format (``format`` 1); every text is plain (escape it where you show it)::
 from __future__ import annotations
 
 FORMAT = 1
+#: why reach or gap was left out of the score (``score_unknown``, for every item; a part
+#: null for one item only is ``not_mapped`` there): the buildings layer records no households
+#: (also what a snapshot without ``score_unknown`` meant), no building with a household count
+#: within 500 m, or every item with a count reaches the same households
+UNKNOWN_REASONS = ("no_households", "not_mapped", "same_for_all")
 #: item fields whose change between two versions is worth telling
 TRACKED = ("decision", "reason", "status", "progress", "owner", "target_date", "title")
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from workbench.agenda import evidence as ev
-from workbench.geo.reach import households_within
+from workbench.geo.reach import homes_recorded, households_within
 from workbench.agenda import grouping, scoring
 from workbench.agenda.snapshot import FORMAT
 
@@ -28,12 +28,12 @@ def open_proposals(store, community_id: str) -> pd.DataFrame:
     return frame[frame["hidden_reason"].isna()].reset_index(drop=True)
 
 
-def regroup(store, community_id: str, **thresholds) -> list[int]:
-    """Group the proposals not yet in a decided item into new candidate items (undecided
-    items are replaced; decided ones stay, and so do items others were merged into).
-    Returns the new items' ids. ``thresholds`` go
-    to :func:`.grouping.similar_pairs`; pass ``place_names=grouping.place_names(community)``
-    so that the names of the community's places are told apart from what is asked."""
+def regroup_plan(store, community_id: str, **thresholds) -> tuple[list[dict], list[dict]]:
+    """What re-grouping would make, nothing written: (the items kept, the new candidates).
+    Decided items stay, and so do undecided items others were merged into; the proposals not
+    in a kept item are grouped into candidates (dicts with title, description, scenario,
+    public_space_id, lon, lat, proposal_ids). ``thresholds`` go to
+    :func:`.grouping.group_proposals`."""
     proposals = open_proposals(store, community_id)
     items = store.agenda_items(community_id)
     # an undecided item that others were merged into stays too: the merged items point at
@@ -48,8 +48,35 @@ def regroup(store, community_id: str, **thresholds) -> list[int]:
     by_id = free.set_index("id", drop=False).rename_axis(None)
     candidates = [grouping.candidate_item(by_id.loc[group], supports)
                   for group in grouping.group_proposals(free, **thresholds)]
+    return kept, candidates
+
+
+def items_after(kept: list[dict], candidates: list[dict]) -> list[dict]:
+    """The live items the agenda would hold after re-grouping, the candidates with
+    provisional ids (-1, -2, ...: never a stored item's), to gather evidence for before
+    anything is written."""
+    provisional = [{**c, "id": -n, "statement_ids": [], "decision": None}
+                   for n, c in enumerate(candidates, start=1)]
+    return [i for i in kept if i["decision"] != "merge"] + provisional
+
+
+def write_regroup(store, community_id: str, kept: list[dict], candidates: list[dict]
+                  ) -> list[int]:
+    """Replace the undecided items by the candidates (those kept stay), in one transaction;
+    the new items' ids."""
     return store.replace_candidates(community_id, candidates,
                                     keep=[i["id"] for i in kept if not i["decision"]])
+
+
+def regroup(store, community_id: str, **thresholds) -> list[int]:
+    """Group the proposals not yet in a decided item into new candidate items (undecided
+    items are replaced; decided ones stay, and so do items others were merged into).
+    Returns the new items' ids. ``thresholds`` go
+    to :func:`.grouping.similar_pairs`; pass ``place_names=grouping.place_names(community)``
+    so that the names of the community's places are told apart from what is asked. The
+    planner's re-grouping (:func:`workbench.agenda.actions.regroup`) also ranks the items
+    before writing them."""
+    return write_regroup(store, community_id, *regroup_plan(store, community_id, **thresholds))
 
 
 def survey_evidence(store, lang: str = "zh") -> tuple[dict, dict]:
@@ -141,15 +168,36 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
                             reach, dots_by_item(store, community.id))
 
 
+def homes_of(layers: dict | None) -> dict | None:
+    """What the buildings layer tells of homes (:func:`workbench.geo.reach.homes_recorded`),
+    or None without layers."""
+    if not layers or "buildings" not in layers:
+        return None
+    return homes_recorded(layers["buildings"])
+
+
+def rank_items(store, community, items: list[dict], layers: dict | None = None,
+               weights: dict | None = None) -> pd.DataFrame:
+    """The evidence, score parts and ranking of ``items`` (:func:`gather_evidence`,
+    :func:`.scoring.score_parts`, :func:`.scoring.rank`), by ``weights`` (the defaults when
+    not given): what re-grouping checks before writing."""
+    evidence = gather_evidence(store, community, layers, items=items)
+    if not len(evidence):
+        return pd.DataFrame(columns=["item_id", "score", "rank", *scoring.PARTS])
+    return scoring.rank(scoring.score_parts(evidence), weights or scoring.DEFAULT_WEIGHTS)
+
+
 def build_snapshot(store, community, weights: dict, published_by: str,
                    layers: dict | None = None) -> dict:
     """The agenda as it would be published now (see :mod:`.snapshot` for the format): the
-    decided items (adopt, defer, decline), ranked by score."""
+    decided items (adopt, defer, decline), ranked by score. Built whole before anything is
+    written: :func:`publish` stores it in one transaction."""
     items = [i for i in live_items(store, community.id) if i["decision"]]
     gic, texts = statement_consensus(store, community.id, items)
     evidence = gather_evidence(store, community, layers, items=items, consensus=gic)
     ranking = (scoring.rank(scoring.score_parts(evidence), weights) if len(evidence)
                else pd.DataFrame(columns=["item_id", "score", "rank", *scoring.PARTS]))
+    homes = homes_of(layers)
     proposals = {p["id"]: p for p in store.list_proposals(community.id)}
     counts = store.support_counts(community.id)
     updates: dict[int, list[dict]] = {}
@@ -212,7 +260,10 @@ def build_snapshot(store, community, weights: dict, published_by: str,
             "published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "published_by": published_by,
             "community": {"id": community.id, "name": dict(community.name)},
-            "weights": scoring.check_weights(weights), "items": out}
+            "weights": scoring.check_weights(weights),
+            # what the buildings layer told of homes, and why reach or gap was left out
+            "homes": homes, "score_unknown": scoring.unknown_reasons(evidence, homes),
+            "items": out}
 
 
 def publish(store, community, weights: dict, published_by: str,

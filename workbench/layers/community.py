@@ -62,6 +62,12 @@ def _count(value: Any) -> str | None:
     return None if ok else f"must be a whole number ≥ 0, got {value!r}"
 
 
+def _optional_count(value: Any) -> str | None:
+    """A count, or null where it is not known (a building whose households were not
+    recorded: the agenda says how many such buildings there are)."""
+    return None if value is None else _count(value)
+
+
 def _one_of(options) -> Check:
     def check(value: Any) -> str | None:
         return None if value in options else f"must be one of {', '.join(options)}; got {value!r}"
@@ -87,7 +93,7 @@ def layer_specs(kinds: dict[str, dict]) -> tuple[LayerSpec, ...]:
                   exactly_one=True),
         LayerSpec("roads", ("LineString", "MultiLineString"),
                   {"id": _text, "class": _one_of(ROAD_CLASSES)}),
-        LayerSpec("buildings", polygon, {"id": _text, "households": _count}),
+        LayerSpec("buildings", polygon, {"id": _text, "households": _optional_count}),
         LayerSpec("public_spaces", polygon + ("Point",),
                   {"id": _text, "kind": _one_of(tuple(kinds)), "name_zh": _text,
                    "name_en": _text, "description_zh": _optional_text,
