@@ -1,5 +1,6 @@
-"""The ``workbench`` command: ``init``, ``serve`` and ``settings`` here, and each domain's own
-subcommands from its ``commands`` module (:func:`workbench.registry.register_commands`)."""
+"""The ``workbench`` command: ``init``, ``serve`` and ``settings`` here, the store's ``backup``
+and ``restore`` (:mod:`workbench.store.commands`), and each domain's own subcommands from its
+``commands`` module (:func:`workbench.registry.register_commands`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 import sys
 
 from workbench import registry, settings
+from workbench.store import commands as store_commands
 
 
 def _init(args) -> int:
@@ -74,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "setting, and keep workshop_pool resident kernels ready")
     p.set_defaults(func=_serve)
     registry.register_commands(sub)
+    store_commands.register(sub)
     p = sub.add_parser("settings", help="list every setting with its value and help")
     p.set_defaults(func=_settings)
     return parser
