@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from workbench import settings
 from workbench.escaping import esc
+from workbench.page.access import name_note
 from workbench.proposals.photos import PhotoInvalid, prepare_photo, upload_content
 from workbench.proposals.rules import InputInvalid, ProposalInvalid
 
@@ -66,9 +67,13 @@ class PhotoField:
     def render(self) -> None:
         t = self.form.t
         max_mb = f"{settings.get('photo_max_bytes') / 1_000_000:.0f}"
-        self.label.value = (f"<div class='wb-label'>{esc(t('photo.label'))}</div>"
-                            f"<div class='wb-hint'>{esc(t('photo.hint', max_mb=max_mb))}</div>")
-        self.upload.description = t("photo.change" if self.prepared else "photo.choose")
+        choose = t("photo.change" if self.prepared else "photo.choose")
+        # the upload button says how many files it holds ("(0)" once the photo is read):
+        # its name, shown instead by page.css, is the plain words
+        self.label.value = (f"<div><b>{esc(t('photo.label'))}</b></div>"
+                            f"<div class='wb-hint'>{esc(t('photo.hint', max_mb=max_mb))}</div>"
+                            + name_note("wb-photo-upload", choose))
+        self.upload.description = choose
         self.remove.description = t("photo.remove")
         self.remove.layout.display = None if (self.prepared or self.problem) else "none"
         photo = self.prepared

@@ -1,0 +1,83 @@
+"""A resident adds a photo to a proposal in a real browser on a phone-sized screen, as the
+phone's camera or gallery hands it to the page's upload field: the page shows it before the
+proposal is sent, stores a clean copy (no EXIF, no place) with the proposal, and shows it in
+the list when the resident opens it."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from photo_files import camera_jpeg
+from workbench import i18n
+from workbench.store import Store
+
+pytestmark = pytest.mark.browser
+
+READY = 60_000
+
+
+def en(key: str, **params) -> str:
+    return i18n.t("en", key, **params)
+
+
+def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_server, tmp_path,
+                                                                  screenshots):
+    photo_file = tmp_path / "IMG_4032.jpg"
+    photo_file.write_bytes(camera_jpeg())
+    db = Store(voila_server.database_url)
+    title = f"Broken swing {uuid.uuid4().hex[:6]}"
+    page = phone.page
+    try:
+        page.goto(voila_server.url + "?lang=en", wait_until="domcontentloaded", timeout=READY)
+        expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+        title_input = page.get_by_label(en("form.title"), exact=True)
+        title_input.fill(title)
+        title_input.dispatch_event("change")
+        page.get_by_label(en("form.scenario"), exact=True).select_option(label="Health")
+        page.get_by_label(en("form.space"), exact=True).select_option(index=1)
+        # the button, named in words (its file count is not read out), opens the phone's
+        # chooser (camera or gallery: the field accepts image/*); the photo taken or picked
+        # is what the chooser hands to the page
+        upload = page.get_by_role("button", name=en("photo.choose"), exact=True)
+        expect(upload).to_be_visible(timeout=15_000)
+        with page.expect_file_chooser() as chooser:
+            upload.click()
+        assert not chooser.value.is_multiple()
+        assert chooser.value.element.get_attribute("accept") == "image/*"
+        chooser.value.set_files(str(photo_file))
+        preview = page.get_by_alt_text(en("photo.preview_alt"))
+        expect(preview).to_be_visible(timeout=30_000)
+        expect(page.locator(".wb-photo-field")).to_contain_text(en("photo.ready"))
+        expect(page.get_by_role("button", name=en("photo.change"), exact=True)).to_be_visible()
+        assert preview.evaluate("img => img.naturalWidth") == 240  # the thumbnail, upright
+        screenshots(page, "1-photo-chosen", page.locator(".wb-photo-field"))
+
+        page.get_by_role("button", name=en("form.submit")).click()
+        expect(page.locator(".wb-code")).to_be_visible(timeout=30_000)
+        code = page.locator(".wb-code").inner_text().strip()
+        proposal = db.proposal_by_receipt(code)
+        assert proposal is not None and proposal["title"] == title
+        stored = db.photo_bytes(db.photo_of(proposal["id"])["id"])
+        image = Image.open(io.BytesIO(stored["data"]))
+        assert image.size == (1200, 1600) and len(image.getexif()) == 0
+        assert "icc_profile" not in image.info and "comment" not in image.info
+
+        # in the list: a button, and the photo only once the resident opens it
+        row = page.locator(".wb-list .widget-hbox", has_text=title)
+        alt = en("photo.alt", title=title)
+        expect(row.get_by_alt_text(alt)).to_have_count(0)
+        row.get_by_role("button", name=en("photo.show")).click()
+        thumbnail = row.get_by_alt_text(alt)
+        expect(thumbnail).to_be_visible(timeout=15_000)
+        assert thumbnail.evaluate("img => img.complete && img.naturalWidth") == 240
+        box = thumbnail.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # within the phone's width
+        screenshots(page, "2-listed-photo", thumbnail)
+        assert phone.page_errors == [] and phone.dialogs == []
+    finally:
+        db.dispose()
