@@ -68,7 +68,9 @@ def test_looking_up_by_receipt_code(community, store, published):
     assert "Declined" in a.result.value and "Passed to the district &amp; the police" \
         in a.result.value
     assert a.look_up(published["later"]) and "not on a published agenda yet" in a.result.value
-    assert not a.look_up("ZZZZ-ZZZZ") and "No proposal has this receipt code" in a.result.value
+    assert "Your proposal" in a.result.value
+    assert not a.look_up("ZZZZ-ZZZZ")
+    assert "No proposal has this receipt code" in a.lookup_error.value and not a.result.value
     assert not a.look_up("<script>") and not a.look_up("x" * 10_000)
 
 
@@ -78,10 +80,12 @@ def test_looking_up_by_participation_code_and_guessing_is_limited(community, sto
     a = app.agenda_section
     assert a.look_up(published["code"])
     assert "More benches in the park" in a.result.value and "Adopted" in a.result.value
+    # supported, not written, by this code: not called "your proposal"
+    assert "A proposal you supported" in a.result.value and "Your proposal" not in a.result.value
     for _ in range(5):
         a.look_up("AAAA-AAAA")
     assert not a.look_up(published["receipts"][0])
-    assert "Too many" in a.result.value or "too many" in a.result.value
+    assert "too many" in a.lookup_error.value.lower()
 
 
 def test_no_agenda_yet(community, store):

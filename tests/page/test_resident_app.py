@@ -133,9 +133,12 @@ def test_open_surveys_are_listed_and_answered(app, store):
     app.refresh()
     titles = [b.description for b in app.survey_buttons.children]
     assert titles == ["Every type"]
-    app.survey_buttons.children[0].click()
+    button = app.survey_buttons.children[0]
+    button.click()
     form = app.survey_form
-    assert form.widget in app.survey_area.children
+    # the form opens right below the button tapped, and is brought into view
+    assert list(app.survey_buttons.children) == [button, form.widget]
+    assert any(c.startswith("wb-scroll-") for c in form.widget._dom_classes)
     assert form.save() is None  # required questions unanswered
     assert "Please fill this in." in form.blocks["uses"].error.value
 

@@ -15,6 +15,7 @@ from workbench.agenda import presenter as show
 from workbench.agenda.snapshot import items_of
 from workbench.participation.codes import AttemptLimiter, check_code, normalise_code
 from workbench.proposals.rules import normalise_receipt_code
+from workbench.page.access import chip, link_message, live, scroll_to
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 from workbench.layers.map_widget import DECISION_COLOURS
@@ -35,6 +36,9 @@ class AgendaSection(PagePart):
         self.snapshot: dict | None = None
         self.found: list[tuple[dict, dict]] | None = None
         self.found_pending: list[dict] = []
+        #: how the proposals found relate to the code typed: "mine" (by receipt code) or
+        #: "supported" (by participation code)
+        self.found_as = "mine"
         self.problem: tuple[str, dict] | None = None
         self.limiter = AttemptLimiter()
         safe = page.safe
@@ -45,9 +49,14 @@ class AgendaSection(PagePart):
         self.lookup_input.add_class("wb-field")
         self.lookup_button = w.Button(layout={"width": "auto"})
         self.lookup_button.on_click(safe(lambda _b: self.look_up(self.lookup_input.value)))
+        self.lookup_error = w.HTML()
+        self.lookup_error.add_class("wb-error")
+        link_message("agenda-lookup", self.lookup_input, self.lookup_error)
         self.result = w.HTML()
+        live(self.result)
         self.widget = w.VBox([self.heading, self.items_html, self.lookup_heading,
-                              self.lookup_input, self.lookup_button, self.result])
+                              self.lookup_input, self.lookup_error, self.lookup_button,
+                              self.result])
         self.widget.add_class("wb-agenda")
 
     def refresh(self) -> None:
@@ -71,14 +80,14 @@ class AgendaSection(PagePart):
             self.items_html.value = f"<p class='wb-hint'>{esc(t('agenda.none'))}</p>"
         self.lookup_heading.value = (f"<h3>{esc(t('agenda.lookup_heading'))}</h3>"
                                      f"<p class='wb-hint'>{esc(t('agenda.lookup_explain'))}</p>")
+        self.lookup_input.description = t("agenda.lookup_label")
         self.lookup_input.placeholder = t("agenda.lookup_placeholder")
         self.lookup_button.description = t("agenda.lookup")
-        self.result.value = self._result_html()
+        self._show_result()
 
     def _decision_chip(self, item: dict) -> str:
-        colour = DECISION_COLOURS.get(item["decision"], "#777")
-        return (f"<span class='wb-chip' style='background:{colour}'>"
-                f"{esc(show.decision_label(self.lang, item['decision']))}</span>")
+        return chip(show.decision_label(self.lang, item["decision"]),
+                    DECISION_COLOURS.get(item["decision"], "#777777"))
 
     def _item_html(self, item: dict, full: bool = False) -> str:
         """An item's card: its decision's fields, progress, history and the proposals behind
@@ -123,12 +132,14 @@ class AgendaSection(PagePart):
             return show.labelled(self.lang, fact.label, fact.text)
         return self.t("agenda.from_proposals", count=fact.text)
 
+    def _show_result(self) -> None:
+        problem = self.problem
+        self.lookup_error.value = esc(self.t(problem[0], **problem[1])) if problem else ""
+        self.result.value = self._result_html()
+
     def _result_html(self) -> str:
         t = self.t
-        if self.problem:
-            key, params = self.problem
-            return f"<span class='wb-error'>{esc(t(key, **params))}</span>"
-        if self.found is None:
+        if self.problem or self.found is None:
             return ""
         parts = []
         for item, proposal in self.found:
@@ -142,7 +153,8 @@ class AgendaSection(PagePart):
     def _proposal_html(self, proposal: dict) -> str:
         """The resident's proposal found, and the official answer to it if there is one."""
         lang, t = self.lang, self.t
-        mine = esc(show.labelled(lang, t("agenda.your_proposal"), ""))
+        label = "agenda.your_proposal" if self.found_as == "mine" else "agenda.supported_proposal"
+        mine = esc(show.labelled(lang, t(label), ""))
         answer = proposal.get("official_answer")
         answer = (f"<div>{esc(show.labelled(lang, t('agenda.answer'), answer))}</div>"
                   if answer else "")
@@ -170,6 +182,7 @@ class AgendaSection(PagePart):
                 supported = self.store.supports_of(code_id)  # one query, not one per row
                 rows = [p for p in self.store.list_proposals(self.session.community.id)
                         if p["id"] in supported]
+                self.found_as = "supported"
             else:
                 row = self.store.proposal_by_receipt(normalise_receipt_code(text))
                 if row is None or row.get("hidden_reason"):
@@ -177,12 +190,14 @@ class AgendaSection(PagePart):
                     self.problem = ("agenda.lookup_unknown", {})
                     return False
                 rows = [row]
+                self.found_as = "mine"
             self.found = items_of(self.snapshot, [r["id"] for r in rows])
             answered = {p["id"] for _, p in self.found}
             self.found_pending = [r for r in rows if r["id"] not in answered]
             return True
         finally:
-            self.result.value = self._result_html()
+            self._show_result()
+            scroll_to(self.lookup_error if self.problem else self.result)
 
 
 SECTIONS = [AgendaSection]

@@ -20,10 +20,12 @@ from workbench import settings
 from workbench.deliberation.discussion import (STANCES, DiscussionInvalid, stance_balance, thread,
                                        validate_comment, validate_reason)
 from workbench.deliberation.statements import voter_key
+from workbench.page.access import chip, link_message, live, name_note, scroll_to
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 
 SHOWN_COMMENTS = 60  # newest threads shown; older ones stay in the database and the exports
+COMMENTS_PER_PAGE = 30  # most comments, and most replies, one page session may post
 STANCE_COLOURS = {"for": "#2e7d32", "against": "#c62828", "neutral": "#546e7a"}
 
 
@@ -40,12 +42,18 @@ class DiscussionSection(PagePart):
         self.widget = w.Box()
 
     def open(self, proposal: dict) -> None:
-        """Open a proposal's discussion (a row of the proposal list)."""
+        """Open a proposal's discussion (a row of the proposal list) right below its row,
+        and bring it into view."""
         if self.discussion is None:
             self.discussion = ProposalDiscussion(self.session, self.page,
                                                  on_change=self._counts_changed)
-            self.widget.children = [self.discussion.widget]
+        listed = self.page.section("proposal_list")
+        beside = listed is not None and listed.show_beside(proposal["id"],
+                                                            self.discussion.widget)
+        # a proposal the list does not show: the panel opens in the section's own place
+        self.widget.children = [] if beside else [self.discussion.widget]
         self.discussion.open(proposal)
+        scroll_to(self.discussion.widget)
 
     def _counts_changed(self) -> None:
         listed = self.page.section("proposal_list")
@@ -83,8 +91,11 @@ class ProposalDiscussion(PagePart):
         self.errors: dict[str, tuple[str, dict]] = {}
         self.message: tuple[str, dict] | None = None
         self.report_message: tuple[str, dict] | None = None
-        self.limiter = session.limiter("comments", 30,
-                                       settings.get("seconds_between_submissions"))
+        # a comment and a reply are kinds of their own: a reply just after one's comment is
+        # a conversation, not a flood (each kind keeps the pause between two of its own)
+        seconds = settings.get("seconds_between_submissions")
+        self.limiter = session.limiter("comments", COMMENTS_PER_PAGE, seconds)
+        self.reply_limiter = session.limiter("replies", COMMENTS_PER_PAGE, seconds)
         self.report_limiter = session.limiter("reports", 20, 2)
         self._build()
         self.widget.layout.display = "none"
@@ -97,28 +108,37 @@ class ProposalDiscussion(PagePart):
         self.close_button.on_click(safe(lambda _b: self.close()))
         self.order_input = w.ToggleButtons(options=[("time", "time"), ("stance", "stance")],
                                            style={"button_width": "auto"})
+        self.order_input.add_class("wb-order")
         self.order_input.observe(safe(self._on_order), names="value")
         self.thread_html = w.HTML()
         self.form_heading = w.HTML()
         self.stance_input = w.ToggleButtons(options=[(s, s) for s in STANCES], value=None,
                                             style={"button_width": "auto"})
+        self.stance_input.add_class("wb-stance")
         self.reply_input = w.Dropdown(layout={"width": "100%"})
         self.body_input = w.Textarea(rows=3, continuous_update=False, layout={"width": "100%"})
-        self.body_input.add_class("wb-field")
+        for field in (self.reply_input, self.body_input):
+            field.add_class("wb-field")
         self.field_errors = {name: w.HTML() for name in ("stance", "parent", "body")}
         for label in self.field_errors.values():
             label.add_class("wb-error")
+        for name, field in (("stance", self.stance_input), ("parent", self.reply_input),
+                            ("body", self.body_input)):
+            link_message("comment-" + name, field, self.field_errors[name])
         self.submit = w.Button(button_style="primary", layout={"width": "100%"})
         self.submit.add_class("wb-post")
         self.submit.on_click(safe(lambda _b: self.post_comment()))
         self.status = w.HTML()
+        live(self.status)
         self.report_heading = w.HTML()
         self.report_target = w.Dropdown(layout={"width": "100%"})
         self.report_reason = w.Text(continuous_update=False, layout={"width": "100%"})
-        self.report_reason.add_class("wb-field")
+        for field in (self.report_target, self.report_reason):
+            field.add_class("wb-field")
         self.report_button = w.Button(layout={"width": "auto"})
         self.report_button.on_click(safe(lambda _b: self.report()))
         self.report_status = w.HTML()
+        link_message("report", self.report_reason, self.report_status)
         self.widget = w.VBox([
             w.HBox([self.heading, self.close_button], layout={"justify_content":
                                                                "space-between"}),
@@ -161,12 +181,18 @@ class ProposalDiscussion(PagePart):
                                     (t("discuss.order_stance"), "stance")]
         self.order_input.value = self.order
         self.stance_input.options = [(t(f"stance.{s}"), s) for s in STANCES]
-        self.form_heading.value = f"<h3>{esc(t('discuss.write'))}</h3>"
+        self.form_heading.value = (f"<h3>{esc(t('discuss.write'))}</h3>"
+                                   + name_note("wb-order", t("discuss.order"), role="group")
+                                   + name_note("wb-stance", t("discuss.stance"), role="group"))
+        self.reply_input.description = t("discuss.reply_label")
+        self.body_input.description = t("discuss.body_label")
         self.body_input.placeholder = t("discuss.body_placeholder")
         self.submit.description = t("discuss.submit")
         self.report_heading.value = (f"<h3>{esc(t('report.heading'))}</h3>"
                                      f"<p class='wb-hint'>{esc(t('report.explain'))}</p>")
-        self.report_reason.placeholder = t("report.reason")
+        self.report_target.description = t("report.target_label")
+        self.report_reason.description = t("report.reason")
+        self.report_reason.placeholder = ""
         self.report_button.description = t("report.submit")
         if self.proposal is None:
             return
@@ -218,16 +244,15 @@ class ProposalDiscussion(PagePart):
         indent = " wb-reply" if c["depth"] else ""
         if c["hidden_reason"]:
             body = f"<i>{esc(t('discuss.hidden', reason=c['hidden_reason']))}</i>"
-            chip = ""
+            badge = ""
         else:
             body = esc(c["body"]).replace("\n", "<br>")
-            chip = (f"<span class='wb-chip' style='background:{STANCE_COLOURS[c['stance']]}'>"
-                    f"{esc(t('stance.' + c['stance']))}</span>")
+            badge = chip(t("stance." + c["stance"]), STANCE_COLOURS[c["stance"]])
         mine = (f" <span class='wb-hint'>{esc(t('discuss.mine'))}</span>"
                 if self.session.code_id is not None and c["code_id"] == self.session.code_id
                 else "")
         when = c["created_at"].strftime("%Y-%m-%d %H:%M")
-        return (f"<div class='wb-comment{indent}'>{mark}<b>#{number}</b> {chip}"
+        return (f"<div class='wb-comment{indent}'>{mark}<b>#{number}</b> {badge}"
                 f"<span class='wb-hint'>{when}</span>{mine}<div>{body}</div></div>")
 
     def on_code(self) -> None:
@@ -248,8 +273,9 @@ class ProposalDiscussion(PagePart):
             if self.proposal.get("hidden_reason"):
                 self.message = ("discuss.closed", {})
                 return None
+            limiter = self.reply_limiter if self.reply_input.value else self.limiter
             outcome = self.session.act(
-                self.limiter, lambda code_id, comment: self.store.add_comment(comment, code_id),
+                limiter, lambda code_id, comment: self.store.add_comment(comment, code_id),
                 need_code="discuss.need_code", validate=self._valid_comment)
             self.errors = outcome.errors
             if not outcome.done:

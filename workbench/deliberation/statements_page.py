@@ -12,6 +12,7 @@ import ipywidgets as w
 
 from workbench.deliberation.statements import (VOTES, next_statement, validate_statement,
                                        voter_key)
+from workbench.page.access import link_message, live
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 
@@ -47,6 +48,7 @@ class StatementVoting(PagePart):
         safe = self.page.safe
         self.heading = w.HTML()
         self.topic_input = w.Dropdown(layout={"width": "100%"})
+        self.topic_input.add_class("wb-field")
         self.topic_input.observe(safe(self._on_topic), names="value")
         self.card = w.HTML()
         self.buttons = {}
@@ -58,11 +60,13 @@ class StatementVoting(PagePart):
         self.vote_row = w.HBox(list(self.buttons.values()))
         self.vote_row.add_class("wb-vote-row")
         self.status = w.HTML()
+        live(self.status)
         self.add_input = w.Text(continuous_update=False, layout={"width": "100%"})
         self.add_input.add_class("wb-field")
         self.add_button = w.Button(layout={"width": "auto"})
         self.add_button.on_click(safe(lambda _b: self.add_statement()))
         self.add_status = w.HTML()
+        link_message("statement", self.add_input, self.add_status)
         self.widget = w.VBox([self.heading, self.topic_input, self.card, self.vote_row,
                               self.status, self.add_input, self.add_button, self.add_status])
         self.widget.add_class("wb-statements")
@@ -99,12 +103,13 @@ class StatementVoting(PagePart):
         t = self.t
         self.heading.value = (f"<h2>{esc(t('statements.heading'))}</h2>"
                               f"<p class='wb-hint'>{esc(t('statements.explain'))}</p>")
+        self.topic_input.description = t("statements.topic")
         self.topic_input.options = [(topic["title"], topic["id"]) for topic in self.topics]
         self.topic_input.value = self.topic_id
         self.topic_input.layout.display = None if len(self.topics) > 1 else "none"
         for word, button in self.buttons.items():
             button.description = t(f"statements.{word}")
-        self.add_input.description = ""
+        self.add_input.description = t("statements.add_label")
         self.add_input.placeholder = t("statements.add_placeholder")
         self.add_button.description = t("statements.add_submit")
         has_topic = self.topic_id is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from workbench.page.access import link_message
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 
@@ -26,6 +27,7 @@ class CodeEntry(PagePart):
         self.code_button = w.Button()
         self.code_button.on_click(page.safe(self._on_code))
         self.code_status = w.HTML()
+        link_message("code", self.code_input, self.code_status)
         self.widget = w.VBox([self.code_heading, self.code_input, self.code_button,
                               self.code_status])
         self.widget.add_class("wb-code-box")

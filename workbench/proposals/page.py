@@ -377,6 +377,8 @@ class ProposalList(PagePart):
         self.counts: dict[int, int] = {}
         self.comment_counts: dict[int, int] = {}
         self.list_limit = LIST_PAGE
+        #: (proposal id, widget) shown right below that proposal's row (its discussion)
+        self.beside: tuple[int, w.Widget] | None = None
         safe = self.page.safe
         self.page.map.proposals.on_click(safe(self._on_proposal_click))
         self.popup = Popup(child=w.HTML(), close_button=True, auto_close=True, max_width=280)
@@ -468,6 +470,8 @@ class ProposalList(PagePart):
                 self._row_boxes[row["id"]].children = [text, button, talk,
                                                        *self.photos.widgets(row)]
             rows.append(self._row_boxes[row["id"]])
+            if self.beside is not None and self.beside[0] == row["id"]:
+                rows.append(self.beside[1])
         self.list_rows.children = rows
         more = len(self.rows) - len(listed)
         self.more_button.description = t("list.more", count=min(more, LIST_PAGE))
@@ -480,6 +484,15 @@ class ProposalList(PagePart):
             self.photos.forget(pid)
             for widget in (*self._row_widgets.pop(pid), box):
                 widget.close()
+
+    def show_beside(self, proposal_id: int, widget: w.Widget) -> bool:
+        """Show ``widget`` right below a listed proposal's row (where the resident acted);
+        False when the list does not show that proposal."""
+        if proposal_id not in {r["id"] for r in self.rows[:self.list_limit]}:
+            return False
+        self.beside = (proposal_id, widget)
+        self.render()
+        return True
 
     def _row(self, proposal_id: int) -> tuple[w.HTML, w.Button, w.Button]:
         """A row's text, support and discuss buttons: made once, reused by every redraw."""

@@ -10,6 +10,7 @@ On the resident page, :class:`OpenSurveys` lists the open surveys and shows the 
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from datetime import date
@@ -21,6 +22,7 @@ from workbench.deliberation.statements import voter_key
 from workbench.layers.map_widget import CommunityMap
 from workbench.surveys.answers import (check_response, is_visible, next_pairs, progress,
                                survey_is_open, survey_view, text_of)
+from workbench.page.access import link_message, live, name_note, scroll_to
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 from workbench.page.safety import guarded, server_log
@@ -28,6 +30,7 @@ from workbench.page.safety import guarded, server_log
 LIKERT = (1, 2, 3, 4, 5)
 DRAFT_MAX_BYTES = 64 * 1024
 DRAFT_WRITES = 500  # most draft writes of one form: a bound on what a scripted client can cost
+_blocks = itertools.count(1)  # a key per question block: its message and names on the page
 
 
 
@@ -50,12 +53,17 @@ class QuestionBlock:
         self.help = w.HTML()
         self.error = w.HTML()
         self.error.add_class("wb-error")
+        self.key = f"q{next(_blocks)}"
+        #: (class, label key or None for the question's text, params): names of controls that
+        #: have no label of their own (the question's heading stands above them)
+        self.names: list[tuple[str, str]] = []
         self.inputs: list[w.Widget] = []
         self._pairs: list[tuple[str, str]] = []
         self._picks: list[dict] = []
         self._point: dict | None = None
         build = getattr(self, f"_build_{question.type}")
         body = build(community, map_factory)
+        link_message(self.key, body, self.error)
         self.box = w.VBox([self.heading, self.help, body, self.error])
         self.box.add_class("wb-question")
         self.render_text()
@@ -67,6 +75,14 @@ class QuestionBlock:
     def _watch(self, widget):
         widget.observe(lambda change: self.on_change(), names="value")
         self.inputs.append(widget)
+        return widget
+
+    def _named(self, widget, suffix: str = ""):
+        """Name a control by the question's text (``suffix`` after it), through the page's
+        script: its heading is the label people see."""
+        name = f"wb-{self.key}-{len(self.names)}"
+        widget.add_class(name)
+        self.names.append((name, suffix))
         return widget
 
     def _build_single_choice(self, *_):
@@ -87,31 +103,32 @@ class QuestionBlock:
         # "" rather than None for "not chosen": a Dropdown shows None as a blank
         options = [(i18n.t(self.lang, "form.scenario_choose"), "")] + [
             (str(i), i) for i in range(11)]
-        return self._watch(w.Dropdown(options=options, value=""))
+        return self._named(self._watch(w.Dropdown(options=options, value="")))
 
     def _build_number(self, *_):
-        self.number = self._watch(w.Text(continuous_update=False, placeholder=(
-            f"{self.q.min:g}–{self.q.max:g} {text_of(self.q.unit, self.lang)}".strip())))
+        self.number = self._named(self._watch(w.Text(continuous_update=False, placeholder=(
+            f"{self.q.min:g}–{self.q.max:g} {text_of(self.q.unit, self.lang)}".strip()))))
         return self.number
 
     def _build_text(self, *_):
-        return self._watch(w.Textarea(continuous_update=False, rows=3))
+        return self._named(self._watch(w.Textarea(continuous_update=False, rows=3)))
 
     def _build_ranking(self, *_):
         count = self.q.rank or len(self.q.options)
         choose = (i18n.t(self.lang, "form.scenario_choose"), "")
-        self.ranks = [self._watch(w.Dropdown(options=[choose] + self._options(), value="",
-                                             description=f"{i + 1}."))
-                      for i in range(count)]
+        self.ranks = [self._named(self._watch(w.Dropdown(
+            options=[choose] + self._options(), value="", description=f"{i + 1}.")), f" {i + 1}")
+            for i in range(count)]
         return w.VBox(self.ranks)
 
     def _build_map_point(self, community, map_factory):
         self.point_text = w.HTML()
+        live(self.point_text)
         parts = []
         if map_factory is not None:
             self.map = map_factory()
             self.map.widget.on_interaction(self._on_map)
-            parts.append(self.map.widget)
+            parts.append(self._named(self.map.widget))
         parts.append(self.point_text)
         follow = self.q.follow_up
         self.follow_widget = None
@@ -121,7 +138,8 @@ class QuestionBlock:
                 self.follow_widget = w.RadioButtons(options=self._options(follow.options),
                                                     value=None)
             else:
-                self.follow_widget = w.Textarea(continuous_update=False, rows=2)
+                self.follow_widget = self._named(w.Textarea(continuous_update=False, rows=2),
+                                                 "follow_up")
             self._watch(self.follow_widget)
             parts += [self.follow_label, self.follow_widget]
         return w.VBox(parts)
@@ -166,7 +184,14 @@ class QuestionBlock:
     def render_text(self) -> None:
         t = lambda key, **p: i18n.t(self.lang, key, **p)  # noqa: E731
         optional = "" if self.q.required else f" <span class='wb-hint'>{esc(t('survey.optional'))}</span>"
-        self.heading.value = f"<b>{esc(text_of(self.q.text, self.lang))}</b>{optional}"
+        text = text_of(self.q.text, self.lang)
+        follow_up = getattr(self.q, "follow_up", None)
+        follow = text_of(follow_up.text, self.lang) if follow_up is not None else ""
+        notes = "".join(name_note(name, follow if suffix == "follow_up" else text + suffix,
+                                  role="region" if name.endswith("-0") and
+                                  self.q.type == "map_point" else None)
+                        for name, suffix in self.names)
+        self.heading.value = f"<b>{esc(text)}</b>{optional}{notes}"
         self.help.value = (f"<span class='wb-hint'>{esc(text_of(self.q.help, self.lang))}</span>"
                            if getattr(self.q, "help", None) else "")
         if self.q.type == "map_point":
@@ -294,7 +319,9 @@ class SurveyForm:
         self.submit.on_click(safe(self._on_submit))
         self.message = w.HTML()
         self.message.add_class("wb-error")
+        live(self.message)
         self.receipt_html = w.HTML()
+        live(self.receipt_html)
         self.widget = w.VBox([self.title, self.progress] + sections
                              + [self.submit, self.message, self.receipt_html])
         self.widget.add_class("wb-survey")
@@ -371,6 +398,7 @@ class SurveyForm:
             f"<div class='wb-receipt' role='status'><h2>{esc(i18n.t(self.lang, 'survey.saved'))}"
             f"</h2>{esc(i18n.t(self.lang, 'receipt.code'))}: "
             f"<span class='wb-code'>{esc(self.receipt)}</span></div>")
+        scroll_to(self.receipt_html)
         return self.receipt
 
     def _show_unexpected(self) -> None:
@@ -390,6 +418,7 @@ class OpenSurveys(PagePart):
         self.survey_form: SurveyForm | None = None
         self.surveys_heading = w.HTML()
         self.survey_buttons = w.VBox()
+        self._buttons: dict[str, w.Button] = {}
         self.survey_area = w.VBox()
         self.widget = w.VBox([self.surveys_heading, self.survey_buttons, self.survey_area])
         self.widget.add_class("wb-surveys")
@@ -404,7 +433,7 @@ class OpenSurveys(PagePart):
     def render(self) -> None:
         self.surveys_heading.value = f"<h2>{esc(self.t('survey.heading'))}</h2>" + (
             "" if self.open_surveys else f"<p>{esc(self.t('survey.none_open'))}</p>")
-        buttons = []
+        self._buttons = {}
         for row in self.open_surveys:
             title = row["definition"]["title"][self.lang]
             if not row["definition"].get("anonymous", True):
@@ -413,8 +442,20 @@ class OpenSurveys(PagePart):
             button.add_class("wb-survey-open")
             button.on_click(self.page.safe(
                 lambda _b, row=row: self.open_survey(row["survey_id"])))
-            buttons.append(button)
-        self.survey_buttons.children = buttons
+            self._buttons[row["survey_id"]] = button
+        self._place_form()
+
+    def _place_form(self) -> None:
+        """The buttons, with the open survey's form right below its own (where the resident
+        tapped)."""
+        form = self.survey_form
+        opened = getattr(form, "survey_id", None)
+        children = []
+        for survey_id, button in self._buttons.items():
+            children.append(button)
+            if survey_id == opened:
+                children.append(form.widget)
+        self.survey_buttons.children = children
 
     def open_survey(self, survey_id: str) -> SurveyForm | None:
         """Show one open survey's form below the list of surveys."""
@@ -427,7 +468,8 @@ class OpenSurveys(PagePart):
         else:  # one response per participation code, whichever phone it is typed on
             code_id = self.session.active_code()
             if code_id is None:
-                self.survey_area.children = []
+                self.survey_form = None
+                self._place_form()
                 return None
             respondent = voter_key(code_id)
         community = self.session.community
@@ -436,8 +478,12 @@ class OpenSurveys(PagePart):
                           map_factory=lambda: CommunityMap(community, self.lang,
                                                            height="300px"))
         form.anonymous = anonymous
-        self.survey_area.children = [form.widget]
+        form.survey_id = survey_id
         self.survey_form = form
+        self._place_form()
+        # a survey not listed (any more) opens below the list
+        self.survey_area.children = [] if survey_id in self._buttons else [form.widget]
+        scroll_to(form.widget)
         return form
 
     def on_respondent(self) -> None:

@@ -15,6 +15,7 @@ import asyncio
 import ipywidgets as w
 
 from workbench.workshops.rules import PHONE_POLL_SECONDS
+from workbench.page.access import live
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 from workbench.page.safety import server_log
@@ -84,6 +85,7 @@ class DotsSection(PagePart):
         self.left_html.add_class("wb-dots-left")
         self.options_box = w.VBox()
         self.status = w.HTML()
+        live(self.status)
         self._rows: list[tuple[w.HTML, w.Button, w.HBox]] = []
         self.widget = w.VBox([self.heading, self.left_html, self.options_box, self.status])
         self.widget.add_class("wb-dots")

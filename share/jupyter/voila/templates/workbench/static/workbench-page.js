@@ -5,10 +5,12 @@
    - accessible names of elements that widgets give no label (.wb-aria[data-target][data-label]
      names every element with class data-target);
    - a message and its field: an element with class wb-msg-KEY is a live region and
-     describes the controls inside .wb-for-KEY, which are aria-invalid while it says anything;
+     describes the controls inside .wb-for-KEY, which are aria-invalid while it says a
+     problem (the line has class wb-error and says something, or holds a .wb-error);
      .wb-live elements are live regions too;
    - landmarks: the page (.wb-app) is the main landmark, unless it holds a <main> already;
    - scrolling: an element that gets a new class wb-scroll-N is scrolled into view;
+   - which of a row of toggle buttons is chosen (aria-pressed, from their class);
    - the "large text" switch (button.wb-large-toggle): html.wb-large-text, kept per browser
      in localStorage and applied before the page draws.
    Nothing here sends anything to the kernel. */
@@ -33,7 +35,7 @@
   }
   function controls(box) {
     if (box.matches("input, select, textarea")) { return [box]; }
-    return box.querySelectorAll("input, select, textarea, .widget-toggle-buttons .btn-group");
+    return box.querySelectorAll("input, select, textarea, .widget-toggle-buttons > div");
   }
 
   function apply() {
@@ -65,7 +67,9 @@
       var id = "wb-msg-" + key;
       if (msg.id !== id) { msg.id = id; }
       if (!msg.hasAttribute("aria-live")) { msg.setAttribute("aria-live", "polite"); }
-      var shown = msg.textContent.trim() !== "";
+      /* a problem: the whole line (class wb-error) saying something, or a problem in it */
+      var shown = msg.classList.contains("wb-error") ? msg.textContent.trim() !== ""
+        : msg.querySelector(".wb-error") !== null;
       each(".wb-for-" + key, function (box) {
         Array.prototype.forEach.call(controls(box), function (control) {
           if (control.getAttribute("aria-describedby") !== id) {
@@ -86,6 +90,12 @@
       if (mark && el.dataset.wbScrolled !== mark && el.offsetParent !== null) {
         el.dataset.wbScrolled = mark;
         el.scrollIntoView({ block: "start", behavior: "smooth" });
+      }
+    });
+    each(".wb-app .widget-toggle-button", function (button) {
+      var pressed = String(button.classList.contains("mod-active"));
+      if (button.getAttribute("aria-pressed") !== pressed) {
+        button.setAttribute("aria-pressed", pressed);
       }
     });
     each(".wb-large-toggle", function (button) {
