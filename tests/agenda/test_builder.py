@@ -342,3 +342,31 @@ def test_each_proposal_says_why_it_is_in_the_item(builder, seeded):
     first, second = benches["proposal_ids"][:2]
     assert f"Worded like #{second}" in heads[0] and f"Worded like #{first}" in heads[1]
     assert " m apart" in heads[0]
+
+
+@pytest.mark.parametrize("lang, label", [("en", "Source id"), ("zh", "来源编号")])
+def test_an_imported_proposal_shows_its_source_id(store, community, lang, label):
+    """The source's own id (``--map id=COLUMN``) beside the receipt code, escaped; a
+    proposal without one shows none."""
+    from communities import INSIDE_P1
+    from workbench.proposals.rules import Proposal
+
+    rows = [{"proposal": Proposal(title, "", "health", *INSIDE_P1, public_space_id="P1"),
+             "source_id": source} for title, source in (("公园加长椅", "7680"),
+                                                        ("公园多放几张长椅", MARKUP))]
+    store.import_proposals("test", rows, source="paper_forms")
+    typed = add(store, "公园里多放些长椅", "老人需要休息的长椅")
+    builder = AgendaBuilder(store, community, read_layers(community.folder), lang=lang,
+                            author="王主任")
+    builder.regroup()
+    heads = {}
+    for item in builder.items.values():       # however they were grouped
+        builder.select(item["id"])
+        heads.update(zip(item["proposal_ids"], (row.children[0].value for row in
+                                                builder.item_panel.proposals_box.children)))
+    assert len(heads) == 3
+    by_title = {p["title"]: p["id"] for p in store.list_proposals("test")}
+    assert f"{label} 7680" in heads[by_title["公园加长椅"]]
+    assert f"{label} &lt;img src=x" in heads[by_title["公园多放几张长椅"]] and MARKUP not in \
+        "".join(heads.values())
+    assert label not in heads[typed]

@@ -193,9 +193,12 @@ class ItemPanel(Panel):
             hidden = (f" <span class='wb-badge wb-hidden'>{esc(t('planner.agenda.hidden'))}"
                       "</span>" if p.get("hidden_reason") else "")
             answer = p.get("official_answer")
+            # its id in the file or platform it was imported from, to find it there
+            source = (f" · {esc(t('planner.agenda.source_id', id=p['source_id']))}"
+                      if p.get("source_id") else "")
             head = w.HTML(
                 f"<div><b>#{int(pid)}</b> <span class='wb-item-title'>{esc(p['title'])}</span>"
-                f"{hidden} <span class='wb-small'>{esc(p['receipt_code'])} · "
+                f"{hidden} <span class='wb-small'>{esc(p['receipt_code'])}{source} · "
                 f"{esc(t('planner.agenda.supports_n', n=supports))}</span></div>"
                 + self._link_html(links.get(pid))
                 + f"<div class='wb-item-text wb-small'>{esc(p.get('description') or '')}</div>"
