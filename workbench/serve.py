@@ -6,6 +6,7 @@ what is tested is what runs.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import secrets
 import signal
@@ -56,6 +57,8 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
     cmd = [
         sys.executable, "-m", "voila", str(notebook),
         f"--Voila.ip={settings.get('bind')}", f"--port={port}", "--no-browser",
+        # a busy port is an error (serve says which), never a quiet move to the next one
+        "--Voila.port_retries=0",
         f"--Voila.root_dir={notebook.parent}",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.template=workbench",
@@ -104,6 +107,46 @@ def server_env() -> dict[str, str]:
     return env
 
 
+#: Linux's prctl option: a signal the kernel sends a process when its parent dies
+PR_SET_PDEATHSIG = 1
+
+
+class PortBusy(RuntimeError):
+    """A port serve needs is taken: nothing was started."""
+
+
+def _die_with_serve(parent: int):
+    """For ``preexec_fn``: the child gets SIGTERM when serve dies, even by SIGKILL, so no
+    server outlives it (their kernels follow: ipykernel exits when its server goes)."""
+    def preexec():
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # serve died before the prctl: no signal would come
+            os.kill(os.getpid(), signal.SIGTERM)
+    return preexec if sys.platform.startswith("linux") else None
+
+
+def check_ports_free(ports: dict[str, int], bind: str) -> None:
+    """Refuse to start when a port is taken (another serve, or anything else), naming the
+    setting that moves it. Bound as Tornado binds (SO_REUSEADDR), so a port left in TIME_WAIT
+    by a crashed serve counts as free and a restart serves again at once."""
+    seen: dict[int, str] = {}
+    for name, port in ports.items():
+        if port in seen:
+            raise PortBusy(f"the {name} and {seen[port]} settings are both port {port}: give "
+                           "each server its own port")
+        seen[port] = name
+        with socket.socket(socket.AF_INET6 if ":" in bind else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                s.bind((bind, port))
+            except OSError as exc:
+                raise PortBusy(
+                    f"port {port} on {bind} ({name} setting) is already in use ({exc.strerror})"
+                    f": is another 'workbench serve' running? Stop it, or choose another port "
+                    f"with WORKBENCH_{name.upper()}") from exc
+
+
 def serve(lab: bool = True, workshop: bool = False) -> int:
     """Run Voilà (and JupyterLab) in the foreground until Ctrl-C, then stop both cleanly.
 
@@ -111,21 +154,36 @@ def serve(lab: bool = True, workshop: bool = False) -> int:
     instead of ``preheat_kernels`` (sixty phones scanning the QR code within a minute), and a
     second Voilà serves the projected screen on ``workshop_port``. Outside a meeting neither is
     wanted: the screen's server and kernel and the large pool cost memory and CPU for nobody.
+
+    The servers run in their own sessions so that Ctrl-C in the terminal reaches serve alone
+    (JupyterLab would ask "Shutdown this Jupyter server (y/[n])?") and serve stops them in
+    order; and they die with serve, whatever kills it.
     """
+    bind = settings.get("bind")
+    ports = {"voila_port": settings.get("voila_port")}
+    if workshop:
+        ports["workshop_port"] = settings.get("workshop_port")
+    if lab:
+        ports["lab_port"] = settings.get("lab_port")
+    try:
+        check_ports_free(ports, bind)
+    except PortBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     env = server_env()
     procs: list[subprocess.Popen] = []
     token = secrets.token_hex(24)
-    bind = settings.get("bind")
     pool = settings.get("workshop_pool") if workshop else settings.get("preheat_kernels")
+    supervised = dict(env=env, start_new_session=True, preexec_fn=_die_with_serve(os.getpid()))
     procs.append(subprocess.Popen(
         voila_command(preheat=pool, fill_delay=WORKSHOP_FILL_DELAY if workshop else None),
-        env=env, start_new_session=True))
+        **supervised))
     if workshop:
         procs.append(subprocess.Popen(
             voila_command(WORKSHOP_NOTEBOOK, port=settings.get("workshop_port"),
-                          preheat=SCREEN_PREHEAT), env=env, start_new_session=True))
+                          preheat=SCREEN_PREHEAT), **supervised))
     if lab:
-        procs.append(subprocess.Popen(lab_command(token), env=env, start_new_session=True))
+        procs.append(subprocess.Popen(lab_command(token), **supervised))
     lines = [f"  Resident web app (Voilà):  http://{bind}:{settings.get('voila_port')}/"
              + (f"  ({pool} kernels kept ready)" if workshop else "")]
     if workshop:
