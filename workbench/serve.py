@@ -72,6 +72,11 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         "--MappingKernelManager.allow_tracebacks=False",
         "--MappingKernelManager.kernel_manager_class="
         "workbench._kernel_manager.ResidentKernelManager",
+        # a resident's photo reaches the kernel in one websocket message: tornado's 10 MiB
+        # limit would drop the page's connection, with no word, for a photo above it, where
+        # the page can say "too large" instead
+        "--Voila.tornado_settings={'websocket_max_message_size': %d}"
+        % max(32 * 2**20, 2 * settings.get("photo_max_bytes")),
     ]
     if preheat > 0:
         cmd += ["--VoilaConfiguration.preheat_kernel=True",

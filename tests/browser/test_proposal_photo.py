@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 import uuid
 
+import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from photo_files import camera_jpeg
-from workbench import i18n
+from workbench import i18n, settings
+from workbench.proposals.photos import megabytes
 from workbench.store import Store
 
 pytestmark = pytest.mark.browser
@@ -81,3 +83,28 @@ def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_se
         assert phone.page_errors == [] and phone.dialogs == []
     finally:
         db.dispose()
+
+
+def test_a_photo_over_the_limit_is_refused_with_a_message_and_the_page_goes_on(
+        phone, voila_server, tmp_path):
+    """A file larger than the websocket's default 10 MiB still reaches the kernel (the server
+    takes larger messages), which says it is too large, instead of the page losing its
+    connection without a word."""
+    noise = np.random.default_rng(7).integers(0, 256, (3000, 4000, 3), dtype=np.uint8)
+    big = tmp_path / "IMG_50MP.jpg"
+    Image.fromarray(noise).save(big, "JPEG", quality=97)
+    size = big.stat().st_size
+    assert size > 11 * 2**20
+    page = phone.page
+    page.goto(voila_server.url + "?lang=en", wait_until="domcontentloaded", timeout=READY)
+    expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=en("photo.choose"), exact=True).click()
+    chooser.value.set_files(str(big))
+    message = en("photo.too_large", max_mb=megabytes(settings.get("photo_max_bytes")),
+                 size_mb=megabytes(size))
+    expect(page.locator(".wb-photo-field ~ .wb-error").first).to_have_text(message,
+                                                                            timeout=30_000)
+    # the page is still connected: the form answers
+    page.locator(".wb-submit").click()
+    expect(page.get_by_text(en("error.required")).first).to_be_visible(timeout=15_000)

@@ -19,7 +19,7 @@ import ipywidgets as w
 from workbench import settings
 from workbench.escaping import esc
 from workbench.page.access import name_note
-from workbench.proposals.photos import PhotoInvalid, prepare_photo, upload_content
+from workbench.proposals.photos import PhotoInvalid, megabytes, prepare_photo, upload_content
 from workbench.proposals.rules import InputInvalid, ProposalInvalid
 
 #: photos one page may try (each is decoded, a few tenths of a second of the kernel's time)
@@ -66,7 +66,7 @@ class PhotoField:
 
     def render(self) -> None:
         t = self.form.t
-        max_mb = f"{settings.get('photo_max_bytes') / 1_000_000:.0f}"
+        max_mb = megabytes(settings.get("photo_max_bytes"))
         choose = t("photo.change" if self.prepared else "photo.choose")
         # the upload button says how many files it holds ("(0)" once the photo is read):
         # its name, shown instead by page.css, is the plain words
@@ -98,7 +98,9 @@ class PhotoField:
                                 else limited)
             else:
                 self.limiter.record()
-                self.prepared = prepare_photo(upload_content(value))
+                content = upload_content(value)
+                self.upload.value = ()  # the original leaves the widget before decoding
+                self.prepared = prepare_photo(content)
         except PhotoInvalid as invalid:
             self.problem = invalid.errors["photo"]
         finally:

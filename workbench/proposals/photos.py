@@ -59,8 +59,9 @@ class PreparedPhoto:
     content_type: str = STORED_TYPE
 
 
-def _megabytes(n: int) -> str:
-    return f"{n / 1_000_000:.1f}"
+def megabytes(n: int) -> str:
+    """A size as residents read it: 12, 0.5, 18.7 (MB)."""
+    return f"{n / 1_000_000:.1f}".removesuffix(".0")
 
 
 def upload_content(value) -> bytes | None:
@@ -87,7 +88,7 @@ def check_size(size: int) -> None:
     if size == 0:
         raise PhotoInvalid("photo.empty")
     if size > limit:
-        raise PhotoInvalid("photo.too_large", max_mb=_megabytes(limit), size_mb=_megabytes(size))
+        raise PhotoInvalid("photo.too_large", max_mb=megabytes(limit), size_mb=megabytes(size))
 
 
 def _is_heif(data: bytes) -> bool:

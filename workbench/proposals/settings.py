@@ -11,10 +11,11 @@ SETTINGS = [
             "Most proposals one page session may submit (a limit against flooding).", int),
     Setting("seconds_between_submissions", 5,
             "Least time between two proposals from one page session.", float),
-    Setting("photo_max_bytes", 8_000_000,
-            "Largest photo file a resident may add to a proposal, in bytes. Keep it below the "
-            "web server's websocket message limit (10 MiB unless the server raises it): a "
-            "larger file never reaches the page's kernel.", int),
+    Setting("photo_max_bytes", 12_000_000,
+            "Largest photo file a resident may add to a proposal, in bytes (a phone's "
+            "12-megapixel photo is 2 to 6 MB). The resident page's server takes websocket "
+            "messages of twice this, at least 32 MiB, so that a larger file is refused with a "
+            "message rather than dropping the page's connection.", int),
     Setting("photo_max_pixels", 16_000_000,
             "Most pixels (width x height) decoded to read a photo; more is refused before "
             "decoding, since a small file can unpack to a huge picture (a decompression "
