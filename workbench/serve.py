@@ -44,7 +44,8 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
     - kernels over IPC: TCP ports of preheated kernels sometimes clashed ("Address already in
       use") and left a page hanging;
     - idle kernels culled: a closed page leaves its kernel running otherwise;
-    - no tracebacks sent to the browser, sources stripped;
+    - no tracebacks sent to the browser, sources stripped; malformed paths answer 404, not
+      500 (:mod:`workbench.voila_app`, Voilà with those paths refused);
     - ``fill_delay``: seconds before a used preheated kernel is replaced (Voilà's default
       when None).
     """
@@ -55,7 +56,7 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
     # IPC sockets live in Voilà's default connection folder under the system temp dir: a
     # Unix socket path must stay under 108 bytes, which a deep home folder would exceed.
     cmd = [
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-m", "workbench.voila_app", str(notebook),
         f"--Voila.ip={settings.get('bind')}", f"--port={port}", "--no-browser",
         # a busy port is an error (serve says which), never a quiet move to the next one
         "--Voila.port_retries=0",
