@@ -464,9 +464,8 @@ def run(quick: bool) -> list[Figure]:
         f"{setup}; {len(items):,} items, largest {sizes[0] if sizes else 0} proposals, "
         f"{sum(s == 1 for s in sizes):,} single")
     fig("items holding two planted groups", mixed, "",
-        note=f"{setup}; reported, no target: two planted groups asking for the same thing at "
-             "spaces within 120 m belong together by the grouping's rules, and unplaced "
-             "proposals asking for it link them")
+        note=f"{setup}; reported, no target: proposals with no public space asking for "
+             "the same thing near two spaces can hold both planted groups' words")
     fig("largest item", sizes[0] if sizes else 0, "proposals",
         note=f"{len(items):,} items; sizes of the ten largest: {sizes[:10]}")
     fig("ranking is a permutation of the items (and repeatable)", int(permutation), "",

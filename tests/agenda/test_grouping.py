@@ -47,11 +47,18 @@ def test_known_duplicates_are_grouped_and_others_kept_apart(proposals):
     assert groups == known_groups()
 
 
-def test_very_alike_text_joins_wherever_it_is(proposals):
+def test_the_same_words_sent_twice_join_though_a_pin_is_misplaced(proposals):
+    # a copy of 8's words pinned 3 km away, in no public space: one of the pins is wrong
+    copy = proposals[proposals["id"] == 8].assign(id=12, lon=PARK[0] + 5500 * M)
+    groups = group_proposals(pd.concat([proposals, copy], ignore_index=True))
+    assert [8, 9, 12] in groups
+
+
+def test_the_same_words_in_two_public_spaces_stay_apart(proposals):
+    # 11 says what 2 says, word for word, but in another public space: another place
     proposals.loc[proposals["id"] == 11, "description"] = "希望银杏公园多加长椅，老人需要休息"
     groups = group_proposals(proposals)
-    assert [2, 11] == [p for g in groups for p in g if p in (2, 11)]
-    assert any({1, 2, 11} <= set(g) for g in groups)
+    assert [11] in groups and not any({2, 11} <= set(g) for g in groups)
 
 
 def test_grouping_is_deterministic_and_order_free(proposals):
@@ -93,10 +100,45 @@ def test_a_place_name_does_not_make_two_requests_alike():
 
 
 def test_very_alike_texts_naming_different_places_stay_apart():
-    rows = frame([(1, "银杏口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS01", 0),
-                  (2, "樟树口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS02", 900)])
-    assert group_proposals(rows) == [[1, 2]]  # alike words, wherever they are
+    rows = frame([(1, "银杏口袋公园加装有靠背的长椅", "老人走累了没地方坐", None, 0),
+                  (2, "樟树口袋公园加装有靠背的长椅", "老人走累了没地方坐", None, 900)])
+    assert group_proposals(rows) == [[1, 2]]  # alike words, the pins disagree: place unknown
     assert group_proposals(rows, place_names=NAMES) == [[1], [2]]
+    in_spaces = frame([(1, "银杏口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS01", 0),
+                       (2, "樟树口袋公园加装有靠背的长椅", "老人走累了没地方坐", "PS02", 900)])
+    assert group_proposals(in_spaces) == [[1], [2]]
+
+
+def test_a_place_alone_never_makes_two_proposals_alike():
+    rows = frame([(1, "儿童滑梯太烫，加遮阳棚", "夏天十点以后滑梯烫手", "PS02", 0),
+                  (2, "邻里中心开设四点半课堂", "双职工家庭放学后没人接孩子", "PS02", 0),
+                  (3, "Add benches with backrests", "Older people need to rest", "PS02", 5)])
+    assert group_proposals(rows) == [[1], [2], [3]]
+    assert similar_pairs(rows).empty
+
+
+def test_a_proposal_without_a_place_joins_only_on_words_alike_enough():
+    rows = frame([(1, "Reparar pista deportiva", "", "PS01", 0),
+                  (2, "Reparar la pista deportiva", "", None, 0),
+                  (3, "Pista", "Mejoras", None, 0)])
+    rows.loc[rows["id"].isin([2, 3]), ["lon", "lat"]] = None
+    pairs = similar_pairs(rows).set_index(["i", "j"])
+    # the likeness of a pair whose place is unknown is 0.6 of its words' similarity
+    assert abs(pairs.loc[(0, 1), "likeness"]
+               - grouping.UNKNOWN_PLACE * pairs.loc[(0, 1), "similarity"]) < 1e-9
+    assert group_proposals(rows) == [[1, 2], [3]]
+
+
+def test_average_linkage_does_not_chain_and_weighs_folded_points():
+    from workbench.agenda.linkage import average_linkage
+
+    # 0-1 and 1-2 alike, 0-2 not: a chain; the average of {0, 1} with 2 is 0.25 < 0.3
+    labels = average_linkage(3, [0, 1], [1, 2], [0.9, 0.5], 0.3)
+    assert labels.tolist() == [0, 0, 2]
+    # point 0 stands for three identical proposals: its likeness with 2 weighs three times
+    labels = average_linkage(3, [0, 1, 0], [1, 2, 2], [0.9, 0.5, 0.4], 0.3, weights=[3, 1, 1])
+    assert labels.tolist() == [0, 0, 0]  # (3 * 0.4 + 0.5) / 4 = 0.425
+    assert average_linkage(2, [], [], [], 0.3).tolist() == [0, 1]
 
 
 def test_a_chance_likeness_does_not_chain_two_groups():

@@ -5,16 +5,21 @@ with ten voices, not ten items.
 Text similarity is the cosine of character n-grams weighted by rarity (TF-IDF), the same
 n-grams as the resident page's duplicate warning
 (:func:`workbench.proposals.similarity.ngrams`), so it works for Chinese, English and Spanish
-alike. Two proposals are linked when their whole wording is very alike (``text_threshold``)
-wherever they are, or when what they ask (the title weighing as much as the whole text: see
-:func:`text_vectors`) is fairly alike (``place_threshold``) at the same place: the same public
-space, or within ``distance_m`` of each other, when each is among the other's closest matches
-nearby (so that a chance likeness cannot chain two groups into one). Linked proposals form a
-group (connected components). Given the names of the community's places, a place's name does
-not make two texts alike at that place, and very alike texts naming different places stay
-apart (:func:`similar_pairs`). Deterministic: the same proposals and thresholds give the same
-groups. Similarities are computed a chunk of rows at a time as a sparse product: 10,000
-proposals take seconds and never an n x n matrix in memory.
+alike. How alike two proposals are *as requests* (:func:`similar_pairs`) is what they ask
+(the title weighing as much as the whole text: see :func:`text_vectors`) times how sure it
+is that they are at one place: in full in the same public space or within ``distance_m``
+(when neither is in another space); not at all in two different spaces, or farther apart,
+or naming different places; ``unknown_place`` of it when either has no place. A very alike
+whole wording (the same proposal sent twice) counts wherever the pins are, as a pair whose
+place is unknown when they disagree. Place alone never makes two proposals alike.
+
+Proposals are grouped by average linkage (:mod:`workbench.agenda.linkage`): two groups join
+while the average likeness of all their pairs is at least ``place_threshold``, so a chance
+likeness cannot chain two requests into one item through a third. Identical proposals at
+one place are folded into one weighted point first (exact, and it keeps the work down when
+many send the same words). Deterministic: the same proposals and thresholds give the same
+groups. Similarities are computed a chunk of rows at a time as a sparse product: never an
+n x n matrix in memory.
 """
 
 from __future__ import annotations
@@ -24,23 +29,21 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from workbench.proposals.similarity import ngrams
+from workbench.proposals.similarity import ngrams, normalise
 
 TEXT_THRESHOLD = 0.75
 PLACE_THRESHOLD = 0.3
 #: within this distance two proposals are "at the same place" (a pocket park is about 50-100 m
 #: across: 400-10,000 m² by the 2022 national notice on pocket parks)
 DISTANCE_M = 120.0
-#: a link by place joins two proposals only when each is among the other's this many most
-#: alike proposals nearby (see :func:`_mutual_best`)
-PLACE_PARTNERS = 5
-#: ... and at least this share of the similarity of the best link either of them has
-BEST_SHARE = 0.75
+#: how much a likeness counts when either proposal has no place (no pin, no public space):
+#: its words alone must show it is the same request at the same place, so it must be this
+#: much more alike than a pair known to be at one place (0.3 / 0.6: half alike)
+UNKNOWN_PLACE = 0.6
+#: pairs less alike than this (a third of a link by place) count as not alike at all: it
+#: keeps the similarities sparse, and lowers an average no more than they would
+LIKENESS_FLOOR = 0.1
 EARTH_RADIUS_M = 6_371_008.8
-
-
-def _analyzer(text: str) -> list[str]:
-    return list(ngrams(text).elements())
 
 
 def text_vectors(texts: list[str], descriptions: list[str] | None = None):
@@ -90,94 +93,61 @@ def _tfidf(learn_from, counts):
 def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRESHOLD,
                   place_threshold: float = PLACE_THRESHOLD, distance_m: float = DISTANCE_M,
                   place_names: list[str] | None = None,
-                  place_partners: int = PLACE_PARTNERS) -> pd.DataFrame:
-    """Pairs of proposals (by row position i < j) that belong together, with their text
-    similarity and distance: columns i, j, similarity, distance_m, same_space.
+                  unknown_place: float = UNKNOWN_PLACE) -> pd.DataFrame:
+    """How alike pairs of proposals (by row position, i < j) are as requests at one place
+    (see the module's note): columns i, j, similarity (of their texts), distance_m,
+    same_space, likeness (what grouping averages, 0 to 1). Pairs with a likeness under
+    :data:`LIKENESS_FLOOR` are left out (not alike). ``place_threshold`` is not used here
+    (it is the average grouping asks for); it is accepted so that the same options serve
+    both.
 
     ``place_names``: the names of the community's places (public spaces, buildings; see
-    :func:`place_names`). With them, a place's name in two texts does not make them alike
-    at that place: "fairly alike at the same place" is measured on the texts without the
-    names (else every two proposals naming the same park would be linked, whatever they
-    ask, and linked proposals chain into one item per park). And two very alike texts that
-    name different places are about different places: they are not linked by their words
-    alone. ``similarity`` is then that of the texts without the names for pairs linked by
-    place."""
-    n = len(proposals)
-    empty = pd.DataFrame({"i": pd.Series(dtype=int), "j": pd.Series(dtype=int),
-                          "similarity": pd.Series(dtype=float),
-                          "distance_m": pd.Series(dtype=float),
-                          "same_space": pd.Series(dtype=bool)})
-    if n < 2:
+    :func:`place_names`). With them, a place's name in two texts does not make them alike:
+    what is asked is compared on the texts without the names (else every two proposals
+    naming the same park would be alike, whatever they ask), and two texts that name
+    different places are about different places."""
+    columns = {"i": int, "j": int, "similarity": float, "distance_m": float,
+               "same_space": bool, "likeness": float}
+    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    if len(proposals) < 2:
         return empty
     titles = proposals["title"].fillna("").astype(str).tolist()
     descriptions = proposals["description"].fillna("").astype(str).tolist()
-    # very alike anywhere: the whole wording (the same proposal sent twice, or copied)
-    alike = alike_pairs(text_vectors([f"{t} {d}" for t, d in zip(titles, descriptions)]),
-                        text_threshold)
+    copied = alike_pairs(text_vectors([f"{t} {d}" for t, d in zip(titles, descriptions)]),
+                         text_threshold)
+    names_in = None
     if place_names:
         pattern = _names_pattern(place_names)
-        named = [frozenset(m.group(0).lower() for m in pattern.finditer(f"{t} {d}"))
-                 for t, d in zip(titles, descriptions)]
-        if len(alike):  # very alike, but naming different places: not the same thing
-            keep = [not (named[a] and named[b] and not named[a] & named[b])
-                    for a, b in zip(alike["i"], alike["j"])]
-            alike = alike[np.array(keep, dtype=bool)]
+        names_in = _names_found(pattern, [f"{t} {d}" for t, d in zip(titles, descriptions)])
         titles = [pattern.sub(" ", t) for t in titles]
         descriptions = [pattern.sub(" ", d) for d in descriptions]
-    # fairly alike at one place: what is asked, the title counting as much as the whole text
-    by_place = alike_pairs(text_vectors(titles, descriptions), place_threshold)
-    by_place["place_only"] = True
-    alike["place_only"] = False
-    pairs = pd.concat([alike, by_place], ignore_index=True)
-    # a pair found both ways keeps its similarity of wording
-    pairs = pairs.sort_values(["i", "j", "place_only"], kind="mergesort") \
-        .drop_duplicates(["i", "j"], ignore_index=True)
-    if pairs.empty:
+    asked = alike_pairs(text_vectors(titles, descriptions), LIKENESS_FLOOR)
+    i, j, asked_similarity, copied_similarity = _either(asked, copied, len(proposals))
+    if not len(i):
         return empty
-    i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
     lon = np.radians(proposals["lon"].to_numpy(dtype=float))
     lat = np.radians(proposals["lat"].to_numpy(dtype=float))
-    pairs["distance_m"] = metres_between(lon[i], lat[i], lon[j], lat[j])
+    distance = metres_between(lon[i], lat[i], lon[j], lat[j])
     space = proposals["public_space_id"].fillna("").to_numpy(dtype=object)
-    pairs["same_space"] = (space[i] == space[j]) & (space[i] != "")
-    near = pairs["same_space"] | (pairs["distance_m"] <= distance_m)
-    by_words = ~pairs["place_only"] & (pairs["similarity"] >= text_threshold)
-    by_place = ~by_words & near & (pairs["similarity"] >= place_threshold)
-    # the best partners are chosen among every link nearby, those by words included
-    by_place &= _mutual_best(pairs["i"].to_numpy(), pairs["j"].to_numpy(),
-                             pairs["similarity"].to_numpy(),
-                             ((by_words & near) | by_place).to_numpy(), place_partners)
-    return pairs.loc[by_words | by_place, ["i", "j", "similarity", "distance_m",
-                                           "same_space"]].sort_values(["i", "j"],
-                                                                      ignore_index=True)
-
-
-def _mutual_best(i, j, similarity, candidate, k: int) -> np.ndarray:
-    """Which candidate links join two proposals that are each among the other's ``k`` most
-    alike candidates (ties to the lower position) and at least :data:`BEST_SHARE` as alike
-    as the best candidate of either: a link by place must be one of the best either side
-    has nearby, so that a chance likeness (a shared "please sort it out soon") between two
-    groups cannot chain them into one."""
-    keep = np.zeros(len(i), dtype=bool)
-    idx = np.flatnonzero(candidate)
-    if not len(idx):
-        return keep
-    node = np.concatenate([i[idx], j[idx]])
-    other = np.concatenate([j[idx], i[idx]])
-    sim = np.concatenate([similarity[idx], similarity[idx]])
-    edge = np.concatenate([idx, idx])
-    order = np.lexsort((other, -sim, node))
-    node_sorted = node[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(node_sorted)) + 1]
-    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
-    # ... and not much less alike than the best link either end has
-    best = np.repeat(sim[order][starts], np.diff(np.r_[starts, len(order)]))
-    good = np.zeros(len(order), dtype=bool)
-    good[order] = (position < k) & (sim[order] >= BEST_SHARE * best)
-    # an edge is kept when it is among the best k on both of its ends
-    both = np.bincount(edge[good], minlength=len(i))
-    keep[both == 2] = True
-    return keep
+    same_space = (space[i] == space[j]) & (space[i] != "")
+    # known to be different places: two public spaces, or texts naming different places
+    apart = (space[i] != space[j]) & (space[i] != "") & (space[j] != "")
+    if names_in is not None:
+        named = np.asarray(names_in.sum(axis=1)).ravel() > 0
+        shared = np.asarray(names_in[i].multiply(names_in[j]).sum(axis=1)).ravel() > 0
+        apart |= named[i] & named[j] & ~shared
+    near = ~apart & (same_space | (distance <= distance_m))
+    unknown = ~apart & ~same_space & np.isnan(distance)
+    place = np.where(near, 1.0, np.where(unknown, unknown_place, 0.0))
+    # the same words sent twice: pins that disagree are a place unknown, not another place
+    copy_place = np.where(near, 1.0, np.where(apart, 0.0, unknown_place))
+    pairs = pd.DataFrame({
+        "i": i, "j": j,
+        "similarity": np.maximum(asked_similarity, copied_similarity),
+        "distance_m": distance, "same_space": same_space,
+        "likeness": np.maximum(asked_similarity * place, copied_similarity * copy_place)})
+    return pairs[pairs["likeness"] >= LIKENESS_FLOOR].sort_values(["i", "j"],
+                                                                  ignore_index=True)
 
 
 #: Rows of the similarity matrix computed at once: bounds the memory of the sparse product
@@ -217,6 +187,35 @@ def place_names(community) -> list[str]:
     return sorted({n.strip() for n in names if isinstance(n, str) and len(n.strip()) >= 2})
 
 
+def _names_found(pattern, texts: list[str]):
+    """Which names each text holds: a sparse 0/1 matrix, a row a text, a column a name as
+    found (lower case)."""
+    from scipy.sparse import csr_matrix
+
+    columns: dict[str, int] = {}
+    rows, cols = [], []
+    for row, text in enumerate(texts):
+        for name in {m.group(0).lower() for m in pattern.finditer(text)}:
+            rows.append(row)
+            cols.append(columns.setdefault(name, len(columns)))
+    return csr_matrix((np.ones(len(rows)), (rows, cols)),
+                      shape=(len(texts), max(len(columns), 1)))
+
+
+def _either(first: pd.DataFrame, second: pd.DataFrame, n: int):
+    """The pairs in either of two lists of pairs (i, j, similarity), sorted: i, j and each
+    list's similarity (0 where a pair is not in it)."""
+    keys = [frame["i"].to_numpy() * n + frame["j"].to_numpy() for frame in (first, second)]
+    union = np.sort(np.concatenate(keys), kind="stable")
+    union = union[np.r_[True, union[1:] != union[:-1]][:len(union)]]
+    values = []
+    for key, frame in zip(keys, (first, second)):
+        value = np.zeros(len(union))
+        value[np.searchsorted(union, key)] = frame["similarity"].to_numpy()
+        values.append(value)
+    return union // n, union % n, values[0], values[1]
+
+
 def _names_pattern(names: list[str]):
     """One regular expression finding any of the names, the longest first (so "11幢" is
     not read as "1幢"); a name is not found inside a longer number or word."""
@@ -240,24 +239,36 @@ def metres_between(lon1, lat1, lon2, lat2):
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
-def group_proposals(proposals: pd.DataFrame, **thresholds) -> list[list[int]]:
-    """Groups of proposal ids (each a list sorted by id; groups ordered by their first id).
-    ``proposals`` has columns id, title, description, lon, lat, public_space_id;
-    ``thresholds`` (and ``place_names``) go to :func:`similar_pairs`."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
+def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_THRESHOLD,
+                    **options) -> list[list[int]]:
+    """Groups of proposal ids (each a list sorted by id; groups ordered by their first id):
+    proposals join while the average likeness of all their pairs (:func:`similar_pairs`) is
+    at least ``place_threshold`` (:func:`workbench.agenda.linkage.average_linkage`).
+    ``proposals`` has columns id, title, description, lon, lat, public_space_id; ``options``
+    (the other thresholds, ``place_names``) go to :func:`similar_pairs`."""
+    from workbench.agenda.linkage import average_linkage
 
     proposals = proposals.sort_values("id", ignore_index=True)
-    n = len(proposals)
-    if n == 0:
+    if proposals.empty:
         return []
-    pairs = similar_pairs(proposals, **thresholds)
-    graph = coo_matrix((np.ones(len(pairs)), (pairs["i"], pairs["j"])), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
+    # identical proposals at one place (the same words, space and pin) become one point
+    key = pd.DataFrame({
+        "title": proposals["title"].fillna("").astype(str).map(normalise),
+        "description": proposals["description"].fillna("").astype(str).map(normalise),
+        "space": proposals["public_space_id"].fillna("").astype(str),
+        "lon": proposals["lon"].astype(float).round(6).fillna(999.0),
+        "lat": proposals["lat"].astype(float).round(6).fillna(999.0)})
+    point = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(point))).groupby(point).min().to_numpy()
+    weights = np.bincount(point)
+    pairs = similar_pairs(proposals.iloc[first].reset_index(drop=True),
+                          place_threshold=place_threshold, **options)
+    labels = average_linkage(len(first), pairs["i"], pairs["j"], pairs["likeness"],
+                             place_threshold, weights=weights)[point]
     ids = proposals["id"].to_numpy()
     groups: dict[int, list[int]] = {}
     for k, label in enumerate(labels):
-        groups.setdefault(label, []).append(int(ids[k]))
+        groups.setdefault(int(label), []).append(int(ids[k]))
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
