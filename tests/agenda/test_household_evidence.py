@@ -157,3 +157,21 @@ def test_a_real_looking_layer_ranks_by_reach_where_it_knows_it(store, real_dir, 
     page = html.unescape(report.agenda_html(snapshot, community, "zh"))
     assert "另有 12 栋楼未记户数，未计入" in page
     assert "未知（500 米内没有记有户数的楼），未计入得分" in page
+
+
+def test_a_part_unknown_for_one_item_is_left_out_of_its_score_only():
+    """Unknown around one item: its score is the weighted mean of the parts it has (not 0
+    for the unknown ones, not full marks); the others keep every weight."""
+    import pandas as pd
+
+    parts = pd.DataFrame({"supporters": [1.0, 0.5, 0.5], "consensus": 0.0, "stance": 0.0,
+                          "need": 0.0, "reach": [math.nan, 1.0, 0.0],
+                          "gap": [math.nan, 1.0, 0.0]},
+                         index=pd.Index([1, 2, 3], name="item_id"))
+    ranked = scoring.rank(parts, scoring.DEFAULT_WEIGHTS).set_index("item_id")
+    assert ranked["score"].to_dict() == pytest.approx({1: 3 / 8, 2: 4.5 / 11, 3: 1.5 / 11})
+    assert ranked.loc[1, "w_reach"] == 0 and ranked.loc[2, "w_reach"] == pytest.approx(1 / 11)
+    assert ranked["rank"].to_dict() == {2: 1, 1: 2, 3: 3}
+    # only the parts it has weigh: with reach alone, an item without it scores 0
+    alone = scoring.rank(parts, {"reach": 1.0}).set_index("item_id")["score"].to_dict()
+    assert alone == {1: 0.0, 2: 1.0, 3: 0.0}

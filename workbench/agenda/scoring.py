@@ -113,10 +113,15 @@ def rank(parts: pd.DataFrame, weights: dict) -> pd.DataFrame:
     """Items ranked by score: the parts, their weighted contributions (``w_<part>``), score
     and rank (1 = first). A part unknown for an item (NaN) is left out of its score, its
     weight with it. Ties go to the lower item id."""
-    w = pd.Series(check_weights(weights))[parts.columns.intersection(list(PARTS))]
-    counted = parts[w.index].notna().mul(w).sum(axis=1)       # each item's weights in use
-    weighted = parts[w.index].fillna(0.0).mul(w).div(counted.where(counted > 0, 1.0), axis=0)
-    out = parts.join(weighted.add_prefix("w_"))
+    w = check_weights(weights)
+    names = [p for p in PARTS if p in parts]
+    values = parts[names].to_numpy(dtype=float)
+    known = ~np.isnan(values)
+    counted = known @ np.array([w[p] for p in names])          # each item's weights in use
+    weighted = (np.where(known, values, 0.0) * np.array([w[p] for p in names])
+                / np.where(counted > 0, counted, 1.0)[:, None])
+    out = parts.join(pd.DataFrame(weighted, index=parts.index,
+                                  columns=[f"w_{p}" for p in names]))
     out["score"] = weighted.sum(axis=1)
     out = out.reset_index().sort_values(["score", "item_id"], ascending=[False, True],
                                         kind="mergesort", ignore_index=True)
