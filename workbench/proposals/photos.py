@@ -20,7 +20,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from workbench import settings
 from workbench.proposals.rules import InputInvalid
@@ -33,7 +33,6 @@ HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"
 STORED_TYPE = "image/jpeg"
 JPEG_QUALITY = 82
 THUMBNAIL_QUALITY = 75
-_SRGB = ImageCms.createProfile("sRGB")
 #: what Pillow may raise on hostile bytes whose header looked right
 _DAMAGED = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
             ZeroDivisionError, struct.error)
@@ -124,6 +123,10 @@ def _decode(image: Image.Image, edge: int) -> Image.Image:
     of a full decode for a phone's 12-megapixel photo); the pixels that would be decoded are
     checked against the limit before any is, and the picture is made smaller before it is
     turned, so that no second full-size copy is made."""
+    # loaded with the first photo, not with every page (with colour management below: some
+    # 1.2 MiB of each page's kernel otherwise)
+    from PIL import ImageOps
+
     width, height = image.size
     ratio = edge / max(width, height)
     if image.format == "JPEG" and ratio < 1:
@@ -143,10 +146,12 @@ def _decode(image: Image.Image, edge: int) -> Image.Image:
         # 16-bit and float pictures (rare from a phone) scaled to 8 bits
         image = image.convert("F").point(lambda v: v / 256).convert("L")
     if icc and image.mode in ("RGB", "CMYK"):
+        # a phone's wide-gamut colours kept right once the profile is dropped
+        from PIL import ImageCms
+
         try:
-            # a phone's wide-gamut colours kept right once the profile is dropped
             return ImageCms.profileToProfile(image, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                                             _SRGB, outputMode="RGB")
+                                             ImageCms.createProfile("sRGB"), outputMode="RGB")
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the colours as they are
     return image.convert("RGB") if image.mode != "L" else image
