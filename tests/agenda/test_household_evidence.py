@@ -108,13 +108,13 @@ def test_the_builder_and_the_report_say_why(store, community, community_dir,
 def _real_buildings() -> list[dict]:
     """Blocks every 200 m over the west and middle of the community (none in the east, a
     lake): homes of 24 to 132 households, every seventh a shop (0), every eleventh not
-    counted (null)."""
+    counted (null, or no such property at all)."""
     out = []
     for n, (x, y) in enumerate((x, y) for x in range(-1400, 201, 200)
                                for y in range(-1400, 1401, 200)):
         households = None if n % 11 == 10 else 0 if n % 7 == 6 else 24 + (n * 37) % 109
-        out.append(feature(rect(x - 30, y - 8, x + 30, y + 8), id=f"B{n}",
-                           households=households))
+        counted = {} if n % 22 == 21 else {"households": households}
+        out.append(feature(rect(x - 30, y - 8, x + 30, y + 8), id=f"B{n}", **counted))
     return out
 
 
@@ -124,7 +124,7 @@ def real_dir(tmp_path):
 
 
 def test_a_real_looking_layer_ranks_by_reach_where_it_knows_it(store, real_dir, tmp_path):
-    community = load_community(real_dir)    # null households load: "not counted"
+    community = load_community(real_dir)    # households null or missing: "not counted"
     layers = read_layers(real_dir)
     homes = workflow.homes_of(layers)
     assert homes["buildings"] == 135 and homes["without_count"] == 12

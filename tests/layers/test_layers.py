@@ -49,8 +49,8 @@ def broken(tmp_path, layer, mutate):
 @pytest.mark.parametrize("layer, mutate, expected", [
     ("buildings", lambda fc: fc["features"][1]["properties"].update(households="many"),
      "buildings.geojson: feature #2 (id=B2): property 'households' must be a whole number"),
-    ("buildings", lambda fc: fc["features"][0]["properties"].pop("households"),
-     "buildings.geojson: feature #1 (id=B1): property 'households' is missing"),
+    ("buildings", lambda fc: fc["features"][0]["properties"].pop("id"),
+     "buildings.geojson: feature #1: property 'id' is missing"),
     ("public_spaces", lambda fc: fc["features"][0]["properties"].update(kind="volcano"),
      "public_spaces.geojson: feature #1 (id=P1): property 'kind' must be one of"),
     ("public_spaces", lambda fc: fc["features"][3]["properties"].update(id="P1"),

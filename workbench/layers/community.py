@@ -63,8 +63,7 @@ def _count(value: Any) -> str | None:
 
 
 def _optional_count(value: Any) -> str | None:
-    """A count, or null where it is not known (a building whose households were not
-    recorded: the agenda says how many such buildings there are)."""
+    """A count, or null where it is not known."""
     return None if value is None else _count(value)
 
 
@@ -80,6 +79,8 @@ class LayerSpec:
     geometry_types: tuple[str, ...]
     properties: dict[str, Check]
     exactly_one: bool = False
+    #: properties a feature may lack (as if null)
+    optional: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -93,7 +94,10 @@ def layer_specs(kinds: dict[str, dict]) -> tuple[LayerSpec, ...]:
                   exactly_one=True),
         LayerSpec("roads", ("LineString", "MultiLineString"),
                   {"id": _text, "class": _one_of(ROAD_CLASSES)}),
-        LayerSpec("buildings", polygon, {"id": _text, "households": _optional_count}),
+        # a building's households may be unknown (missing or null): the agenda leaves it out
+        # of the households within reach and says how many such buildings there are
+        LayerSpec("buildings", polygon, {"id": _text, "households": _optional_count},
+                  optional=("households",)),
         LayerSpec("public_spaces", polygon + ("Point",),
                   {"id": _text, "kind": _one_of(tuple(kinds)), "name_zh": _text,
                    "name_en": _text, "description_zh": _optional_text,
@@ -148,9 +152,9 @@ def _check_feature(path: Path, spec: LayerSpec, index: int, feature: Any, seen_i
     if not geom.is_valid:
         raise LayerError(path, f"geometry is invalid: {explain_validity(geom)}", label)
     for key, check in spec.properties.items():
-        if key not in props:
+        if key not in props and key not in spec.optional:
             raise LayerError(path, f"property {key!r} is missing", label)
-        problem = check(props[key])
+        problem = check(props.get(key))
         if problem:
             raise LayerError(path, f"property {key!r} {problem}", label)
     if props["id"] in seen_ids:
