@@ -22,6 +22,7 @@ def test_import_prints_the_topic_id_and_a_summary(capsys, tmp_path):
     assert err.count("\n") == 1
     assert f"topic {topic_id}" in err and "3 statements (1 hidden), 3 votes of 2 participants" \
         in err
+    assert "a draft, on no resident page" in err
     from workbench.store import Store
 
     assert Store().topic(topic_id)["source"] == "polis"

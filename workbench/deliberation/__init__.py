@@ -1,7 +1,8 @@
 """Deliberation: comments on proposals (with a stance, one level of replies), reports and
-moderation (hide with a public reason, never delete), statements that residents write and vote
-on (agree, disagree, pass), the opinion groups those votes reveal, and the statements that
-bridge them. Widget parts: ``discussion_page``, ``statements_page`` (resident page),
+moderation of proposals, their photos, comments and statements (hide with a public reason,
+never delete), statements that residents write and vote on (agree, disagree, pass), the
+opinion groups those votes reveal, and the statements that bridge them. An imported conversation is a draft, on no resident page, until a planner of the
+community opens it. Widget parts: ``discussion_page``, ``statements_page`` (resident page),
 ``moderation_panel``, ``topics_panel`` (planners); ``queries``, ``tables``, ``commands``
 (``polis-import``, ``polis-export``).
 

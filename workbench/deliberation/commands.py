@@ -21,7 +21,8 @@ def _polis_import(args) -> int:
     hidden = sum(1 for s in statements if s["status"] == "hidden")
     print(topic_id)
     print(f"topic {topic_id} \"{store.topic(topic_id)['title']}\": {len(statements)} statements "
-          f"({hidden} hidden), {len(votes)} votes of {votes['voter'].nunique()} participants",
+          f"({hidden} hidden), {len(votes)} votes of {votes['voter'].nunique()} participants; "
+          "a draft, on no resident page until a planner opens it in the topics panel",
           file=sys.stderr)
     return 0
 

@@ -5,8 +5,13 @@
 - :mod:`.similarity`: proposals that look alike while a resident types (character n-grams)
 - :mod:`.intake`: proposals gathered elsewhere (CSV, Excel, GeoJSON), each refused row with its
   line and reason
+- :mod:`.photos`: a proposal's photo: what an upload must be (sniffed by Pillow, size and pixels
+  checked before decoding) and the clean copy stored (upright, smaller, a new JPEG without
+  EXIF, GPS, XMP or ICC); :mod:`.photo_widget`: its field in the form and the list's photos,
+  read when a resident opens one
 - :mod:`.analysis`: counts by scenario and by public space for the planner
 - :mod:`.page`: the form and the list on the resident page; :mod:`.tables`, :mod:`.queries`
-  (proposals, authors' names kept apart, supports); :mod:`.commands`: ``import-proposals``;
-  :mod:`.settings`: the limits every proposal is checked against
+  (proposals, authors' names kept apart, supports, photos); :mod:`.commands`:
+  ``import-proposals``; :mod:`.settings`: the limits every proposal and photo is checked
+  against
 """
