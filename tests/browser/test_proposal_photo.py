@@ -28,7 +28,7 @@ def en(key: str, **params) -> str:
 
 
 def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_server, tmp_path,
-                                                                  screenshots):
+                                                                  screenshots, axe):
     photo_file = tmp_path / "IMG_4032.jpg"
     photo_file.write_bytes(camera_jpeg())
     db = Store(voila_server.database_url)
@@ -58,6 +58,7 @@ def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_se
         expect(page.get_by_role("button", name=en("photo.change"), exact=True)).to_be_visible()
         assert preview.evaluate("img => img.naturalWidth") == 240  # the thumbnail, upright
         screenshots(page, "1-photo-chosen", page.locator(".wb-photo-field"))
+        axe(page, "photo chosen")
 
         page.get_by_role("button", name=en("form.submit")).click()
         expect(page.locator(".wb-code")).to_be_visible(timeout=30_000)
@@ -80,13 +81,14 @@ def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_se
         box = thumbnail.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # within the phone's width
         screenshots(page, "2-listed-photo", thumbnail)
+        axe(page, "listed photo")
         assert phone.page_errors == [] and phone.dialogs == []
     finally:
         db.dispose()
 
 
 def test_a_photo_over_the_limit_is_refused_with_a_message_and_the_page_goes_on(
-        phone, voila_server, tmp_path):
+        phone, voila_server, tmp_path, axe):
     """A file larger than the websocket's default 10 MiB still reaches the kernel (the server
     takes larger messages), which says it is too large, instead of the page losing its
     connection without a word."""
@@ -103,8 +105,11 @@ def test_a_photo_over_the_limit_is_refused_with_a_message_and_the_page_goes_on(
     chooser.value.set_files(str(big))
     message = en("photo.too_large", max_mb=megabytes(settings.get("photo_max_bytes")),
                  size_mb=megabytes(size))
-    expect(page.locator(".wb-photo-field ~ .wb-error").first).to_have_text(message,
-                                                                            timeout=30_000)
+    refusal = page.locator(".wb-photo-field ~ .wb-error").first
+    expect(refusal).to_have_text(message, timeout=30_000)
+    # the message is announced and tied to the field
+    assert refusal.get_attribute("aria-live") == "polite"
+    axe(page, "photo refused")
     # the page is still connected: the form answers
     page.locator(".wb-submit").click()
     expect(page.get_by_text(en("error.required")).first).to_be_visible(timeout=15_000)
