@@ -128,6 +128,20 @@ def test_a_jpeg_counts_the_pixels_it_decodes_at_its_reduced_scale(monkeypatch):
     assert refusal(camera_jpeg()) == "photo.too_many_pixels"
 
 
+def test_a_phones_multi_picture_jpeg_keeps_its_first_picture_at_a_reduced_scale(monkeypatch):
+    # some phones store a depth map or a preview after the photo (MPO); it is a JPEG all the
+    # same, decoded at a reduced scale: 12 megapixels pass a limit of 4
+    monkeypatch.setenv("WORKBENCH_PHOTO_MAX_PIXELS", "4000000")
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 3000), RED).save(out, "MPO", save_all=True,
+                                              append_images=[Image.new("RGB", (4000, 3000))])
+    photo = prepare_photo(out.getvalue())
+    stored = opened(photo.data)
+    assert stored.size == (1600, 1200) and stored.format == "JPEG"
+    assert _near(stored.getpixel((800, 600)), RED)
+    assert getattr(stored, "n_frames", 1) == 1
+
+
 def test_a_damaged_photo_is_refused():
     data = camera_jpeg(orientation=1)
     assert refusal(data[:len(data) // 3]) == "photo.broken"

@@ -129,7 +129,7 @@ def _decode(image: Image.Image, edge: int) -> Image.Image:
 
     width, height = image.size
     ratio = edge / max(width, height)
-    if image.format == "JPEG" and ratio < 1:
+    if image.format in ("JPEG", "MPO") and ratio < 1:  # MPO: a phone's JPEG with a depth map
         image.draft("RGB", (max(1, int(width * ratio)), max(1, int(height * ratio))))
     if image.width * image.height > settings.get("photo_max_pixels"):
         raise _too_many_pixels()
