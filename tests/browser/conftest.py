@@ -97,3 +97,42 @@ def screenshots(request, tmp_path):
         return path
 
     return shoot
+
+
+#: what fails an accessibility check: axe-core's critical and serious findings, and content
+#: outside landmarks (moderate for axe, but every part of the page must be reachable by them)
+AXE_FAILS = ("critical", "serious")
+AXE_ALWAYS = ("region",)
+
+
+def axe_problems(results: dict) -> list[str]:
+    """axe-core's violations that fail a view, one line each with a few of their nodes."""
+    return [f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes: "
+            f"{[n['target'] for n in v['nodes'][:3]]}): {v['help']}"
+            for v in results["violations"]
+            if v["impact"] in AXE_FAILS or v["id"] in AXE_ALWAYS]
+
+
+@pytest.fixture
+def axe():
+    """``axe(page, view)``: run axe-core (bundled with axe-playwright-python, offline) on the
+    page as it is, and fail on a critical or serious violation or content outside landmarks;
+    the document must name its language (zh-CN or en) and have a real title. Returns all of
+    axe's violations (the minor ones too)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    runner = Axe()
+
+    def check(page, view: str) -> list[dict]:
+        # the page's script sets names and states within a few tens of milliseconds
+        page.wait_for_timeout(300)
+        results = runner.run(page).response
+        problems = axe_problems(results)
+        assert not problems, f"{view}: " + "\n".join(problems)
+        lang = page.evaluate("document.documentElement.lang")
+        assert lang in ("zh-CN", "en"), f"{view}: <html lang={lang!r}>"
+        title = page.title()
+        assert title and title != "resident", f"{view}: <title>{title}</title>"
+        return results["violations"]
+
+    return check

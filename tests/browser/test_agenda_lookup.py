@@ -45,8 +45,8 @@ def published(voila_server):
             "progress": "进行中 · 45%"}),
 ])
 def test_a_resident_looks_up_a_receipt_and_sees_the_decision(browser, voila_server,
-                                                             published, screenshots, lang,
-                                                             words):
+                                                             published, screenshots, axe,
+                                                             lang, words):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
@@ -56,6 +56,15 @@ def test_a_resident_looks_up_a_receipt_and_sees_the_decision(browser, voila_serv
         agenda = page.locator(".wb-agenda")
         expect(agenda).to_contain_text(words["progress"])
         expect(agenda).to_contain_text(words["declined"])
+        agenda.scroll_into_view_if_needed()
+        axe(page, f"agenda {lang}")
+        # a code that matches nothing: the message is tied to the field
+        field = agenda.locator("input")
+        field.fill("ZZZZ-ZZZZ")
+        agenda.get_by_role("button", name=words["look"], exact=True).click()
+        expect(field).to_have_attribute("aria-invalid", "true", timeout=15_000)
+        expect(page.locator("#" + field.get_attribute("aria-describedby"))).not_to_be_empty()
+        axe(page, f"lookup refused {lang}")
         # the receipt as a resident types it from paper: lower case, no dash
         agenda.locator("input").fill(published["adopted"]["receipt_code"].lower()
                                      .replace("-", ""))
@@ -65,6 +74,11 @@ def test_a_resident_looks_up_a_receipt_and_sees_the_decision(browser, voila_serv
         expect(found).to_contain_text(words["adopted"])
         expect(found).to_contain_text("38")
         expect(found).to_contain_text(words["progress"])
+        expect(field).not_to_have_attribute("aria-invalid", "true")
+        # what was found is brought into view, and says whose proposal it is
+        page.wait_for_timeout(800)
+        assert found.first.evaluate("el => el.getBoundingClientRect().top < innerHeight")
+        axe(page, f"lookup {lang}")
         found.scroll_into_view_if_needed()
         screenshots(page, f"lookup-{lang}", found)
         agenda.locator("input").fill(published["declined"]["receipt_code"])

@@ -32,8 +32,8 @@ def open_page(context, url, lang, code=None):
             "report": "举报", "hidden": "已被管理员隐藏", "done": "所有观点",
             "using": "已使用参与码", "received": "已收到举报", "one": "已表态 1 /"}),
 ])
-def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screenshots, lang,
-                                                  words):
+def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screenshots, axe,
+                                                  lang, words):
     db = Store(voila_server.database_url)
     first, second = issue_codes(db, "heguang", 2, batch=f"deliberation {lang}")
     topic = db.topics("heguang", open_only=True)[0]
@@ -48,6 +48,12 @@ def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screens
         row.locator(".wb-discuss").click()
         panel = page.locator(".wb-discussion")
         expect(panel).to_be_visible()
+        # it opens right below its proposal's row, brought into view
+        page.wait_for_timeout(1_000)
+        gap = panel.bounding_box()["y"] - sum(row.bounding_box()[k] for k in ("y", "height"))
+        assert 0 <= gap < 40, gap
+        assert 0 <= panel.evaluate("el => el.getBoundingClientRect().top") < 400
+        axe(page, f"discussion {lang}")
         panel.get_by_role("button", name=words["for"], exact=True).click()
         panel.locator("textarea").fill(f"{lang}: 好主意 good idea, 5 < 6 & 7 > 3")
         panel.get_by_role("button", name=words["post"], exact=True).click()
@@ -63,6 +69,7 @@ def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screens
         expect(panel.locator(".wb-reply")).to_have_count(1, timeout=15_000)
         expect(row.locator(".wb-discuss")).to_contain_text("2")
         screenshots(page, f"discussion-{lang}", panel)
+        axe(page, f"discussion with comments {lang}")
         # report the first comment
         panel.locator("select").nth(1).select_option(index=2)
         panel.locator("input[type=text]").fill("spam")
@@ -92,6 +99,7 @@ def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screens
         expect(cards_b.locator(".wb-statement")).to_be_visible(timeout=15_000)
         cards_b.scroll_into_view_if_needed()
         screenshots(page_b, f"statement-{lang}", cards_b)
+        axe(page_b, f"statements {lang}")
         cards_b.get_by_role("button", name=words["agree"], exact=True).click()
         expect(cards_b).to_contain_text(words["one"], timeout=15_000)
 

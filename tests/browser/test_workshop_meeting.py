@@ -124,7 +124,8 @@ def screen_layout_problems(page) -> list[str]:
 
 
 def test_two_phones_a_proposal_and_a_dot_round_on_the_screen(browser, voila_server,
-                                                             screen_server, db, screenshots):
+                                                             screen_server, db, screenshots,
+                                                             axe):
     wid, token = workshop.open_workshop(db, "heguang", "银杏口袋公园议事会 · Ginkgo park", DOTS)
     first, second = issue_codes(db, "heguang", 2, batch="workshop browser test")
     screen_context, screen = open_screen(browser, screen_server, voila_server,
@@ -199,6 +200,13 @@ def test_two_phones_a_proposal_and_a_dot_round_on_the_screen(browser, voila_serv
             expect(phone.locator(".wb-dot-add").first).to_be_disabled()
         tally = db.dot_tally(rid)
         assert tally == {0: 3, 1: 1}
+        axe(phone_a, "workshop dots en")
+        # the same round in Chinese, in a second tab of phone A
+        phone_zh = context_a.new_page()
+        phone_zh.goto(f"{voila_server.url}?lang=zh&workshop={wid}&code={first}",
+                      wait_until="domcontentloaded", timeout=READY)
+        expect(phone_zh.locator(".wb-dot-add")).to_have_count(2, timeout=15_000)
+        axe(phone_zh, "workshop dots zh")
         # the third attempt of phone B, from its other tab: refused, the tally unchanged
         tab_b2.locator(".wb-dot-add").nth(1).click()
         expect(tab_b2.locator(".wb-dots .wb-error")).to_contain_text(
@@ -242,7 +250,8 @@ def test_two_phones_a_proposal_and_a_dot_round_on_the_screen(browser, voila_serv
         expect(screen.locator(".wb-controls")).to_have_count(0)
         screenshots(screen, "screen-en-ended")
         ended = db.workshop(wid)
-        assert ended["status"] == "closed" and ended["record"]["joined"] == 3  # + B's tab
+        # 4: A, B, B's second tab, A's tab in Chinese
+        assert ended["status"] == "closed" and ended["record"]["joined"] == 4
         assert len(ended["record"]["proposals"]) == 2
         assert db.workshop_map_png(wid).startswith(b"\x89PNG")
     finally:

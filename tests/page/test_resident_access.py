@@ -5,7 +5,7 @@ views opening where the resident acted, fair limits per kind of action, and read
 
 import pytest
 
-from communities import INSIDE_OPEN, INSIDE_P1, ll
+from communities import INSIDE_OPEN, INSIDE_P1, LAT0, ll
 from workbench import vocabulary
 from workbench.escaping import esc
 from workbench.geo.tapping import metres_per_pixel, space_at_tap
@@ -28,16 +28,20 @@ def add_proposal(store, title="More benches", at=INSIDE_OPEN, space=None):
 
 # -- the tap that means a space ----------------------------------------------------------------
 def test_a_tap_beside_a_point_space_picks_it_and_far_away_does_not(community):
-    # P3 is drawn as a point, 100 m east and 100 m south of the centre
-    near = tuple(ll(104, -100))
-    far = tuple(ll(160, -100))
-    tolerance = 14 * metres_per_pixel(near[1], 17)
-    assert 10 < tolerance < 20
-    assert space_at_tap(community, *near, tolerance) == "P3"
-    assert space_at_tap(community, *far, tolerance) is None
-    # just outside a small area's edge, within a marker's size: that area
-    assert space_at_tap(community, *ll(92, 125), tolerance) == "P1"
-    assert space_at_tap(community, *INSIDE_P1, 0) == "P1"
+    # P3 is drawn as a point, 100 m east and 100 m south of the centre; at zoom 17 a pixel is
+    # about a metre here
+    scale = metres_per_pixel(LAT0, 17)
+    assert 1.0 < scale < 1.1
+    assert space_at_tap(community, *ll(104, -100), scale) == "P3"
+    assert space_at_tap(community, *ll(100, -111), scale) == "P3"  # on the dot's ring
+    assert space_at_tap(community, *ll(100, -116), scale) is None
+    assert space_at_tap(community, *ll(160, -100), scale) is None
+    # zoomed out, the same tap is fewer metres of finger: farther off still means the dot
+    assert space_at_tap(community, *ll(100, -116), metres_per_pixel(LAT0, 16)) == "P3"
+    # an area: inside, or a finger's slop outside its edge, but not beside it
+    assert space_at_tap(community, *INSIDE_P1, scale) == "P1"
+    assert space_at_tap(community, *ll(92, 125), scale) == "P1"
+    assert space_at_tap(community, *ll(97, 125), scale) is None
 
 
 def test_a_tap_on_a_marker_at_a_spaces_centre_places_the_proposal_there(app, community):
@@ -194,3 +198,25 @@ def test_a_message_key_is_letters_digits_and_dashes():
 
     with pytest.raises(ValueError):
         access.link_message("a b", w.Text(), w.HTML())
+
+
+# -- the map shows the whole community ---------------------------------------------------------
+def test_the_map_zooms_once_to_show_the_whole_community(app, community):
+    (south, west), (north, east) = community.bounds_latlon()
+    start = app.map.widget.zoom
+    lat_c, lon_c = (south + north) / 2, (west + east) / 2
+    # a narrow map (a phone at 200 %) sees a quarter of the community's width: it zooms out
+    # until the whole community shows, and no further
+    quarter = (east - west) / 4
+    app.map.widget.set_trait("bounds", ((lat_c - quarter, lon_c - quarter / 2),
+                                        (lat_c + quarter, lon_c + quarter / 2)))
+    factor = 2 ** (start - app.map.widget.zoom)
+    assert factor >= 4
+    assert quarter * factor >= east - west and 2 * quarter * factor >= north - south
+    assert quarter * factor / 2 < (east - west) * 1.1 or \
+        2 * quarter * factor / 2 < (north - south) * 1.1
+    # later moves are the resident's: not undone
+    app.map.widget.zoom = 18
+    app.map.widget.set_trait("bounds", ((lat_c - 0.0001, lon_c - 0.0001),
+                                        (lat_c + 0.0001, lon_c + 0.0001)))
+    assert app.map.widget.zoom == 18

@@ -197,7 +197,8 @@ class AgendaSection(PagePart):
             return True
         finally:
             self._show_result()
-            scroll_to(self.lookup_error if self.problem else self.result)
+            # the field with its problem, or what was found
+            scroll_to(self.lookup_input if self.problem else self.result)
 
 
 SECTIONS = [AgendaSection]

@@ -139,9 +139,10 @@ class ProposalDiscussion(PagePart):
         self.report_button.on_click(safe(lambda _b: self.report()))
         self.report_status = w.HTML()
         link_message("report", self.report_reason, self.report_status)
+        head = w.Box([self.heading, self.close_button])  # not a row of the proposal list
+        head.add_class("wb-discussion-head")
         self.widget = w.VBox([
-            w.HBox([self.heading, self.close_button], layout={"justify_content":
-                                                               "space-between"}),
+            head,
             self.order_input, self.thread_html,
             self.form_heading, self.stance_input, self.field_errors["stance"],
             self.reply_input, self.field_errors["parent"],

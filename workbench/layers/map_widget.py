@@ -7,6 +7,7 @@ with a legend) are drawn from the project's GeoJSON; tiles are a setting.
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from ipyleaflet import (CircleMarker, GeoJSON, LayerGroup, Map, TileLayer, basemaps,
@@ -126,7 +127,33 @@ class CommunityMap:
             min_zoom=14, max_zoom=19, scroll_wheel_zoom=False, attribution_control=bool(tiles),
             layout={"height": height, "width": "100%"})
         self.widget.add_class("wb-map")
+        # once the browser tells the map's size (its first bounds), zoom so that the whole
+        # community shows: a narrow phone, a zoomed-in browser or a wide screen alike
+        self._fitted = False
+        self.widget.observe(self._fit_once, names="bounds")
         self.set_language(lang)
+
+    def _fit_once(self, change) -> None:
+        bounds = change.get("new")
+        if self._fitted or not bounds or len(bounds) != 2:
+            return
+        try:
+            (south, west), (north, east) = bounds
+            ratio = min((east - west) / self._span()[0], (north - south) / self._span()[1])
+        except (TypeError, ValueError, ZeroDivisionError):
+            return
+        if not (ratio > 0 and math.isfinite(ratio)):
+            return
+        self._fitted = True
+        zoom = self.widget.zoom + math.floor(math.log2(ratio))
+        zoom = max(self.widget.min_zoom, min(self.widget.max_zoom, zoom))
+        if zoom != self.widget.zoom:
+            self.widget.zoom = zoom
+
+    def _span(self) -> tuple[float, float]:
+        """The community's width and height in degrees, with a margin around it."""
+        (south, west), (north, east) = self.community.bounds_latlon()
+        return (east - west) * 1.1, (north - south) * 1.1
 
     def set_language(self, lang: str) -> None:
         self.lang = lang

@@ -17,7 +17,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import settings, vocabulary
 from workbench.geo.projection import M_PER_DEG_LAT
-from workbench.geo.tapping import TAP_PIXELS, metres_per_pixel, space_at_tap
+from workbench.geo.tapping import metres_per_pixel, space_at_tap
 from workbench.page.access import chip, link_message, live, scroll_to
 from workbench.page.part import PagePart
 from workbench.escaping import esc
@@ -108,7 +108,7 @@ class ProposalForm(PagePart):
             self.title_input, self.field_errors["title"],
             self.description_input, self.field_errors["description"], self.similar_html,
             self.scenario_input, self.field_errors["scenario"],
-            self.space_input, self.place_text, self.nudge_box, self.field_errors["location"],
+            self.space_input, self.place_text, self.field_errors["location"], self.nudge_box,
             self.name_input, self.name_note, self.field_errors["name"],
             self.photo.widget, self.field_errors["photo"],
             self.submit, self.form_error,
@@ -174,8 +174,8 @@ class ProposalForm(PagePart):
         # a tap within a marker's size of a small space (or on a marker at its centre) means it
         space = None
         if math.isfinite(lon) and math.isfinite(lat) and abs(lat) < 90:
-            tolerance = TAP_PIXELS * metres_per_pixel(lat, self.page.map.widget.zoom or 16)
-            space = space_at_tap(self.community, lon, lat, tolerance)
+            scale = metres_per_pixel(lat, self.page.map.widget.zoom or 16)
+            space = space_at_tap(self.community, lon, lat, scale)
         self._set_space_silently(space or "")
         self.page.map.show_pin(lon, lat)
         self.errors.pop("location", None)

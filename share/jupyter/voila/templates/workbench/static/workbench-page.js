@@ -49,7 +49,8 @@
       var target = note.dataset.target;
       if (!/^wb-[a-z0-9-]+$/.test(target || "")) { return; }
       each("." + target, function (el) {
-        var control = el.matches(".wb-map") ? el : (controls(el)[0] || el);
+        /* a widget's first control, or a map's focusable container */
+        var control = controls(el)[0] || el.querySelector(".leaflet-container") || el;
         if (note.dataset.role && !control.getAttribute("role")) {
           control.setAttribute("role", note.dataset.role);
         }
