@@ -181,10 +181,15 @@ def rank_items(store, community, items: list[dict], layers: dict | None = None,
     """The evidence, score parts and ranking of ``items`` (:func:`gather_evidence`,
     :func:`.scoring.score_parts`, :func:`.scoring.rank`), by ``weights`` (the defaults when
     not given): what re-grouping checks before writing."""
-    evidence = gather_evidence(store, community, layers, items=items)
+    return ranking_of(gather_evidence(store, community, layers, items=items),
+                      weights or scoring.DEFAULT_WEIGHTS)
+
+
+def ranking_of(evidence: pd.DataFrame, weights: dict) -> pd.DataFrame:
+    """The items of ``evidence`` ranked by ``weights`` (no rows without evidence)."""
     if not len(evidence):
         return pd.DataFrame(columns=["item_id", "score", "rank", *scoring.PARTS])
-    return scoring.rank(scoring.score_parts(evidence), weights or scoring.DEFAULT_WEIGHTS)
+    return scoring.rank(scoring.score_parts(evidence), weights)
 
 
 def build_snapshot(store, community, weights: dict, published_by: str,
@@ -195,8 +200,7 @@ def build_snapshot(store, community, weights: dict, published_by: str,
     items = [i for i in live_items(store, community.id) if i["decision"]]
     gic, texts = statement_consensus(store, community.id, items)
     evidence = gather_evidence(store, community, layers, items=items, consensus=gic)
-    ranking = (scoring.rank(scoring.score_parts(evidence), weights) if len(evidence)
-               else pd.DataFrame(columns=["item_id", "score", "rank", *scoring.PARTS]))
+    ranking = ranking_of(evidence, weights)
     homes = homes_of(layers)
     proposals = {p["id"]: p for p in store.list_proposals(community.id)}
     counts = store.support_counts(community.id)
