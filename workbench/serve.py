@@ -43,7 +43,12 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
       static files only from an allowlist of images (never .py, .ipynb or .db);
     - kernels over IPC: TCP ports of preheated kernels sometimes clashed ("Address already in
       use") and left a page hanging;
-    - idle kernels culled: a closed page leaves its kernel running otherwise;
+    - a closed page's kernel culled ``cull_idle`` seconds after its page left (the idle time
+      restarts at the last disconnection: :class:`workbench.resident_kernels.ResidentKernels`);
+      a page whose browser says goodbye shuts its kernel down at once itself;
+    - page requests admitted before a kernel starts: a cap on resident kernels and a limit of
+      new pages per client a minute (settings ``max_kernels``, ``pages_per_minute_per_client``,
+      ``trusted_proxies``), read by :mod:`workbench.voila_app` from the environment;
     - no tracebacks sent to the browser, sources stripped; malformed paths answer 404, not
       500 (:mod:`workbench.voila_app`, Voilà with those paths refused);
     - ``fill_delay``: seconds before a used preheated kernel is replaced (Voilà's default
@@ -70,6 +75,8 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.multi_kernel_manager_class="
+        "workbench.resident_kernels.ResidentKernels",
         "--MappingKernelManager.allow_tracebacks=False",
         "--MappingKernelManager.kernel_manager_class="
         "workbench._kernel_manager.ResidentKernelManager",

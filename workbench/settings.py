@@ -55,10 +55,30 @@ SETTINGS = [
     Setting("preheat_kernels", 2,
             "Pre-started kernels kept ready for the resident page (0 turns preheating off). "
             "Each takes about as much memory as one open page.", int),
-    Setting("cull_idle_seconds", 600,
-            "A resident kernel idle this long is shut down: a closed page otherwise leaves "
-            "its kernel running.", int),
-    Setting("cull_interval_seconds", 60, "How often idle kernels are looked for.", int),
+    Setting("cull_idle_seconds", 45,
+            "A resident kernel with no page connected is shut down this many seconds after its "
+            "last page left (or after it last worked, for a page never connected): a closed "
+            "page whose browser did not say goodbye otherwise leaves its kernel running. A "
+            "phone away longer than this finds its page ended and reloads it.", int),
+    Setting("cull_interval_seconds", 15, "How often idle kernels are looked for.", int),
+    Setting("max_kernels", 0,
+            "Most resident kernels at once (open pages and those kept ready); a visitor beyond "
+            "it gets a 'busy, try again in a minute' page. 0: sized from memory when the "
+            "server starts, (available memory - memory_reserve_mib) / kernel_memory_mib.", int),
+    Setting("kernel_memory_mib", 110,
+            "Memory one resident page's kernel takes (measured about 100 MiB), for sizing "
+            "max_kernels.", int),
+    Setting("memory_reserve_mib", 2048,
+            "Memory kept for the system, the database and the servers themselves when "
+            "max_kernels is sized from memory.", int),
+    Setting("pages_per_minute_per_client", 20,
+            "New resident pages one client may open per minute; beyond it a 'too many pages, "
+            "try again in a minute' page (0: no limit).", int),
+    Setting("trusted_proxies", "",
+            "Reverse proxies in front of the resident server (addresses or networks, e.g. "
+            "127.0.0.1 or 10.0.0.0/8). Only a request from one of them is counted by the "
+            "right-most X-Forwarded-For address that is not a proxy; otherwise by the "
+            "connection's address.", str),
     Setting("debug", False, "Show extra logging in the server terminal.", _bool),
 ]
 

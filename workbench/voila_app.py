@@ -6,6 +6,10 @@ logout page, whose template Voilà does not ship), and template static paths not
 ``<template>/static/<file>``. Nothing leaks (tracebacks are off), but a 500 reads as a broken
 server to a monitor and to a resident. Run as ``python -m workbench.voila_app`` with Voilà's
 own options (:func:`workbench.serve.voila_command`).
+
+A page request is admitted before its kernel starts (:mod:`workbench.resident_kernels`): past
+the cap on resident kernels or the client's pages per minute, the visitor gets the small
+bilingual "try again in a minute" page (:mod:`workbench.busy_page`) instead of a kernel.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from __future__ import annotations
 from tornado.web import HTTPError, RequestHandler
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from workbench.busy_page import RETRY_SECONDS, STATUS, busy_page
+from workbench.resident_kernels import Admission
 
 #: raw (percent-encoded) request paths no handler may see: a NUL byte, and Jupyter's logout
 #: page (the resident server has no login to end)
@@ -42,12 +50,74 @@ class TemplateStatic(TemplateStaticFileHandler):
             raise HTTPError(404) from None
 
 
+class ResidentPage(TornadoVoilaHandler):
+    """The notebook's page, rendered only for an admitted request; a refused one gets the
+    busy page with its status (503 or 429) and Retry-After, and no kernel."""
+
+    def initialize(self, admission: Admission, **kwargs):
+        self.admission = admission
+        self.rendering = False
+        super().initialize(**kwargs)
+
+    async def prepare(self):
+        await super().prepare()
+        if self.request.method != "GET" or any(self.path_args):
+            return  # not the notebook itself (single-notebook mode redirects other paths)
+        kernels = self.resident_kernels()
+        verdict = self.admission.decide(kernels, self.request.remote_ip,
+                                        self.request.headers.get("X-Forwarded-For"))
+        if verdict != "ok":
+            self.log.warning("page refused (%s): %d kernels, %d pages rendering, cap %d",
+                             verdict, kernels, self.admission.rendering, self.admission.cap)
+            self.set_status(STATUS[verdict])
+            self.set_header("Retry-After", str(RETRY_SECONDS))
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(busy_page(verdict, self.request.query))
+            return
+        self.rendering = True
+        self.admission.rendering += 1
+        # the _xsrf cookie: a page says goodbye (sendBeacon to /voila/api/shutdown/<kernel>,
+        # with the cookie's token) when the browser leaves it; without the cookie that request
+        # was refused (403) and only the cull ended a closed page's kernel
+        self.xsrf_token  # noqa: B018 - read for its effect: it sets the cookie
+
+    def resident_kernels(self) -> int:
+        """Kernels alive or being started, plus the preheated pool's size: a page that took a
+        pool kernel is followed by a refill, which may not be started yet (Voilà waits a
+        moment). The pool's ready kernels are thus counted twice: the count errs on the side
+        of memory, by the pool's size at most."""
+        manager = self.kernel_manager
+        count = len(manager.list_kernel_ids()) + getattr(manager, "starting", 0)
+        config = self.voila_configuration
+        return count + (config.default_pool_size if config.preheat_kernel else 0)
+
+    def _rendered(self):
+        if self.rendering:
+            self.rendering = False
+            self.admission.rendering -= 1
+
+    def on_finish(self):
+        self._rendered()
+        super().on_finish()
+
+    def on_connection_close(self):
+        self._rendered()
+        super().on_connection_close()
+
+
 class ResidentVoila(Voila):
     def init_handlers(self):
+        admission = Admission.from_settings()
+        self.log.info("Resident pages: at most %d kernels, %s new pages per client a minute",
+                      admission.cap, admission.rate.per_minute or "unlimited")
         handlers = [(REFUSED_PATHS, NotFound)]
         for pattern, handler, *options in super().init_handlers():
             if handler is TemplateStaticFileHandler:
                 handler = TemplateStatic
+            elif handler is TornadoVoilaHandler:
+                handler = ResidentPage
+                options = [{**(options[0] if options else {}), "admission": admission}]
             handlers.append((pattern, handler, *options))
         return handlers
 
