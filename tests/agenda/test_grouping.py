@@ -179,3 +179,14 @@ def test_closest_links_say_why_proposals_belong_together():
     assert abs(links[1][2] - 50) < 1          # 30 m east and 40 m north
     assert links[3][2] is None                # no place: no distance
     assert grouping.closest_links(rows[:1]) == {}
+
+
+def test_copies_in_two_spaces_stay_two_items_though_a_copy_between_them_is_near_both():
+    text = ("给滑梯装个遮阳棚", "滑梯夏天太烫，孩子没法玩")
+    rows = frame([(k, *text, "PS01", 0) for k in range(1, 6)]
+                 + [(k, *text, "PS02", 200) for k in range(6, 11)]
+                 + [(11, *text, None, 100)])       # in no space, 100 m from each
+    groups = group_proposals(rows)
+    assert [1, 2, 3, 4, 5] in [[p for p in g if p <= 5] for g in groups]
+    assert not any({1, 6} <= set(g) for g in groups)
+    assert sorted(p for g in groups for p in g) == list(range(1, 12))

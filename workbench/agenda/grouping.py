@@ -15,21 +15,21 @@ place is unknown when they disagree. Place alone never makes two proposals alike
 
 Proposals are grouped by average linkage (:mod:`workbench.agenda.linkage`): two groups join
 while the average likeness of all their pairs is at least ``place_threshold``, so a chance
-likeness cannot chain two requests into one item through a third. Identical proposals at
-one place are folded into one weighted point first (exact, and it keeps the work down when
-many send the same words). Deterministic: the same proposals and thresholds give the same
-groups. Similarities are computed a chunk of rows at a time as a sparse product: never an
-n x n matrix in memory.
+likeness cannot chain two requests into one item through a third. The same words sent again
+at one place are folded into one weighted point first (:func:`group_proposals`). Deterministic:
+the same proposals and thresholds give the same groups. Similarities are computed a chunk of
+rows at a time as a sparse product: never an n x n matrix in memory.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from workbench.proposals.similarity import ngrams, normalise
+from workbench.proposals.similarity import ngrams
 
 TEXT_THRESHOLD = 0.75
 PLACE_THRESHOLD = 0.3
@@ -106,38 +106,74 @@ def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRES
     what is asked is compared on the texts without the names (else every two proposals
     naming the same park would be alike, whatever they ask), and two texts that name
     different places are about different places."""
-    columns = {"i": int, "j": int, "similarity": float, "distance_m": float,
-               "same_space": bool, "likeness": float}
-    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
     if len(proposals) < 2:
-        return empty
+        return _likeness(None, None, None, 0, 0, 0)
+    whole, asked, places = _texts_and_places(proposals, place_names)
+    return _likeness(whole, asked, places, text_threshold, distance_m, unknown_place)
+
+
+class _Places(NamedTuple):
+    """Where each proposal (or folded point) is: longitude and latitude in radians (NaN when
+    unknown), public space id ("" when none), and the place names its text holds (a sparse
+    0/1 matrix, or None when the community's names are not given)."""
+    lon: np.ndarray
+    lat: np.ndarray
+    space: np.ndarray
+    names: object
+
+    def take(self, rows: np.ndarray) -> "_Places":
+        return _Places(self.lon[rows], self.lat[rows], self.space[rows],
+                       None if self.names is None else self.names[rows])
+
+
+def _texts_and_places(proposals: pd.DataFrame, place_names: list[str] | None):
+    """The whole wordings' vectors, what is asked (:func:`text_vectors` of the texts
+    without the place names) and the proposals' :class:`_Places`."""
     titles = proposals["title"].fillna("").astype(str).tolist()
     descriptions = proposals["description"].fillna("").astype(str).tolist()
-    copied = alike_pairs(text_vectors([f"{t} {d}" for t, d in zip(titles, descriptions)]),
-                         text_threshold)
+    whole = text_vectors([f"{t} {d}" for t, d in zip(titles, descriptions)])
     names_in = None
     if place_names:
         pattern = _names_pattern(place_names)
         names_in = _names_found(pattern, [f"{t} {d}" for t, d in zip(titles, descriptions)])
         titles = [pattern.sub(" ", t) for t in titles]
         descriptions = [pattern.sub(" ", d) for d in descriptions]
-    asked = alike_pairs(text_vectors(titles, descriptions), LIKENESS_FLOOR)
-    i, j, asked_similarity, copied_similarity = _either(asked, copied, len(proposals))
-    if not len(i):
-        return empty
-    lon = np.radians(proposals["lon"].to_numpy(dtype=float))
-    lat = np.radians(proposals["lat"].to_numpy(dtype=float))
-    distance = metres_between(lon[i], lat[i], lon[j], lat[j])
-    space = proposals["public_space_id"].fillna("").to_numpy(dtype=object)
+    places = _Places(np.radians(proposals["lon"].to_numpy(dtype=float)),
+                     np.radians(proposals["lat"].to_numpy(dtype=float)),
+                     proposals["public_space_id"].fillna("").to_numpy(dtype=object), names_in)
+    return whole, text_vectors(titles, descriptions), places
+
+
+def _where(places: _Places, i: np.ndarray, j: np.ndarray, distance_m: float):
+    """For pairs (i, j): their distance in metres, same space, known to be apart (two
+    public spaces, or texts naming different places), near (at one place) and unknown
+    (either has no place)."""
+    distance = metres_between(places.lon[i], places.lat[i], places.lon[j], places.lat[j])
+    space = places.space
     same_space = (space[i] == space[j]) & (space[i] != "")
-    # known to be different places: two public spaces, or texts naming different places
     apart = (space[i] != space[j]) & (space[i] != "") & (space[j] != "")
-    if names_in is not None:
-        named = np.asarray(names_in.sum(axis=1)).ravel() > 0
-        shared = np.asarray(names_in[i].multiply(names_in[j]).sum(axis=1)).ravel() > 0
+    if places.names is not None:
+        named = np.asarray(places.names.sum(axis=1)).ravel() > 0
+        shared = np.asarray(places.names[i].multiply(places.names[j]).sum(axis=1)).ravel() > 0
         apart |= named[i] & named[j] & ~shared
     near = ~apart & (same_space | (distance <= distance_m))
     unknown = ~apart & ~same_space & np.isnan(distance)
+    return distance, same_space, apart, near, unknown
+
+
+def _likeness(whole, asked, places: _Places | None, text_threshold: float,
+              distance_m: float, unknown_place: float) -> pd.DataFrame:
+    """:func:`similar_pairs` of rows given by their vectors (unit rows, or the means of
+    folded points' rows: the dot product of two means is the average of their members'
+    cosines) and places."""
+    columns = {"i": int, "j": int, "similarity": float, "distance_m": float,
+               "same_space": bool, "likeness": float}
+    if whole is None or whole.shape[0] < 2:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+    copied = alike_pairs(whole, text_threshold)
+    i, j, asked_similarity, copied_similarity = _either(
+        alike_pairs(asked, LIKENESS_FLOOR), copied, whole.shape[0])
+    distance, same_space, apart, near, unknown = _where(places, i, j, distance_m)
     place = np.where(near, 1.0, np.where(unknown, unknown_place, 0.0))
     # the same words sent twice: pins that disagree are a place unknown, not another place
     copy_place = np.where(near, 1.0, np.where(apart, 0.0, unknown_place))
@@ -156,9 +192,9 @@ CHUNK_ROWS = 500
 
 
 def alike_pairs(vectors, threshold: float) -> pd.DataFrame:
-    """Pairs (i < j) of unit-length rows whose cosine similarity is at least ``threshold``
-    (exact duplicates included), computed a chunk of rows at a time: never an n x n matrix
-    in memory."""
+    """Pairs (i < j) of rows (each of length at most 1) whose dot product, the cosine
+    similarity of unit rows, is at least ``threshold`` (exact duplicates included),
+    computed a chunk of rows at a time: never an n x n matrix in memory."""
     n = vectors.shape[0]
     csr = vectors.tocsr().astype(np.float32)
     transposed = csr.T.tocsr()
@@ -240,36 +276,68 @@ def metres_between(lon1, lat1, lon2, lat2):
 
 
 def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_THRESHOLD,
-                    **options) -> list[list[int]]:
+                    text_threshold: float = TEXT_THRESHOLD, distance_m: float = DISTANCE_M,
+                    place_names: list[str] | None = None,
+                    unknown_place: float = UNKNOWN_PLACE) -> list[list[int]]:
     """Groups of proposal ids (each a list sorted by id; groups ordered by their first id):
     proposals join while the average likeness of all their pairs (:func:`similar_pairs`) is
     at least ``place_threshold`` (:func:`workbench.agenda.linkage.average_linkage`).
-    ``proposals`` has columns id, title, description, lon, lat, public_space_id; ``options``
-    (the other thresholds, ``place_names``) go to :func:`similar_pairs`."""
+    ``proposals`` has columns id, title, description, lon, lat, public_space_id.
+
+    The same words sent again at one place (very alike whole wording, in the same space or
+    near each other in none) are one request: such copies are folded into one point first, weighted by how many they are,
+    its vectors the means of theirs (so that its likeness to another point is the average
+    of its members'). When many send the same words, as happens with a message passed
+    round a building's group chat, grouping then works on a few points, not on every pair
+    of copies."""
     from workbench.agenda.linkage import average_linkage
 
     proposals = proposals.sort_values("id", ignore_index=True)
-    if proposals.empty:
+    n = len(proposals)
+    if n == 0:
         return []
-    # identical proposals at one place (the same words, space and pin) become one point
-    key = pd.DataFrame({
-        "title": proposals["title"].fillna("").astype(str).map(normalise),
-        "description": proposals["description"].fillna("").astype(str).map(normalise),
-        "space": proposals["public_space_id"].fillna("").astype(str),
-        "lon": proposals["lon"].astype(float).round(6).fillna(999.0),
-        "lat": proposals["lat"].astype(float).round(6).fillna(999.0)})
-    point = key.groupby(list(key.columns), sort=False).ngroup().to_numpy()
-    first = pd.Series(np.arange(len(point))).groupby(point).min().to_numpy()
+    whole, asked, places = _texts_and_places(proposals, place_names)
+    copies = alike_pairs(whole, text_threshold)
+    i, j = copies["i"].to_numpy(), copies["j"].to_numpy()
+    # copies fold when at one place and in the same space (or both in none): a copy in no
+    # space between two spaces must not fold the two spaces' copies together
+    same = _where(places, i, j, distance_m)[3] & (places.space[i] == places.space[j])
+    point = _components(n, i[same], j[same])
     weights = np.bincount(point)
-    pairs = similar_pairs(proposals.iloc[first].reset_index(drop=True),
-                          place_threshold=place_threshold, **options)
-    labels = average_linkage(len(first), pairs["i"], pairs["j"], pairs["likeness"],
+    first = np.flatnonzero(np.r_[True, np.diff(np.sort(point, kind="stable")) != 0])
+    representative = np.argsort(point, kind="stable")[first]
+    mean = _means(point, weights)
+    pairs = _likeness(mean @ whole, mean @ asked, places.take(representative),
+                      text_threshold, distance_m, unknown_place)
+    labels = average_linkage(len(weights), pairs["i"], pairs["j"], pairs["likeness"],
                              place_threshold, weights=weights)[point]
     ids = proposals["id"].to_numpy()
     groups: dict[int, list[int]] = {}
     for k, label in enumerate(labels):
         groups.setdefault(int(label), []).append(int(ids[k]))
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def _components(n: int, i, j) -> np.ndarray:
+    """The connected component of each of ``n`` points linked by pairs (i, j), numbered
+    0, 1, ... in the order of their first point."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix((np.ones(len(i)), (np.asarray(i), np.asarray(j))), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    _, order = np.unique(labels, return_index=True)
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[np.argsort(order, kind="stable")] = np.arange(len(order))
+    return renumber[labels]
+
+
+def _means(point: np.ndarray, weights: np.ndarray):
+    """The sparse matrix that takes rows to the mean of each point's rows."""
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((1.0 / weights[point], (point, np.arange(len(point)))),
+                      shape=(len(weights), len(point)))
 
 
 def closest_links(proposals: list[dict]) -> dict[int, tuple[int, float, float | None]]:
