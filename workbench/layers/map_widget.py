@@ -54,6 +54,10 @@ def proposal_features(rows: list[dict]) -> dict:
     }
 
 
+#: the finest zoom the map takes: the whole community fits a narrow phone without showing it
+#: at half the size a whole step would
+ZOOM_STEP = 0.25
+
 #: colours of agenda decisions, on the map and in the lists
 DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#f9a825", "decline": "#757575"}
 
@@ -125,6 +129,7 @@ class CommunityMap:
         self.widget = Map(
             layers=tuple(layers), center=community.center, zoom=community.zoom,
             min_zoom=14, max_zoom=19, scroll_wheel_zoom=False, attribution_control=bool(tiles),
+            zoom_snap=ZOOM_STEP,
             layout={"height": height, "width": "100%"})
         self.widget.add_class("wb-map")
         # once the browser tells the map's size (its first bounds), zoom so that the whole
@@ -145,7 +150,7 @@ class CommunityMap:
         if not (ratio > 0 and math.isfinite(ratio)):
             return
         self._fitted = True
-        zoom = self.widget.zoom + math.floor(math.log2(ratio))
+        zoom = self.widget.zoom + math.floor(math.log2(ratio) / ZOOM_STEP) * ZOOM_STEP
         zoom = max(self.widget.min_zoom, min(self.widget.max_zoom, zoom))
         if zoom != self.widget.zoom:
             self.widget.zoom = zoom
@@ -153,7 +158,7 @@ class CommunityMap:
     def _span(self) -> tuple[float, float]:
         """The community's width and height in degrees, with a margin around it."""
         (south, west), (north, east) = self.community.bounds_latlon()
-        return (east - west) * 1.1, (north - south) * 1.1
+        return (east - west) * 1.04, (north - south) * 1.04
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
