@@ -171,6 +171,7 @@ def test_large_text_doubles_the_text_and_nothing_is_cut(phone, axe, screenshots,
     expect(page.locator(".wb-discussion")).to_be_visible(timeout=15_000)
     page.wait_for_timeout(800)
     assert page.evaluate(LAYOUT_PROBLEMS) == []
+    assert page.evaluate(SMALL_CONTROLS) == []
     stance = page.locator(".wb-stance")
     screenshots(page, f"large-discussion-{lang}", stance)
     for word in ("for", "against", "neutral"):
@@ -245,6 +246,10 @@ def test_a_survey_opens_below_its_button_in_view_and_passes_axe(phone, axe, scre
                                         + button.bounding_box()["height"])
     assert 0 <= gap < 80, gap
     axe(page, f"survey {lang}")
+    # radio buttons, check boxes, selects and text fields of every kind of question
+    page.wait_for_timeout(500)
+    assert page.evaluate(SMALL_CONTROLS) == []
+    assert page.evaluate(LAYOUT_PROBLEMS) == []
     survey.locator(".wb-submit-survey").click()
     expect(survey.locator(".wb-error").filter(has_text=re.compile(r"\S")).first).to_be_visible(
         timeout=15_000)

@@ -87,6 +87,10 @@ def test_needs_survey_on_a_phone(phone, voila_server, screenshots):
                 if q.locator(".wb-error").inner_text().strip()]
     assert receipt.count() == 1, problems
     expect(receipt).to_contain_text("Answers saved", timeout=15_000)
+    # the receipt is brought into view
+    page.wait_for_timeout(1_000)
+    assert receipt.evaluate("el => { const r = el.getBoundingClientRect();"
+                            " return r.top >= -2 && r.bottom <= innerHeight + 2; }")
     screenshots(page, "survey-receipt", receipt)
     code = receipt.locator(".wb-code").inner_text()
 
