@@ -108,3 +108,14 @@ def test_the_newest_photos_for_a_look_and_no_other_communitys(store, photo, tmp_
         store.add_report("test", "photo", elsewhere, "x", "device-1")
     assert store.photo_index("other")[store.photo_bytes(elsewhere)["proposal_id"]][
         "hidden_reason"] is None
+
+
+def test_the_bytes_come_last_so_that_reading_the_index_never_reads_them(store):
+    # SQLite walks a large value's overflow pages to reach the columns after it: with the
+    # photo before the numbers, every page start read every photo (35 ms for 200 photos
+    # instead of 1.5 ms, measured)
+    from sqlalchemy import inspect
+
+    names = [c["name"] for c in inspect(store.engine).get_columns("proposal_photos")]
+    assert names[-2:] == ["thumbnail", "image"]
+    assert [c.name for c in proposal_photos.columns][-2:] == ["thumbnail", "image"]

@@ -67,10 +67,12 @@ proposal_photos = Table(
     Column("content_type", String(32), nullable=False),
     Column("width", Integer, nullable=False),
     Column("height", Integer, nullable=False),
-    Column("image", LargeBinary, nullable=False),
     Column("thumb_width", Integer, nullable=False),
     Column("thumb_height", Integer, nullable=False),
-    Column("thumbnail", LargeBinary, nullable=False),
     Column("hidden_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # the bytes last, the thumbnail before the photo: SQLite walks a large value's overflow
+    # pages to reach a column after it, so every page start would read every photo
+    Column("thumbnail", LargeBinary, nullable=False),
+    Column("image", LargeBinary, nullable=False),
 )

@@ -24,13 +24,14 @@ def upgrade() -> None:
         sa.Column("content_type", sa.String(32), nullable=False),
         sa.Column("width", sa.Integer, nullable=False),
         sa.Column("height", sa.Integer, nullable=False),
-        sa.Column("image", sa.LargeBinary, nullable=False),
         sa.Column("thumb_width", sa.Integer, nullable=False),
         sa.Column("thumb_height", sa.Integer, nullable=False),
-        sa.Column("thumbnail", sa.LargeBinary, nullable=False),
         # hidden by a moderator: the photo stays, with the public reason
         sa.Column("hidden_reason", sa.Text, nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        # the bytes last (SQLite reads through a large value to reach the columns after it)
+        sa.Column("thumbnail", sa.LargeBinary, nullable=False),
+        sa.Column("image", sa.LargeBinary, nullable=False),
     )
 
 
