@@ -11,7 +11,8 @@ from pathlib import Path
 from ._report import write
 
 #: Every benchmark, by name: module bench.bench_<name> with run(quick: bool) -> list[Figure].
-BENCHMARKS = ["store_writes", "resident_page", "opinion_groups", "agenda", "grouping", "workshop"]
+BENCHMARKS = ["store_writes", "resident_page", "opinion_groups", "agenda", "grouping", "workshop",
+              "kernels"]
 
 
 def main(argv=None) -> int:

@@ -70,6 +70,18 @@ def test_the_cap_comes_before_the_rate_and_counts_pages_being_rendered():
     assert admission.decide(2, "192.0.2.2", None) == "busy"
 
 
+def test_the_last_tenth_of_the_cap_is_kept_for_residents_arriving():
+    admission = Admission(20, PageRate(20), ())
+    assert [admission.decide(0, "192.0.2.1", None) for _ in range(2)] == ["ok", "ok"]
+    assert admission.decide(0, "192.0.2.2", None) == "ok"
+    # 18 of 20: a client with two pages this minute waits; one with one page or none does not
+    assert admission.decide(18, "192.0.2.1", None) == "busy"
+    assert admission.decide(18, "192.0.2.2", None) == "ok"
+    assert admission.decide(19, "192.0.2.3", None) == "ok"
+    assert admission.decide(20, "192.0.2.4", None) == "busy"
+    assert Admission(5, PageRate(20), ()).kept_for_newcomers == 1
+
+
 class _Page(HTMLParser):
     def __init__(self):
         super().__init__()

@@ -9,7 +9,8 @@ idle cull ten minutes later. Three things keep the server whole:
   connected, counting idle time from the moment its last page left (:class:`ResidentKernels`),
   so a phone that drops its connection for a moment keeps its page;
 - a cap on resident kernels, sized from the memory free when the server starts
-  (:func:`kernel_cap`), beyond which a new visitor is told "busy, try again in a minute";
+  (:func:`kernel_cap`), beyond which a new visitor is told "busy, try again in a minute"; its
+  last tenth kept for residents arriving rather than clients opening page after page;
 - a per-client limit on new pages per minute (:class:`PageRate`), the client being the
   connection's address, or the address a trusted reverse proxy saw (:func:`client_address`).
 
@@ -125,6 +126,12 @@ class PageRate:
         self.clock = clock
         self._pages: dict[str, deque] = {}
 
+    def recent(self, client: str) -> int:
+        """Pages the client opened in the last minute (none counted when there is no limit)."""
+        pages = self._pages.get(client, ())
+        now = self.clock()
+        return sum(1 for at in pages if now - at < RATE_WINDOW)
+
     def allow(self, client: str) -> bool:
         if self.per_minute <= 0:
             return True
@@ -142,9 +149,18 @@ class PageRate:
         return allowed
 
 
+#: near the cap, the last tenth of it (at least one kernel) is kept for visitors who opened
+#: fewer than this many pages in the last minute: a resident arriving, or reloading once
+NEWCOMER_PAGES = 2
+
+
 class Admission:
     """Whether a page request may start a kernel: "ok", "busy" (the cap is reached: 503) or
     "too_many" (this client's pages per minute: 429).
+
+    The last tenth of the cap is kept for newcomers (:data:`NEWCOMER_PAGES`): clients that
+    open pages over and over, each within its own limit, cannot together take the last
+    kernels from a resident who just arrived.
 
     ``kernels`` counts the kernels alive or being started and the preheated pool's size (a
     page that took one of its kernels is followed by a refill); with the pages being
@@ -152,12 +168,18 @@ class Admission:
 
     def __init__(self, cap: int, rate: PageRate, proxies: tuple):
         self.cap, self.rate, self.proxies = cap, rate, proxies
+        self.kept_for_newcomers = max(1, cap // 10)
         self.rendering = 0
 
     def decide(self, kernels: int, peer: str, forwarded_for: str | None) -> str:
-        if kernels + self.rendering >= self.cap:
+        resident = kernels + self.rendering
+        client = client_address(peer, forwarded_for, self.proxies)
+        if resident >= self.cap:
             return "busy"
-        if not self.rate.allow(client_address(peer, forwarded_for, self.proxies)):
+        if (resident >= self.cap - self.kept_for_newcomers
+                and self.rate.recent(client) >= NEWCOMER_PAGES):
+            return "busy"
+        if not self.rate.allow(client):
             return "too_many"
         return "ok"
 

@@ -25,9 +25,10 @@ _KERNEL_ID = re.compile(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"')
 class WidgetClient:
     """One resident's page: ``WidgetClient(url).open()`` then ``find`` / ``set`` / ``click``."""
 
-    def __init__(self, page_url: str, timeout: float = 60):
+    def __init__(self, page_url: str, timeout: float = 60, headers: dict | None = None):
         self.page_url = page_url
         self.timeout = timeout
+        self.headers = dict(headers or {})  # e.g. X-Forwarded-For, as a proxy adds it
         self.session_id = uuid.uuid4().hex
         self.states: dict[str, dict] = {}
         self.received: list[dict] = []  # every message, for checks (e.g. no tracebacks)
@@ -38,7 +39,7 @@ class WidgetClient:
     def open(self) -> "WidgetClient":
         t0 = time.perf_counter()
         http = requests.Session()
-        page = http.get(self.page_url, timeout=self.timeout)
+        page = http.get(self.page_url, timeout=self.timeout, headers=self.headers)
         page.raise_for_status()
         match = _KERNEL_ID.search(page.text)
         if not match:
@@ -49,8 +50,9 @@ class WidgetClient:
         ws_url = (f"{scheme}://{parts.netloc}/api/kernels/{self.kernel_id}/channels"
                   f"?session_id={self.session_id}")
         cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-        self.ws = websocket.create_connection(ws_url, timeout=self.timeout,
-                                              header=[f"Cookie: {cookies}"] if cookies else [])
+        header = [f"{k}: {v}" for k, v in self.headers.items()]
+        self.ws = websocket.create_connection(
+            ws_url, timeout=self.timeout, header=header + ([f"Cookie: {cookies}"] if cookies else []))
         self._request_states()
         self.page_seconds = time.perf_counter() - t0
         return self
