@@ -106,7 +106,13 @@
   }
 
   var pending = null;
-  function later() {
+  function inMap(record) {
+    var node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+    return node !== null && node.closest(".leaflet-map-pane") !== null;
+  }
+  function later(records) {
+    /* a map that pans or zooms changes many styles: nothing of ours is in its panes */
+    if (records && records.every(inMap)) { return; }
     if (pending === null) {
       pending = window.setTimeout(function () { pending = null; apply(); }, 40);
     }
