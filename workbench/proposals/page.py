@@ -78,8 +78,10 @@ class ProposalForm(PagePart):
         live(self.place_text)
         # arrow buttons move the pin: a way to place it without tapping the map
         self.nudge_buttons = {}
+        # one layout and style for the four: fewer widgets in the kernel and the page
+        layout, style = w.Layout(width="auto"), w.ButtonStyle()
         for way in NUDGES:
-            button = w.Button(layout={"width": "auto"})
+            button = w.Button(layout=layout, style=style)
             button.add_class("wb-nudge-" + way)
             button.on_click(safe(lambda _b, way=way: self.nudge(way)))
             self.nudge_buttons[way] = button
