@@ -1,8 +1,20 @@
 """The deliberation notebook runs headless, top to bottom, on the demo database with a seeded
-topic (votes generated from a fixed seed) and a reported proposal."""
+topic (votes generated from a fixed seed) and a reported proposal; its files download."""
 
-from notebooks import WIDGET, execute, plain_text, widget_values
+import base64
+import io
+import re
+import zipfile
+
+import pandas as pd
+
+from notebooks import WIDGET, execute, widget_values
 from topic_votes import seed_topic
+
+
+def link_bytes(html: str) -> tuple[str, bytes]:
+    name = re.search(r'download="([^"]+)"', html).group(1)
+    return name, base64.b64decode(re.search(r'base64,([^"]+)"', html).group(1))
 
 
 def test_deliberation_notebook_executes(tmp_path):
@@ -16,14 +28,36 @@ def test_deliberation_notebook_executes(tmp_path):
     store.add_report(result["community"], "proposal", proposal, "<b>广告</b>", "device-1")
 
     nb, outputs = execute("deliberation.ipynb", tmp_path)
-    # the queue, the panel and the groups view are widgets
-    assert sum(WIDGET in o.get("data", {}) for o in outputs) >= 3
-    # the opinion map came out as a figure
-    assert any("image/png" in o.get("data", {}) for o in outputs)
-    text = plain_text(outputs)
-    assert "口袋公园晚上十点后要安静" in text  # the statements table
-    # the groups view saw the seeded topic (the newest, chosen by the panel) and found groups
+    assert sum(WIDGET in o.get("data", {}) for o in outputs) >= 1
     html = widget_values(nb)
-    assert "群体 A" in html and "群体 B" in html
+    assert "口袋公园晚上十点后要安静" in html       # the statements of the newest topic
+    assert "群体 A" in html and "群体 B" in html    # its opinion groups
     assert "&lt;b&gt;广告&lt;/b&gt;" in html and "<b>广告</b>" not in html
-    assert topic_id
+    assert f'download="polis-topic-{topic_id}.zip"' in html
+    assert 'download="moderation-log-' in html
+
+
+def test_moderation_log_and_polis_files_follow_the_panels():
+    from workbench.deliberation.planner import DeliberationTools
+    from workbench.demo import init
+    from workbench.store import Store
+
+    result = init()
+    store = Store()
+    topic_id = seed_topic(store, result["community"])
+    proposal = store.list_proposals(result["community"])[0]["id"]
+    store.add_report(result["community"], "proposal", proposal, "=HYPERLINK(1)", "device-1")
+    tools = DeliberationTools.from_settings("王主任", "en", store=store)
+    _name, data = link_bytes(tools.log_download.widget.value)
+    assert len(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")) == 0
+    assert tools.queue.act("proposal", proposal, "hide", "=cmd|advert")
+    name, data = link_bytes(tools.log_download.widget.value)
+    log = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(log.columns)[:3] == ["Time", "Moderator", "Action"]
+    assert log.iloc[0]["Action"] == "Hide" and log.iloc[0]["Moderator"] == "王主任"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", log.iloc[0]["Time"])
+    assert not str(log.iloc[0]["Reason"]).startswith("=")   # no formula reaches Excel
+    name, data = link_bytes(tools.polis_download.widget.value)
+    assert name == f"polis-topic-{topic_id}.zip"
+    files = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "comments.csv" in files and "votes.csv" in files

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from notebooks import execute
 from samples import SURVEY
 from servers import DEMO_LAYERS
 from test_results import (NEEDS_FILE, SERVICES_FILE, generate_responses, store_responses,
@@ -240,21 +239,3 @@ def test_survey_results_from_settings(demo, tmp_path):
     assert len(pd.read_csv(csv, encoding="utf-8-sig")) == len(pd.read_excel(xlsx)) == 30
     with pytest.raises(KeyError, match="no published survey"):
         SurveyResults.from_settings("nope")
-
-
-def test_survey_notebook_executes(demo, tmp_path):
-    counts = seed_settings_store(demo, 40)
-    _nb, outputs = execute("surveys.ipynb", tmp_path)
-    streams = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
-    assert "Glyph" not in streams and "Warning" not in streams
-    survey = load_survey(NEEDS_FILE)
-    charted = [q for q in survey.questions() if q.type != "text"]
-    images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) >= len(charted)
-    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    assert "public_space_needs" in html  # the summary
-    assert "North of Heguang Road" in html or "和光路以北" in html  # the breakdown
-    exported = pd.read_csv(tmp_path / "survey_results.csv", encoding="utf-8-sig")
-    assert len(exported) == counts["public_space_needs"]
-    assert "top_improvements" in exported.columns and "problem_place_lon" in exported.columns
-    assert len(pd.read_excel(tmp_path / "survey_results.xlsx")) == counts["public_space_needs"]

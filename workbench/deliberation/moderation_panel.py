@@ -224,6 +224,24 @@ class ModerationQueue:
         cols = ["created_at", "moderator", "action", "target_kind", "target_id", "reason"]
         return pd.DataFrame(rows[::-1], columns=["id", *cols, "community_id"])[cols]
 
+    def log_for_people(self, time_zone: str = "Asia/Shanghai"):
+        """The moderation log as people read it (oldest first, for a file): local times,
+        actions and kinds in words, headings in the planner's language."""
+        import pandas as pd
+
+        from workbench.page.formats import local_time
+
+        t = self.t
+        rows = self.store.moderation_log(self.community_id)
+        heads = [t(k) for k in ("planner.mod.col_time", "planner.mod.col_moderator",
+                                "planner.mod.col_action", "planner.mod.col_target",
+                                "planner.mod.reason")]
+        return pd.DataFrame([[
+            local_time(r["created_at"], time_zone), r["moderator"],
+            t(_ACTION_KEYS[r["action"]]) if r["action"] in _ACTION_KEYS else r["action"],
+            f"{t(_KIND_KEYS[r['target_kind']]) if r['target_kind'] in _KIND_KEYS else ''} "
+            f"#{int(r['target_id'])}", r["reason"]] for r in rows], columns=heads)
+
     def log_table_html(self) -> str:
         t = self.t
         rows = self.store.moderation_log(self.community_id)[::-1][:LOG_LIMIT]

@@ -202,6 +202,8 @@ class Community:
     #: Who may own an adopted agenda item, as suggestions (community.yaml ``owners``: the
     #: community's own offices and partners, e.g. 物业服务中心); any name may be written.
     owners: list[str] = field(default_factory=list)
+    #: The IANA time zone planners read dates and times in (community.yaml ``time_zone``).
+    time_zone: str = "Asia/Shanghai"
 
     def __post_init__(self):
         self._boundary = shape(self.layers["boundary"]["features"][0]["geometry"])
@@ -262,6 +264,7 @@ def load_community(layers_dir: str | Path) -> Community:
         description=dict(meta.get("description") or {}),
         areas={str(k): [str(b) for b in v] for k, v in (meta.get("areas") or {}).items()},
         owners=[str(o).strip() for o in (meta.get("owners") or []) if str(o).strip()],
+        time_zone=_time_zone(meta_path, meta.get("time_zone")),
     )
     buildings = {f["properties"]["id"] for f in layers["buildings"]["features"]}
     for area, members in community.areas.items():
@@ -275,6 +278,19 @@ def load_community(layers_dir: str | Path) -> Community:
                 raise LayerError(folder / f"{name}.geojson", "lies outside the community boundary",
                                  f"id={feature['properties']['id']}")
     return community
+
+
+def _time_zone(meta_path: Path, value) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is None:
+        return "Asia/Shanghai"
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LayerError(meta_path, f"time_zone {value!r} is not a known time zone "
+                                    "(e.g. Asia/Shanghai)") from None
+    return str(value)
 
 
 def read_layers(layers_dir: str | Path) -> dict:

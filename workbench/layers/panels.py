@@ -4,9 +4,9 @@ from workbench.page.planner_home import Panel
 
 
 def _map(lang: str, _person: str):
-    from workbench.layers.planner import PlannerSession
+    from workbench.layers.map_panel import PlannerMap
 
-    return PlannerSession.from_settings(lang=lang).map()
+    return PlannerMap.from_settings(lang=lang).widget
 
 
 PANELS = [Panel("map", "planner.home.map", _map)]

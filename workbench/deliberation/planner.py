@@ -1,0 +1,91 @@
+"""The deliberation notebook's app: the moderation queue and the topics (with their opinion
+groups), in tabs, with files to download: the moderation log (CSV) and the chosen topic as
+a Pol.is export (a zip of its CSV files), as ``workbench polis-export`` writes it."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import ipywidgets as w
+
+from workbench import i18n, settings
+from workbench.cells import neutralise_frame
+from workbench.deliberation.moderation_panel import ModerationQueue
+from workbench.deliberation.topics_panel import TopicsPanel
+from workbench.deliberation.transfer import export_polis
+from workbench.escaping import esc
+from workbench.page.download import CSV, ZIP, DownloadLink
+from workbench.page.language import Bilingual
+from workbench.store import Store
+
+
+def polis_zip(store: Store, topic_id: int) -> bytes:
+    """The topic as a Pol.is export folder, zipped (no participation codes in it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = export_polis(store, topic_id, Path(folder) / "polis")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(out.iterdir()):
+                archive.write(path, arcname=path.name)
+        return buffer.getvalue()
+
+
+class DeliberationTools:
+    """Moderation and topics (``.widget``) as ``moderator`` (a name for the log)."""
+
+    def __init__(self, store: Store, community, moderator: str, lang: str = "zh"):
+        self.store = store
+        self.community = community
+        self.lang = lang if lang in i18n.LANGUAGES else "zh"
+        t = self.t
+        self.queue = ModerationQueue(store, community.id, moderator, lang=self.lang)
+        self.topics = TopicsPanel(store, community.id, lang=self.lang)
+        self.log_download = DownloadLink(
+            t("planner.download.log"), f"moderation-log-{community.id}.csv", CSV,
+            self.log_csv, t("planner.download.too_large"), t("planner.download.failed"))
+        self.polis_download = DownloadLink(
+            t("planner.download.polis"), lambda: f"polis-topic-{self.topics.topic_id}.zip",
+            ZIP, self.polis_bytes, t("planner.download.too_large"),
+            t("planner.download.failed"))
+        # the files follow what the panels show: a new log line, another topic, new votes
+        self.queue.log_html.observe(lambda _c: self.log_download.refresh(), names="value")
+        self.topics.picker.observe(lambda _c: self.polis_download.refresh(), names="value")
+        self.topics.statements_html.observe(lambda _c: self.polis_download.refresh(),
+                                            names="value")
+        self.polis_download.refresh()
+        self.topics.groups.refresh()    # Run All shows the newest topic's groups at once
+        moderation = w.VBox([self.queue.widget, self.log_download.widget])
+        topics = w.VBox([self.topics.widget,
+                         w.HTML(f"<p class='wb-hint'>{esc(t('planner.download.polis_hint'))}</p>"),
+                         self.polis_download.widget])
+        self.tabs = w.Tab(children=[moderation, topics],
+                          titles=[t("planner.home.moderation"), t("planner.home.topics")])
+        self.widget = w.VBox([self.tabs])
+        self.widget.add_class("wb-planner")
+
+    @classmethod
+    def from_settings(cls, moderator: str, lang: str = "zh",
+                      store: Store | None = None) -> "DeliberationTools":
+        from workbench.layers.community import load_community
+
+        return cls(store or Store(), load_community(settings.get("layers_dir")), moderator, lang)
+
+    def t(self, key: str, **params) -> str:
+        return i18n.t(self.lang, key, **params)
+
+    def log_csv(self) -> bytes:
+        frame = neutralise_frame(self.queue.log_for_people(self.community.time_zone))
+        return frame.to_csv(index=False).encode("utf-8-sig")
+
+    def polis_bytes(self) -> bytes:
+        if self.topics.topic_id is None:
+            raise LookupError("no topic chosen")
+        return polis_zip(self.store, self.topics.topic_id)
+
+
+def deliberation_app(moderator: str, lang: str = "zh") -> Bilingual:
+    """The app with its 中文 / English switch; ``moderator`` is written into the log."""
+    return Bilingual(lambda language: DeliberationTools.from_settings(moderator, language), lang)
