@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 
-from notebooks import WIDGET, execute
+from notebooks import WIDGET, execute, widget_values
 from workbench import registry
 from workbench.page.planner_home import Panel, PlannerHome
 
@@ -19,8 +19,8 @@ def ready(store, monkeypatch):
 
 
 @pytest.mark.parametrize("lang, titles", [
-    ("zh", ["地图与提案", "内容管理", "议题与观点", "公共议程"]),
-    ("en", ["Map and proposals", "Moderation", "Topics", "Public agenda"]),
+    ("zh", ["地图与提案", "问卷结果", "内容管理", "议题与观点", "公共议程"]),
+    ("en", ["Map and proposals", "Survey results", "Moderation", "Topics", "Public agenda"]),
 ])
 def test_a_tab_for_every_panel_of_the_registry(ready, lang, titles):
     home = PlannerHome(person="王主任", lang=lang)
@@ -31,11 +31,11 @@ def test_a_tab_for_every_panel_of_the_registry(ready, lang, titles):
 def test_panels_are_built_on_first_opening_only(ready):
     home = PlannerHome(person="王主任", lang="en")
     assert list(home.built) == ["map"]            # the first tab, opened with the home
-    home.tabs.selected_index = 3
+    home.tabs.selected_index = 4
     agenda = home.built["agenda"]
-    assert home.holders[3].children == (agenda,)
+    assert home.holders[4].children == (agenda,)
     home.tabs.selected_index = 0
-    home.tabs.selected_index = 3
+    home.tabs.selected_index = 4
     assert home.built["agenda"] is agenda         # not built twice
     assert set(home.built) == {"map", "agenda"}
 
@@ -58,5 +58,15 @@ def test_home_notebook_executes(tmp_path):
     from workbench.demo import init
 
     init()
-    _nb, outputs = execute("home.ipynb", tmp_path)
+    nb, outputs = execute("home.ipynb", tmp_path)
     assert any(WIDGET in o.get("data", {}) for o in outputs)
+    assert "English" in widget_values(nb) or "English" in str(nb.metadata)
+
+
+def test_home_switches_language(ready):
+    from workbench.page.planner_home import planner_home_app
+
+    app = planner_home_app(person="王主任", lang="zh")
+    assert app.tool.tabs.get_title(0) == "地图与提案"
+    app.switch.value = "en"
+    assert app.tool.tabs.get_title(0) == "Map and proposals" and app.tool.lang == "en"

@@ -1,19 +1,19 @@
-"""The deliberation panels on the planners' home: moderation, and topics with their
-statements, paper votes and opinion groups."""
+"""The deliberation panels on the planners' home: moderation (with its log as a file), and
+topics with their statements, paper votes, opinion groups and Pol.is file."""
 
 from workbench.page.planner_home import Panel
 
 
 def _moderation(lang: str, person: str):
-    from workbench.deliberation.moderation_panel import ModerationQueue
+    from workbench.deliberation.planner import moderation_tools
 
-    return ModerationQueue.from_settings(moderator=person, lang=lang).widget
+    return moderation_tools(moderator=person, lang=lang).widget
 
 
 def _topics(lang: str, _person: str):
-    from workbench.deliberation.topics_panel import TopicsPanel
+    from workbench.deliberation.planner import topics_tools
 
-    return TopicsPanel.from_settings(lang=lang).widget
+    return topics_tools(lang=lang).widget
 
 
 PANELS = [Panel("moderation", "planner.home.moderation", _moderation),

@@ -33,57 +33,85 @@ def polis_zip(store: Store, topic_id: int) -> bytes:
         return buffer.getvalue()
 
 
-class DeliberationTools:
-    """Moderation and topics (``.widget``) as ``moderator`` (a name for the log)."""
+class ModerationTools:
+    """The moderation queue with its log as a file (``.widget``), as ``moderator``."""
 
     def __init__(self, store: Store, community, moderator: str, lang: str = "zh"):
-        self.store = store
         self.community = community
-        self.lang = lang if lang in i18n.LANGUAGES else "zh"
-        t = self.t
-        self.queue = ModerationQueue(store, community.id, moderator, lang=self.lang)
-        self.topics = TopicsPanel(store, community.id, lang=self.lang)
+        self.queue = ModerationQueue(store, community.id, moderator, lang=lang)
+        t = self.queue.t
         self.log_download = DownloadLink(
             t("planner.download.log"), f"moderation-log-{community.id}.csv", CSV,
             self.log_csv, t("planner.download.too_large"), t("planner.download.failed"))
-        self.polis_download = DownloadLink(
-            t("planner.download.polis"), lambda: f"polis-topic-{self.topics.topic_id}.zip",
-            ZIP, self.polis_bytes, t("planner.download.too_large"),
-            t("planner.download.failed"))
-        # the files follow what the panels show: a new log line, another topic, new votes
+        # the file follows the log the queue shows: each action adds a line
         self.queue.log_html.observe(lambda _c: self.log_download.refresh(), names="value")
-        self.topics.picker.observe(lambda _c: self.polis_download.refresh(), names="value")
-        self.topics.statements_html.observe(lambda _c: self.polis_download.refresh(),
-                                            names="value")
-        self.polis_download.refresh()
-        self.topics.groups.refresh()    # Run All shows the newest topic's groups at once
-        moderation = w.VBox([self.queue.widget, self.log_download.widget])
-        topics = w.VBox([self.topics.widget,
-                         w.HTML(f"<p class='wb-hint'>{esc(t('planner.download.polis_hint'))}</p>"),
-                         self.polis_download.widget])
-        self.tabs = w.Tab(children=[moderation, topics],
-                          titles=[t("planner.home.moderation"), t("planner.home.topics")])
-        self.widget = w.VBox([self.tabs])
-        self.widget.add_class("wb-planner")
-
-    @classmethod
-    def from_settings(cls, moderator: str, lang: str = "zh",
-                      store: Store | None = None) -> "DeliberationTools":
-        from workbench.layers.community import load_community
-
-        return cls(store or Store(), load_community(settings.get("layers_dir")), moderator, lang)
-
-    def t(self, key: str, **params) -> str:
-        return i18n.t(self.lang, key, **params)
+        self.widget = w.VBox([self.queue.widget, self.log_download.widget])
 
     def log_csv(self) -> bytes:
         frame = neutralise_frame(self.queue.log_for_people(self.community.time_zone))
         return frame.to_csv(index=False).encode("utf-8-sig")
 
+
+class TopicsTools:
+    """The topics panel with the chosen topic as a Pol.is file (``.widget``); the newest
+    topic's opinion groups are computed at once."""
+
+    def __init__(self, store: Store, community, lang: str = "zh"):
+        self.store = store
+        self.topics = TopicsPanel(store, community.id, lang=lang)
+        t = self.topics.t
+        self.polis_download = DownloadLink(
+            t("planner.download.polis"), lambda: f"polis-topic-{self.topics.topic_id}.zip",
+            ZIP, self.polis_bytes, t("planner.download.too_large"),
+            t("planner.download.failed"))
+        # the file follows the chosen topic and its votes
+        self.topics.picker.observe(lambda _c: self.polis_download.refresh(), names="value")
+        self.topics.statements_html.observe(lambda _c: self.polis_download.refresh(),
+                                            names="value")
+        self.topics.groups.refresh()
+        self.widget = w.VBox([self.topics.widget, w.HTML(
+            f"<p class='wb-hint'>{esc(t('planner.download.polis_hint'))}</p>"),
+            self.polis_download.widget])
+
     def polis_bytes(self) -> bytes:
         if self.topics.topic_id is None:
             raise LookupError("no topic chosen")
         return polis_zip(self.store, self.topics.topic_id)
+
+
+def _community():
+    from workbench.layers.community import load_community
+
+    return load_community(settings.get("layers_dir"))
+
+
+def moderation_tools(moderator: str, lang: str = "zh", store: Store | None = None):
+    return ModerationTools(store or Store(), _community(), moderator, lang)
+
+
+def topics_tools(lang: str = "zh", store: Store | None = None):
+    return TopicsTools(store or Store(), _community(), lang)
+
+
+class DeliberationTools:
+    """Moderation and topics in tabs (``.widget``), as ``moderator`` (a name for the log)."""
+
+    def __init__(self, store: Store, community, moderator: str, lang: str = "zh"):
+        lang = lang if lang in i18n.LANGUAGES else "zh"
+        self.moderation = ModerationTools(store, community, moderator, lang)
+        self.topic_tools = TopicsTools(store, community, lang)
+        self.queue, self.topics = self.moderation.queue, self.topic_tools.topics
+        self.log_download = self.moderation.log_download
+        self.polis_download = self.topic_tools.polis_download
+        self.tabs = w.Tab(children=[self.moderation.widget, self.topic_tools.widget],
+                          titles=[i18n.t(lang, "planner.home.moderation"),
+                                  i18n.t(lang, "planner.home.topics")])
+        self.widget = w.VBox([self.tabs])
+
+    @classmethod
+    def from_settings(cls, moderator: str, lang: str = "zh",
+                      store: Store | None = None) -> "DeliberationTools":
+        return cls(store or Store(), _community(), moderator, lang)
 
 
 def deliberation_app(moderator: str, lang: str = "zh") -> Bilingual:

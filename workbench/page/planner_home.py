@@ -65,3 +65,10 @@ class PlannerHome:
             self.built[panel.name] = widget
             self.holders[index].children = [widget]
         return self.built[panel.name]
+
+
+def planner_home_app(person: str, lang: str = "zh"):
+    """The home notebook's app: the tabs with a 中文 / English switch above them."""
+    from workbench.page.language import Bilingual
+
+    return Bilingual(lambda language: PlannerHome(person=person, lang=language), lang)
