@@ -62,7 +62,7 @@ def test_regroup_makes_items_with_evidence_side_by_side(builder, seeded):
     benches = item_of(builder, seeded["benches"][0])
     assert benches["proposal_ids"] == list(seeded["benches"])
     assert len(builder.order) == 3
-    html = builder.list_panel.list_html.value
+    html = builder.list_panel.list_text()
     # supporters (a supporter of both counts once), stance counts, households, score bar
     assert "for 1, against 1, neutral 0" in html and "2 proposals" in html
     assert html.count("class='wb-bar'") >= 3 and "Households 300/500 m" in html
@@ -89,7 +89,7 @@ def test_moving_a_weight_reranks_without_gathering_evidence_again(builder, seede
     builder.list_panel.sliders["stance"].value = 4.0
     assert builder.order[0] == lockers
     assert builder.weights["stance"] == 4.0
-    assert "<b>1</b></td>" in builder.list_panel.list_html.value
+    assert "<b>1</b></td>" in builder.list_panel.list_text()
     # the same weights always give the same order
     builder.set_weights({**only, "supporters": 1.0})
     assert builder.order == first
@@ -151,7 +151,7 @@ def test_adopt_saves_owner_budget_milestones_and_target_date(builder, store, see
     assert builder.decision_panel.owner_input.value == show.owner_label(builder.lang,
                                                                         "residents_committee")
     assert "2027-03-01 安装" in builder.decision_panel.milestones_input.value
-    listed = builder.list_panel.list_html.value
+    listed = builder.list_panel.list_text()
     assert "Adopt" in listed and "Planned 0%" in listed
 
 
@@ -261,11 +261,11 @@ def test_tracking_only_for_adopted_items(builder, store, seeded):
 
 
 def test_resident_text_is_escaped_in_the_list_and_the_item(builder, seeded):
-    html = builder.list_panel.list_html.value
+    html = builder.list_panel.list_text()
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and MARKUP not in html
     markup = item_of(builder, seeded["markup"])
     builder.select(markup["id"])
-    for value in (builder.item_panel.detail_html.value, builder.list_panel.list_html.value,
+    for value in (builder.item_panel.detail_html.value, builder.list_panel.list_text(),
                   *(c.value for row in builder.item_panel.proposals_box.children
                     for c in row.children if hasattr(c, "value") and isinstance(c.value, str))):
         assert "<script>" not in value and MARKUP not in value
@@ -276,9 +276,9 @@ def test_chinese_labels(store, community, seeded):
     b = AgendaBuilder(store, community, None, lang="zh", author="王主任")
     assert b.regroup_button.description == "重新分组"
     b.regroup()
-    assert "支持者" in b.list_panel.list_html.value and "候选" in b.list_panel.list_html.value
+    assert "支持者" in b.list_panel.list_text() and "候选" in b.list_panel.list_text()
     # without layers there is no household evidence: shown as a dash, not as 0
-    assert "缺绿地" not in b.list_panel.list_html.value
+    assert "缺绿地" not in b.list_panel.list_text()
 
 
 def test_the_author_is_required(store, community):

@@ -97,7 +97,7 @@ def test_the_builder_and_the_report_say_why(store, community, community_dir,
     assert snapshot["homes"] == {"buildings": 1, "counted": 1, "without_count": 0,
                                  "households": 500}
     page = html.unescape(report.agenda_html(snapshot, load_community(community_dir), "zh"))
-    assert "有位置的议题覆盖的住户都相同，无法区分议题，未计入得分" in page
+    assert "有位置的事项覆盖的住户都相同，无法区分事项，未计入得分" in page
     document = docx.Document(str(report.agenda_docx(snapshot, load_community(community_dir),
                                                     tmp_path / "a.docx", "en")))
     cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)

@@ -82,7 +82,7 @@ def test_regroup_rank_publish_and_export(store, community, community_dir, tmp_pa
 
     builder = AgendaBuilder(store, community, layers, lang="zh", author="王主任")
     builder.select(builder.order[0])
-    assert builder.item_panel.score_html.value.count("未知：本社区没有住户数据，不计入得分") == 2
+    assert builder.item_panel.score_html.value.count("暂无数据：本社区没有住户数据，不计入得分") == 2
     assert HOMES_NOTE[case] in builder.item_panel.score_html.value
 
 
@@ -95,4 +95,4 @@ def test_the_builder_says_reach_and_gap_are_unknown(store, community, community_
     assert builder.regroup()
     builder.select(builder.order[0])
     shown = builder.item_panel.score_html.value
-    assert "unknown: no households recorded" in shown and "nan" not in shown
+    assert "No data: no households recorded" in shown and "nan" not in shown

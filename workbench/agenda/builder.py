@@ -29,11 +29,13 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench import i18n, settings
-from workbench.agenda import actions, scoring, workflow
+from workbench.agenda import actions, browsing, scoring, workflow
 from workbench.agenda.builder_decisions import DecisionPanel
+from workbench.agenda.builder_exports import ExportsPanel, TablesPanel
 from workbench.agenda.builder_html import AGENDA_CSS, AgendaHtml
-from workbench.agenda.builder_items import ItemPanel, choice
-from workbench.agenda.builder_ranking import LIST_LIMIT, MAP_LIMIT, RankedList
+from workbench.agenda.builder_items import ItemPanel
+from workbench.agenda.builder_map import MAP_LIMIT, AgendaMap
+from workbench.agenda.builder_ranking import LIST_LIMIT, RankedList
 from workbench.agenda.builder_versions import VersionsPanel
 from workbench.deliberation.moderation_panel import CSS, check_moderator
 from workbench.escaping import esc
@@ -70,11 +72,11 @@ class AgendaBuilder:
         # what the buildings layer tells of homes, and why reach or gap is left out
         self.homes = workflow.homes_of(layers)
         self.unknown: dict[str, str] = {}
+        self.without: dict[str, str] = {}
         self.ranking = pd.DataFrame()
         self.order: list[int] = []
         self.statement_options: list[tuple[str, int]] = []
         self.selected_id: int | None = None
-        self._quiet = False
         # the widgets
         t = self.html.t
         self.safe = guarded(lambda: self.html.message(self.status, ("error.unexpected", {})))
@@ -85,33 +87,41 @@ class AgendaBuilder:
         refresh_button = w.Button(description=t("planner.refresh"), icon="refresh",
                                   layout=w.Layout(width="auto"))
         refresh_button.on_click(self.safe(lambda _b: self.refresh()))
-        self.picker = w.Dropdown(description=t("planner.agenda.choose"),
-                                 layout=w.Layout(width="640px"),
-                                 style={"description_width": "120px"})
-        self.picker.observe(self.safe(self._on_pick), names="value")
         self.list_panel = RankedList(self)
+        self.map_panel = AgendaMap(self)
         self.item_panel = ItemPanel(self)
         self.decision_panel = DecisionPanel(self)
         self.versions_panel = VersionsPanel(self)
+        self.exports_panel = ExportsPanel(self)
+        self.tables_panel = TablesPanel(self)
         self.tabs = w.Tab(children=[
             self.item_panel.proposals_tab, self.item_panel.edit_tab, self.item_panel.merge_tab,
             self.decision_panel.decision_tab, self.decision_panel.tracking_tab])
         for k, key in enumerate(("tab_proposals", "tab_edit", "tab_merge", "tab_decision",
                                  "tab_tracking")):
             self.tabs.set_title(k, t(f"planner.agenda.{key}"))
+        self.detail_box = w.VBox([
+            w.HTML(f"<h3>{esc(t('planner.agenda.item'))}</h3>"), self.item_panel.detail_html,
+            self.item_panel.words_html, self.item_panel.score_html, self.tabs],
+            layout=w.Layout(flex="1 1 480px", min_width="420px"))
+        self.detail_box.add_class("wb-agenda-detail")
+        wrap = {"flex_flow": "row wrap", "align_items": "flex-start", "width": "100%"}
         self.widget = w.VBox([
             w.HTML(CSS), w.HTML(AGENDA_CSS),
             w.HTML(self.html.heading("planner.agenda.heading", "planner.agenda.explain",
                                      level=2)),
             w.HBox([self.regroup_button, refresh_button, self.status]),
             w.HTML(f"<p class='wb-hint'>{esc(t('planner.agenda.regroup_explain'))}</p>"),
-            self.list_panel.box,
-            w.VBox([w.HTML(f"<h3>{esc(t('planner.agenda.item'))}</h3>"), self.picker,
-                    self.item_panel.detail_html, self.item_panel.score_html, self.tabs]),
-            self.versions_panel.box])
+            w.HBox([self.list_panel.weights_box, self.map_panel.box], layout=w.Layout(**wrap)),
+            w.HBox([self.list_panel.box, self.detail_box], layout=w.Layout(**wrap)),
+            w.HTML(f"<h3>{esc(t('planner.agenda.tables'))}</h3>"), self.tables_panel.box,
+            self.versions_panel.box, self.exports_panel.box])
         self.widget.add_class("wb-planner")
         self.widget.add_class("wb-agenda")
         self.refresh()
+        if not self.items and self.proposals:
+            # proposals but no items yet: a working list at once, not after a button
+            self.regroup()
 
     @classmethod
     def from_settings(cls, author: str, lang: str = "zh",
@@ -166,12 +176,14 @@ class AgendaBuilder:
         self.parts = (scoring.score_parts(self.evidence) if len(self.evidence)
                       else pd.DataFrame(columns=list(scoring.PARTS)))
         self.unknown = scoring.unknown_reasons(self.evidence, self.homes)
+        self.without = browsing.parts_without_data(self.evidence, self.homes)
+        self.list_panel.show_without_data(self.without)
         self.list_panel.forget()
+        self.item_panel.forget()
         self.statement_options = [
             (f"#{s['id']} {s['topic']} · {s['text']}"[:160], s["id"])
             for s in actions.linkable_statements(self.store, self.community_id, live)]
         self._rerank()
-        self._set_picker_options()
         if self.selected_id not in self.items:
             self.selected_id = self.order[0] if self.order else None
         self.select(self.selected_id)
@@ -186,13 +198,15 @@ class AgendaBuilder:
     # -- weights and ranking ----------------------------------------------------------------
     def _rerank(self) -> None:
         if len(self.parts):
-            self.ranking = scoring.rank(self.parts, self.weights)
+            self.ranking = scoring.rank(self.parts, browsing.weights_in_use(self.weights,
+                                                                             self.without))
             self.order = self.ranking["item_id"].tolist()
         else:
             self.ranking = pd.DataFrame(columns=["item_id", "score", "rank"])
             self.order = []
         self.list_panel.draw_list()
-        self.list_panel.draw_map()
+        self.map_panel.draw()
+        self.tables_panel.draw()
         if self.selected_id is not None:
             self.item_panel.score_html.value = self.item_panel.score_parts_html(
                 self.selected_id)
@@ -215,33 +229,19 @@ class AgendaBuilder:
     def show_more(self) -> None:
         self.list_panel.show_more()
 
+    def set_filters(self, **values) -> list[int]:
+        """Keep the items of a scenario, public space, decision or status (see
+        :func:`workbench.agenda.browsing.filter_items`); the ids the list then shows."""
+        self.list_panel.set_filters(**values)
+        return list(self.list_panel.visible)
+
     # -- the chosen item --------------------------------------------------------------------
-    def _set_picker_options(self) -> None:
-        options = [(choice(i, self.items[i]["title"]), i) for i in sorted(self.items)]
-        self._quiet = True
-        try:
-            self.picker.options = options
-            self.picker.value = self.selected_id if self.selected_id in self.items else None
-        finally:
-            self._quiet = False
-
-    def _on_pick(self, change) -> None:
-        if self._quiet:
-            return
-        self.select(change["new"])
-
     def select(self, item_id: int | None) -> None:
         """Show an item's evidence, proposals and forms."""
         if item_id is not None and item_id not in self.items:
             self.html.message(self.status, ("planner.agenda.unknown_item", {}))
             return
         self.selected_id = item_id
-        self._quiet = True
-        try:
-            if self.picker.value != item_id:
-                self.picker.value = item_id
-        finally:
-            self._quiet = False
         self.item_panel.clear()
         self.decision_panel.clear()
         item = self.items.get(item_id)
@@ -250,8 +250,7 @@ class AgendaBuilder:
         if item:
             self.decision_panel.show(item)
         self.list_panel.draw_list()
-        if item:
-            self.list_panel.draw_map()
+        self.map_panel.draw()
 
     # -- what the buttons do ----------------------------------------------------------------
     def regroup(self) -> list[int] | None:

@@ -51,6 +51,15 @@ class AgendaHtml:
     def part_help(self, part: str) -> str:
         return self.t(f"planner.agenda.part_help.{part}")
 
+    def no_data_reason(self, reason: str) -> str:
+        """"No data" and why (a reason of :func:`workbench.agenda.browsing.parts_without_data`)."""
+        return show.labelled(self.lang, show.evidence_label(self.lang, "no_data"),
+                             self.t(f"planner.agenda.no_data.{reason}"))
+
+    def when(self, moment) -> str:
+        """A stored time in the community's time zone, as people write it there."""
+        return show.format_time(moment, self.lang)
+
     def decision_verb(self, decision: str) -> str:
         return self.t(f"planner.agenda.decision.{decision}")
 
@@ -98,8 +107,7 @@ class AgendaHtml:
                         None)
         chip = (f"<span class='wb-chip' style='background:{scenario['color']}'>"
                 f"{esc(scenario[self.lang])}</span>" if scenario else "")
-        return (f"<span class='wb-item-title'>{esc(item['title'])}</span> "
-                f"<span class='wb-small'>#{int(item['id'])}</span><br>{chip}"
+        return (f"<span class='wb-item-title'>{esc(item['title'])}</span><br>{chip}"
                 f"{self.badges_html(item)}")
 
     def badges_html(self, item: dict) -> str:

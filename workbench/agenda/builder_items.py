@@ -13,20 +13,24 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench import vocabulary
-from workbench.agenda import actions, grouping, scoring
+import base64
+
+from workbench.agenda import actions, browsing, grouping, scoring
 from workbench.agenda import presenter as show
 from workbench.agenda.builder_html import PART_COLOURS, Panel, field_error
 from workbench.escaping import esc
 
 #: Proposals of one item shown with an answer field at once.
 PROPOSALS_LIMIT = 40
+#: proposals of one item whose words and photo are shown beside its evidence
+WORDS_LIMIT = 8
 #: the chosen item's evidence in full (its score and parts have their table, by the weights)
 DETAIL_FACTS = tuple(k for k in show.EVIDENCE if k not in ("score", "score_parts"))
 
 
-def choice(ident: int, title: str) -> str:
-    """An item or proposal as a choice in a list: its number and title."""
-    return f"#{ident} {title}"[:120]
+def choice(label, title: str) -> str:
+    """An item or proposal as a choice in a list: its rank or receipt code, and title."""
+    return f"{label} · {title}"[:120]
 
 
 class ItemPanel(Panel):
@@ -37,7 +41,9 @@ class ItemPanel(Panel):
         html, t, safe = self.html, self.html.t, builder.safe
         wide = w.Layout(width="640px")
         self.detail_html = w.HTML()
+        self.words_html = w.HTML()
         self.score_html = w.HTML()
+        self._photos: dict[int, dict] = {}
         # proposals and their answers
         self.answer_inputs: dict[int, tuple[w.Textarea, w.HTML]] = {}
         self.proposals_box = w.VBox()
@@ -108,11 +114,19 @@ class ItemPanel(Panel):
             self.html.show_errors(labels, {})
         self.edit_status.value = self.merge_status.value = ""
 
+    def forget(self) -> None:
+        """Read which proposals have photos again (after a refresh)."""
+        builder = self.builder
+        self._photos = builder.store.photo_index(builder.community_id)
+
     def show(self, item: dict | None) -> None:
         if item is None:
-            self.detail_html.value = self.score_html.value = ""
+            self.detail_html.value = self.score_html.value = self.words_html.value = (
+                f"<p class='wb-hint'>{esc(self.html.t('planner.agenda.choose_hint'))}</p>"
+                if self.builder.order else "")
             return
         self.detail_html.value = self.detail_of(item)
+        self.words_html.value = self.words_of(item)
         self.score_html.value = self.score_parts_html(item["id"])
         self._fill_proposals(item)
         self._fill_edit(item)
@@ -132,7 +146,7 @@ class ItemPanel(Panel):
         merged = [i for i in builder.all_items if i.get("merged_into") == item["id"]]
         if merged:
             rows.append((t("planner.agenda.merged_from"), "<br>".join(
-                f"#{int(m['id'])} {esc(m['title'])} <span class='wb-small'>"
+                f"{esc(m['title'])} <span class='wb-small'>"
                 f"{esc(m.get('reason') or '')}</span>" for m in merged)))
         if item.get("decision"):
             rows.append((html.field_label("decision"),
@@ -144,6 +158,44 @@ class ItemPanel(Panel):
         return (f"<div class='wb-item'>{html.title_html(item)}{where}"
                 f"<div class='wb-item-text'>{esc(item.get('description') or '')}</div>"
                 f"<table class='wb-table'>{body}</table></div>")
+
+    def words_of(self, item: dict) -> str:
+        """What residents wrote: the proposals' words and photos, the comments by stance."""
+        builder, html = self.builder, self.html
+        t = html.t
+        words = browsing.residents_words(builder.store, item, self._photos)
+        parts = [f"<h4>{esc(t('planner.agenda.words'))}</h4>"]
+        for pid in item["proposal_ids"][:WORDS_LIMIT]:
+            p = builder.proposals.get(pid)
+            if p is None:
+                continue
+            photo = words["photos"].get(pid)
+            img = (f"<img class='wb-photo' alt='{esc(p['title'])}' src='data:"
+                   f"{esc(photo['content_type'])};base64,"
+                   f"{base64.b64encode(photo['data']).decode('ascii')}'>" if photo else "")
+            parts.append(f"<div class='wb-words'>{img}<b>{esc(p['title'])}</b>"
+                         f"<div class='wb-item-text'>{esc(p.get('description') or '')}</div>"
+                         "</div>")
+        total = len(item["proposal_ids"])
+        if total > WORDS_LIMIT:
+            more = t("planner.agenda.more_proposals", shown=WORDS_LIMIT, total=total)
+            parts.append(f"<p class='wb-small'>{esc(more)}</p>")
+        columns = []
+        for stance in show.STANCES:
+            said = words["comments"][stance]
+            count = words["comment_counts"][stance]
+            lines = "".join(
+                f"<li><span class='wb-item-text'>{esc(c['body'])}</span> "
+                f"<span class='wb-small'>{esc(html.when(c['created_at']))}</span></li>"
+                for c in said) or f"<li class='wb-small'>{show.DASH}</li>"
+            shown = t("planner.agenda.list_count", shown=len(said), total=count)
+            more = f"<p class='wb-small'>{esc(shown)}</p>" if count > len(said) else ""
+            columns.append(f"<div class='wb-stance wb-stance-{stance}'><b>"
+                           f"{esc(show.evidence_label(builder.lang, stance))} {count}</b>"
+                           f"<ul>{lines}</ul>{more}</div>")
+        parts.append(f"<h4>{esc(t('planner.agenda.comments'))}</h4>"
+                     f"<div class='wb-stances'>{''.join(columns)}</div>")
+        return "".join(parts)
 
     def score_parts_html(self, item_id: int) -> str:
         """Why the item ranks where it does: each part, its weight and its share."""
@@ -157,14 +209,15 @@ class ItemPanel(Panel):
         r = row.iloc[0]
         head = html.table_head("planner.agenda.col_part", "planner.agenda.col_value",
                                "planner.agenda.col_weight", "planner.agenda.col_contribution")
-        # left out: for every item (the builder knows why), or around this item only
-        unknown = {p: builder.unknown.get(p, "not_mapped") for p in scoring.PARTS
+        # no data for any item (the builder knows why), or left out around this item only
+        unknown = {p: html.t("planner.agenda.part_unknown.not_mapped") for p in scoring.PARTS
                    if p in r and pd.isna(r[p])}
+        unknown.update({p: html.no_data_reason(reason)
+                        for p, reason in builder.without.items()})
         body = "".join(
             f"<tr><td><span class='wb-swatch' style='background:{PART_COLOURS[p]}'></span>"
             f"{esc(html.part_label(p))}</td>"
-            + (f"<td class='wb-num' colspan='3'>"
-               f"{esc(html.t('planner.agenda.part_unknown.' + unknown[p]))}</td></tr>"
+            + (f"<td class='wb-num wb-no-data' colspan='3'>{esc(unknown[p])}</td></tr>"
                if p in unknown else
                f"<td class='wb-num'>{float(r[p]):.2f}</td>"
                f"<td class='wb-num'>{builder.weights[p]:.1f}</td>"
@@ -245,11 +298,13 @@ class ItemPanel(Panel):
 
     def _fill_merge(self, item: dict) -> None:
         builder = self.builder
-        self.merge_input.options = [(choice(i, builder.items[i]["title"]), i)
+        ranks = {i: k for k, i in enumerate(builder.order, start=1)}
+        self.merge_input.options = [(choice(ranks[i], builder.items[i]["title"]), i)
                                     for i in actions.mergeable(item["id"], builder.order)]
         self.merge_input.value = ()
         self.merge_reason.value = ""
-        self.split_input.options = [(choice(pid, builder.proposals[pid]["title"]), pid)
+        self.split_input.options = [(choice(builder.proposals[pid]["receipt_code"],
+                                            builder.proposals[pid]["title"]), pid)
                                     for pid in item["proposal_ids"] if pid in builder.proposals]
         self.split_input.value = ()
         self.split_title.value = ""

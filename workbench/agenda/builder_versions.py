@@ -59,6 +59,7 @@ class VersionsPanel(Panel):
     def show_versions(self) -> None:
         html = self.html
         versions = self.builder.store.agenda_versions(self.builder.community_id)
+        self.builder.exports_panel.show_versions(versions)
         if not versions:
             self.versions_html.value = (f"<p class='wb-hint'>"
                                         f"{esc(html.t('planner.agenda.no_versions'))}</p>")

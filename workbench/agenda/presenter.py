@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from workbench import i18n
 from workbench.agenda.snapshot import UNKNOWN_REASONS
@@ -153,6 +153,29 @@ def format_date(value, lang: str) -> str:
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"  # not locale-dependent
+
+
+def format_time(value, lang: str, zone: str | None = None) -> str:
+    """A stored moment (a timezone-aware datetime, or naive UTC as SQLite gives it back) in
+    the community's time zone (``zone``, default the ``time_zone`` setting): 2026年11月27日
+    14:05 / 27 Nov 2026 14:05. A date alone is told as a date."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    if not isinstance(value, datetime):
+        return format_date(value, lang)
+    from zoneinfo import ZoneInfo
+
+    from workbench import settings
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    local = value.astimezone(ZoneInfo(zone or settings.get("time_zone")))
+    return f"{format_date(local.date(), lang)} {local:%H:%M}"
 
 
 def format_count(value) -> str:

@@ -1,0 +1,175 @@
+"""Choosing and reading items in the agenda builder as a planner does, through its widgets:
+a click on a row of the ranked list or on a numbered marker, the filters, score parts without
+data, the residents' own words, the tables and the downloads, and a tool that works at once
+on an empty and on a full database."""
+
+import base64
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+
+import pytest
+
+from residents import code_ids, propose
+
+from communities import INSIDE_OPEN
+from workbench.agenda import presenter as show
+from workbench.agenda.browsing import NO_SPACE, UNDECIDED
+from workbench.agenda.builder import AgendaBuilder
+from workbench.agenda.builder_map import fan_offsets
+from workbench.deliberation.discussion import Comment
+from workbench.layers.community import read_layers
+
+MARKUP = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def seeded(store):
+    codes = code_ids(store, 4)
+    a = propose(store, "公园里多放些长椅", "老人需要休息的长椅")
+    b = propose(store, "公园加几张长椅", "希望多放长椅给老人休息")
+    c = propose(store, "东门设快递柜", "快递堆在门卫室", space=None, scenario="service",
+                at=INSIDE_OPEN)
+    for code in codes[:3]:
+        store.set_support(a, code, True)
+    store.add_comment(Comment(a, "for", "老人走累了要歇脚"), codes[1])
+    store.add_comment(Comment(a, "against", MARKUP), codes[2])
+    store.add_comment(Comment(c, "neutral", "看放在哪里"), codes[3])
+    return {"benches": a, "lockers": c}
+
+
+@pytest.fixture
+def builder(store, community, seeded):
+    # no Re-group pressed: the tool groups the proposals itself when there are no items
+    return AgendaBuilder(store, community, read_layers(community.folder), lang="en",
+                         author="王主任")
+
+
+def item_of(builder, proposal_id):
+    return next(i for i in builder.items.values() if proposal_id in i["proposal_ids"])
+
+
+def test_a_full_database_opens_on_a_working_list(builder, seeded):
+    assert len(builder.order) == 2 and builder.selected_id == builder.order[0]
+    assert len(builder.list_panel.rows_box.children) == 2
+    assert "公园里多放些长椅" in builder.list_panel.list_text()
+    assert "#" + str(builder.order[0]) not in builder.list_panel.list_text()
+
+
+def test_an_empty_database_opens_on_an_empty_tool(store, community):
+    builder = AgendaBuilder(store, community, None, lang="zh", author="王主任")
+    assert builder.order == [] and builder.selected_id is None
+    assert "还没有事项" in builder.list_panel.count_html.value
+    builder.tables_panel.box.selected_index = 0
+    assert "还没有事项" in builder.tables_panel.ranking_html.value
+    assert builder.map_panel.rank_markers.layers == ()
+
+
+def test_clicking_a_row_or_a_marker_chooses_the_item(builder, seeded):
+    lockers = item_of(builder, seeded["lockers"])["id"]
+    benches = item_of(builder, seeded["benches"])["id"]
+    row = builder.list_panel._row(lockers)[0]
+    row.children[1].click()   # the button over the row
+    assert builder.selected_id == lockers and "东门设快递柜" in builder.item_panel.detail_html.value
+    assert "wb-selected" in row._dom_classes
+    assert "wb-selected" not in builder.list_panel._row(benches)[0]._dom_classes
+    builder.map_panel.click(benches)
+    assert builder.selected_id == benches
+    assert "wb-chosen" in builder.map_panel.markers[benches].icon.html
+    # the popup names the item and its place, escaped
+    assert "公园里多放些长椅" in builder.map_panel.markers[benches].popup.value
+
+
+def test_filters_by_scenario_space_decision_and_status(builder, seeded):
+    lockers = item_of(builder, seeded["lockers"])["id"]
+    benches = item_of(builder, seeded["benches"])["id"]
+    assert builder.set_filters(scenario="service") == [lockers]
+    assert len(builder.map_panel.rank_markers.layers) == 1
+    assert builder.set_filters(scenario="", space=NO_SPACE) == [lockers]
+    assert builder.set_filters(space="P1") == [benches]
+    builder.select(benches)
+    assert builder.decide("adopt", "支持的人多", owner="steward")
+    assert builder.set_filters(space="", decision="adopt") == [benches]
+    assert builder.set_filters(decision=UNDECIDED) == [lockers]
+    assert builder.set_filters(decision="", status="planned") == [benches]
+    assert builder.set_filters(status="done") == []
+    assert "No item matches" in builder.list_panel.count_html.value
+
+
+def test_parts_without_data_say_so_and_their_sliders_are_disabled(builder):
+    sliders = builder.list_panel.sliders
+    # no statements linked, no survey answers: no data; comments and supporters have some
+    assert sliders["consensus"].disabled and sliders["need"].disabled
+    assert not sliders["supporters"].disabled and not sliders["stance"].disabled
+    note = builder.list_panel.slider_notes["consensus"].value
+    assert "No data" in note and "no item has statements" in note
+    assert builder.list_panel.slider_notes["supporters"].value == ""
+    score = builder.item_panel.score_html.value
+    assert score.count("No data") >= 2
+    # a part without data weighs nothing: the score is the others' weighted mean
+    first = builder.ranking.iloc[0]
+    assert first["w_consensus"] == 0 and first["w_need"] == 0
+
+
+def test_the_item_shows_residents_words_by_stance_escaped(builder, seeded):
+    builder.select(item_of(builder, seeded["benches"])["id"])
+    words = builder.item_panel.words_html.value
+    assert "老人需要休息的长椅" in words and "希望多放长椅给老人休息" in words
+    assert "老人走累了要歇脚" in words and "&lt;img src=x onerror=alert(1)&gt;" in words
+    assert MARKUP not in words
+    stances = re.findall(r"wb-stance-(\w+)'><b>[^<]*?(\d+)</b>", words)
+    assert stances == [("for", "1"), ("neutral", "0"), ("against", "1")]
+
+
+def test_a_proposals_photo_is_shown_beside_its_words(store, community, seeded):
+    from photo_files import camera_jpeg
+    from workbench.proposals.photos import prepare_photo
+
+    from workbench.proposals.rules import validate_proposal
+
+    photo = prepare_photo(camera_jpeg(640, 480))
+    store.add_proposal("test", validate_proposal(
+        {"title": "银杏树下的坐凳", "description": "树荫下", "scenario": "health",
+         "public_space_id": "P1"}, community), photo=photo)
+    builder = AgendaBuilder(store, community, None, lang="zh", author="王主任")
+    builder.regroup()
+    pid = next(p for p, row in builder.proposals.items() if row["title"] == "银杏树下的坐凳")
+    builder.select(item_of(builder, pid)["id"])
+    assert "<img class='wb-photo'" in builder.item_panel.words_html.value
+
+
+def test_tables_follow_the_weights_and_versions_download(builder, seeded):
+    builder.tables_panel.box.selected_index = 0
+    assert "公园里多放些长椅" in builder.tables_panel.ranking_html.value
+    builder.set_weights({"supporters": 0.0, "stance": 1.0})
+    first = builder.items[builder.order[0]]["title"]
+    table = builder.tables_panel.ranking_html.value
+    assert table.index(first) < table.index("<td>", table.index("<tbody>") + 200)
+    builder.select(builder.order[0])
+    builder.decide("adopt", "好", owner="steward")
+    builder.versions_panel.confirm_input.value = True
+    assert builder.publish() == 1
+    links = builder.exports_panel.links_html.value
+    files = dict(re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", links))
+    assert set(files) == {"agenda-v1.html", "agenda-v1.docx", "agenda-v1-csv.zip",
+                          "agenda-v1.geojson"}
+    html = base64.b64decode(files["agenda-v1.html"]).decode("utf-8")
+    assert "<html" in html and first in html
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(files["agenda-v1-csv.zip"]))) as z:
+        assert sorted(z.namelist()) == ["agenda_items.csv", "proposals.csv", "updates.csv"]
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(files["agenda-v1.docx"]))) as z:
+        assert "word/document.xml" in z.namelist()
+
+
+def test_markers_at_one_place_fan_out_and_rank_one_is_on_top():
+    offsets = fan_offsets([(31.2, 121.4)] * 8 + [(31.21, 121.41)])
+    assert offsets[0] == (0.0, 0.0) and offsets[-1] == (0.0, 0.0)
+    assert len({(round(x), round(y)) for x, y in offsets[:8]}) == 8
+
+
+def test_times_in_the_communitys_zone():
+    moment = datetime(2026, 11, 27, 18, 5, tzinfo=timezone.utc)
+    assert show.format_time(moment, "zh", "Asia/Shanghai") == "2026年11月28日 02:05"
+    assert show.format_time(moment.replace(tzinfo=None), "en", "Asia/Shanghai") == \
+        "28 Nov 2026 02:05"
