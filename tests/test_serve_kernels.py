@@ -80,6 +80,11 @@ def test_the_last_tenth_of_the_cap_is_kept_for_residents_arriving():
     assert admission.decide(19, "192.0.2.3", None) == "ok"
     assert admission.decide(20, "192.0.2.4", None) == "busy"
     assert Admission(5, PageRate(20), ()).kept_for_newcomers == 1
+    # asking again and again counts, even when refused: no newcomer after two requests
+    admission = Admission(20, PageRate(20), ())
+    assert [admission.decide(20, "192.0.2.5", None) for _ in range(2)] == ["busy", "busy"]
+    assert admission.decide(18, "192.0.2.5", None) == "busy"
+    assert admission.decide(18, "192.0.2.6", None) == "ok"
 
 
 class _Page(HTMLParser):
@@ -210,3 +215,14 @@ def test_a_closed_pages_kernel_is_culled_after_it_left_not_while_open(tmp_path):
         assert wait_until(lambda: not kernel_alive(server, kernel_id), timeout=60)
         # the process too (the pool's kernel stays ready)
         assert wait_until(lambda: len(server.kernel_pids()) == 1, timeout=30)
+
+
+def test_in_meeting_mode_the_rooms_phones_share_one_address_and_the_limit_covers_them(
+        monkeypatch):
+    from workbench.serve import meeting_env
+
+    monkeypatch.setenv("WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT", "20")
+    assert meeting_env({}, 60)["WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT"] == "120"
+    assert meeting_env({}, 5)["WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT"] == "20"
+    monkeypatch.setenv("WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT", "0")  # no limit stays none
+    assert "WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT" not in meeting_env({}, 60)

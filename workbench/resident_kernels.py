@@ -149,8 +149,9 @@ class PageRate:
         return allowed
 
 
-#: near the cap, the last tenth of it (at least one kernel) is kept for visitors who opened
-#: fewer than this many pages in the last minute: a resident arriving, or reloading once
+#: near the cap, the last tenth of it (at least one kernel) is kept for visitors who asked for
+#: fewer than this many pages in the last minute, refused ones included: a resident arriving,
+#: or reloading once
 NEWCOMER_PAGES = 2
 
 
@@ -169,15 +170,17 @@ class Admission:
     def __init__(self, cap: int, rate: PageRate, proxies: tuple):
         self.cap, self.rate, self.proxies = cap, rate, proxies
         self.kept_for_newcomers = max(1, cap // 10)
+        self.asked = PageRate(2**31)  # every request, refused or not: who is a newcomer
         self.rendering = 0
 
     def decide(self, kernels: int, peer: str, forwarded_for: str | None) -> str:
         resident = kernels + self.rendering
         client = client_address(peer, forwarded_for, self.proxies)
+        newcomer = self.asked.recent(client) < NEWCOMER_PAGES
+        self.asked.allow(client)
         if resident >= self.cap:
             return "busy"
-        if (resident >= self.cap - self.kept_for_newcomers
-                and self.rate.recent(client) >= NEWCOMER_PAGES):
+        if resident >= self.cap - self.kept_for_newcomers and not newcomer:
             return "busy"
         if not self.rate.allow(client):
             return "too_many"

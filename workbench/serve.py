@@ -120,6 +120,16 @@ def server_env() -> dict[str, str]:
     return env
 
 
+def meeting_env(env: dict[str, str], pool: int) -> dict[str, str]:
+    """The resident server's environment in meeting mode: the phones in the room share the
+    venue's Wi-Fi, one address, so the per-client limit of new pages covers them all (twice
+    the pool: each phone may reload once)."""
+    per_client = settings.get("pages_per_minute_per_client")
+    if per_client <= 0:
+        return env
+    return {**env, "WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT": str(max(per_client, 2 * pool))}
+
+
 #: Linux's prctl option: a signal the kernel sends a process when its parent dies
 PR_SET_PDEATHSIG = 1
 
@@ -190,7 +200,7 @@ def serve(lab: bool = True, workshop: bool = False) -> int:
     supervised = dict(env=env, start_new_session=True, preexec_fn=_die_with_serve(os.getpid()))
     procs.append(subprocess.Popen(
         voila_command(preheat=pool, fill_delay=WORKSHOP_FILL_DELAY if workshop else None),
-        **supervised))
+        **{**supervised, "env": meeting_env(env, pool) if workshop else env}))
     if workshop:
         procs.append(subprocess.Popen(
             voila_command(WORKSHOP_NOTEBOOK, port=settings.get("workshop_port"),

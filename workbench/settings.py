@@ -73,7 +73,10 @@ SETTINGS = [
             "max_kernels is sized from memory.", int),
     Setting("pages_per_minute_per_client", 20,
             "New resident pages one client may open per minute; beyond it a 'too many pages, "
-            "try again in a minute' page (0: no limit).", int),
+            "try again in a minute' page (0: no limit). Residents behind one address (a "
+            "venue's Wi-Fi, a carrier's NAT) count as one client: raise it before sending the "
+            "link to a large group chat. In meeting mode (serve --workshop) it is at least "
+            "twice workshop_pool.", int),
     Setting("trusted_proxies", "",
             "Reverse proxies in front of the resident server (addresses or networks, e.g. "
             "127.0.0.1 or 10.0.0.0/8). Only a request from one of them is counted by the "
