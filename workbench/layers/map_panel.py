@@ -22,6 +22,8 @@ from workbench.store import Store
 CSS = style_tag("workbench.page", "planner.css")
 #: proposals at one place are drawn on a small ring around it (metres), so none hides another
 RING_METRES = 9.0
+#: names of public spaces show from this zoom on: zoomed further out they pile up unreadably
+NAMES_FROM_ZOOM = 15.5
 #: the table lists this many proposals, newest first
 TABLE_ROWS = 200
 
@@ -62,8 +64,10 @@ class PlannerMap:
         self.map.widget.scroll_wheel_zoom = True
         self.popup = Popup(location=community.center, child=w.HTML(), close_button=True,
                            auto_close=True, max_width=320, min_width=180)
-        self.names = LayerGroup(layers=tuple(self._name_markers()), name="names")
+        self.name_markers = tuple(self._name_markers())
+        self.names = LayerGroup(layers=self.name_markers, name="names")
         self.map.widget.add(self.names)
+        self.map.widget.observe(lambda change: self.show_names(change["new"]), names="zoom")
         safe = guarded(lambda: None)
         self.map.proposals.on_click(safe(self._on_proposal_click))
         self.map.public_spaces.on_click(safe(self._on_space_click))
@@ -108,6 +112,11 @@ class PlannerMap:
         return self.scenarios.get(code, {}).get(self.lang, NO_VALUE)
 
     # -- drawing ----------------------------------------------------------------------------
+    def show_names(self, zoom: float) -> None:
+        shown = self.name_markers if zoom >= NAMES_FROM_ZOOM else ()
+        if self.names.layers != shown:
+            self.names.layers = shown
+
     def _name_markers(self) -> list[Marker]:
         """A name above each public space; the label never takes a tap (CSS)."""
         markers = []
@@ -115,7 +124,7 @@ class PlannerMap:
             lon, lat = self.community.public_space_location(space_id)
             name = feature["properties"].get(f"name_{self.lang}") or space_id
             icon = DivIcon(html=f"<span class='wb-space-name'>{esc(name)}</span>",
-                           icon_size=[160, 18], icon_anchor=[80, 30])
+                           icon_size=[160, 16], icon_anchor=[80, 24])
             markers.append(Marker(location=(lat, lon), icon=icon, draggable=False,
                                   keyboard=False, title=name))
         return markers

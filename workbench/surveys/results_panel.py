@@ -11,6 +11,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from workbench import i18n, settings
+from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.page.download import CSV, EXCEL, DownloadLink
 from workbench.page.figures import figure_png
@@ -21,6 +22,8 @@ from workbench.store import Store
 from workbench.surveys import results
 from workbench.surveys.planner import SurveyResults
 
+#: the planners' panels' shared style (workbench/page/planner.css)
+CSS = style_tag("workbench.page", "planner.css")
 #: columns holding a share (0–1), shown as percentages
 SHARES = ("share", "rate", "satisfied", "dissatisfied", "promoters", "passives", "detractors")
 #: codes a reader never needs (the label beside them says it)
@@ -73,7 +76,8 @@ class SurveyResultsPanel:
         self.status = w.HTML()
         self.summary = w.HTML()
         self.question_html = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="100%", width="auto"))
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="min(100%, 720px)",
+                                                          width="auto", height="auto"))
         self.breakdown_html = w.HTML()
         self.rates_html = w.HTML()
         self.evidence_html = w.HTML()
@@ -83,14 +87,17 @@ class SurveyResultsPanel:
                                   self._excel_bytes, t("surveys.panel.too_large"))
         self.downloads = w.HBox([self.csv.widget, self.excel.widget])
         self.details = w.VBox([
-            self.summary, self.downloads, self.question_choice, self.question_html, self.chart,
+            self.summary, self.downloads, self.question_choice,
+            # the table beside its chart on a wide screen, above it on a narrow one
+            w.HBox([self.question_html, self.chart], layout=w.Layout(
+                flex_flow="row wrap", align_items="flex-start", grid_gap="8px 24px")),
             w.HTML(f"<h3>{esc(t('surveys.panel.breakdown_heading'))}</h3>"),
             self.breakdown_choice, self.breakdown_html,
             w.HTML(f"<h3>{esc(t('surveys.panel.rates_heading'))}</h3>"), self.rates_html,
             w.HTML(f"<h3>{esc(t('surveys.panel.evidence_heading'))}</h3>"),
             self.evidence_html])
         self.widget = w.VBox([
-            w.HTML(f"<h2>{esc(t('surveys.panel.title'))}</h2>"
+            w.HTML(CSS + f"<h2>{esc(t('surveys.panel.title'))}</h2>"
                    f"<p class='wb-hint'>{esc(t('surveys.panel.explain'))}</p>"),
             self.survey_choice, self.status, self.details])
         self.widget.add_class("wb-planner")
