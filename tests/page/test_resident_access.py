@@ -120,14 +120,15 @@ def test_the_document_has_a_language_and_a_title(app):
     assert "data-lang='en'" in app.title.value and "data-title=" in app.title.value
     app.set_language("zh")
     assert "data-lang='zh-CN'" in app.title.value
-    assert "wb-large-toggle" in app.large_text.value and "大字" in app.large_text.value
+    assert "wb-large-toggle" in app.title.value and "大字" in app.title.value
 
 
 def test_the_map_has_a_name_and_a_list_of_its_spaces_and_proposals(app, store, community):
     add_proposal(store, "Shade sails", at=INSIDE_P1, space="P1")
     app.refresh()
     assert "data-target='wb-map'" in app.title.value
-    text = app.map_list.value
+    text = app.legend.value
+    assert "wb-map-list" in text
     for feature in community.public_spaces.values():
         assert esc(feature["properties"]["name_en"]) in text
     assert "Shade sails" in text and "At: " in text

@@ -67,15 +67,11 @@ class ResidentApp:
                                         style={"button_width": "auto"})
         self.language.add_class("wb-language")
         self.language.observe(safe(self._on_language), names="value")
-        # the large-text switch is the browser's alone (the template's script keeps it)
-        self.large_text = w.HTML()
         self.hint = w.HTML()
         self.map = CommunityMap(self.community, self.lang, basemap=basemap)
         self.map.public_spaces.on_click(safe(self._on_space_click))
+        # the legend, and the map as a list for whoever cannot see or tap it
         self.legend = w.HTML()
-        # the map as text, for whoever cannot see or tap it
-        self.map_list = w.HTML()
-        self.map_list.add_class("wb-map-list")
         self.space_info = w.HTML()
         self.space_info.add_class("wb-space")
         self.space_info.layout.display = "none"
@@ -96,11 +92,9 @@ class ResidentApp:
             return [widget for part in self.parts if part.SLOT == slot
                     for widget in part.widgets]
 
-        tools = w.HBox([self.large_text, self.language])
-        tools.add_class("wb-tools")
-        header = w.HBox([self.title, tools])
+        header = w.HBox([self.title, self.language])
         header.add_class("wb-header")
-        left = w.VBox([self.hint, self.map.widget, self.legend, self.map_list, self.space_info])
+        left = w.VBox([self.hint, self.map.widget, self.legend, self.space_info])
         right = w.VBox(widgets("beside_map"))
         main = w.Box([left, right], layout={"display": "flex", "flex_flow": "column"})
         main.add_class("wb-main")
@@ -141,13 +135,13 @@ class ResidentApp:
             f"<h1>{esc(name)}</h1><p class='wb-sub'>{esc(t('app.subtitle'))}</p>"
             + document_note(lang, t("app.document_title", community=name))
             + name_note("wb-map", t("map.name"), role="region")
-            + name_note("wb-language", t("app.language"), role="group"))
-        self.large_text.value = (f"<button type='button' class='wb-large-toggle' "
-                                 f"aria-pressed='false'>{esc(t('app.large_text'))}</button>")
+            + name_note("wb-language", t("app.language"), role="group")
+            # the large-text switch is the browser's alone (the template's script keeps it)
+            + f"<button type='button' class='wb-large-toggle' aria-pressed='false'>"
+              f"{esc(t('app.large_text'))}</button>")
         self.hint.value = f"<span class='wb-hint'>{esc(t('map.hint'))}</span>"
         self.map.set_language(lang)
-        self.legend.value = self.map.legend_html()
-        self.render_map_list()
+        self.render_legend()
         for part in self.parts:
             part.render()
         if self.selected_space:
@@ -184,11 +178,11 @@ class ResidentApp:
         """Read the store again: every section redraws what it shows, and the map too."""
         for part in self.parts:
             part.refresh()
-        self.legend.value = self.map.legend_html()
-        self.render_map_list()
+        self.render_legend()
 
-    def render_map_list(self) -> None:
-        """The map's public spaces and proposals as a list that opens below the map."""
+    def render_legend(self) -> None:
+        """The legend, and the map's public spaces and proposals as a list that opens below
+        it (one widget for both: the kernel keeps fewer)."""
         lang, t = self.lang, self.t
         spaces = self.community.public_spaces
         kinds = self.community.kinds
@@ -206,8 +200,8 @@ class ResidentApp:
             where = (f" · {esc(t('list.at', place=space['properties'][f'name_{lang}']))}"
                      if space else "")
             proposals.append(f"<li>{esc(row['title'])}{where}</li>")
-        self.map_list.value = (
-            f"<details><summary>{esc(t('map.as_list'))}</summary>"
+        self.legend.value = self.map.legend_html() + (
+            f"<details class='wb-map-list'><summary>{esc(t('map.as_list'))}</summary>"
             f"<h3>{esc(t('form.space'))}</h3>"
             f"<ul>{''.join(space_line(f['properties']) for f in spaces.values())}</ul>"
             f"<h3>{esc(t('map.proposals'))}</h3>"
