@@ -280,7 +280,11 @@ class VoilaServer:
         self.notebook = notebook
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.env_overrides = {"WORKBENCH_HOME": str(self.home), **(extra_env or {})}
+        # every client of a test or a benchmark is this machine, one address: the per-client
+        # limit of new pages would take them all for one flooding client (tests of the limit
+        # set it)
+        self.env_overrides = {"WORKBENCH_HOME": str(self.home),
+                              "WORKBENCH_PAGES_PER_MINUTE_PER_CLIENT": "0", **(extra_env or {})}
         self.preheat, self.cull_idle, self.cull_interval = preheat, cull_idle, cull_interval
         self.fill_delay = fill_delay
         self.proc: subprocess.Popen | None = None
