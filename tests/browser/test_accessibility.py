@@ -141,6 +141,12 @@ def test_large_text_doubles_the_text_and_nothing_is_cut(phone, axe, screenshots,
     page = open_resident_page(phone, f"?lang={lang}")
     assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "16px"
     normal = page.locator(".wb-submit").evaluate("el => getComputedStyle(el).fontSize")
+    # a browser set to a larger default font: the page's text follows it
+    bigger = page.add_style_tag(content="html:not(.wb-large-text) { font-size: 20px; }")
+    assert page.locator(".wb-submit").evaluate("el => getComputedStyle(el).fontSize") == \
+        f"{float(normal[:-2]) * 20 / 16:g}px"
+    assert page.locator(".wb-hint").first.evaluate("el => getComputedStyle(el).fontSize") == "18px"
+    bigger.evaluate("el => el.remove()")
     switch = page.locator(".wb-large-toggle")
     expect(switch).to_have_attribute("aria-pressed", "false")
     switch.click()
