@@ -1,6 +1,8 @@
 """`workbench layers import`: each format with expected counts, hostile files, and the round
 trip import → check-layers → init. Test files are built here from the small test community."""
 
+import bz2
+import gzip
 import importlib.util
 import json
 import zipfile
@@ -14,6 +16,7 @@ from communities import small_community_layers
 from workbench.cli import main
 from workbench.geo.gcj02 import wgs84_to_gcj02
 from workbench.layers.checks import check_folder
+from workbench.layers.importing import readers
 
 
 def frames():
@@ -115,7 +118,7 @@ def test_gcj02_csv_is_converted_to_wgs84(tmp_path):
     assert abs(x - point.x) < 1e-7 and abs(y - point.y) < 1e-7
 
 
-def test_hostile_files(tmp_path, capsys):
+def test_hostile_files(tmp_path, capsys, monkeypatch):
     boundary = tmp_path / "b.geojson"
     frames()["boundary"].to_file(boundary, driver="GeoJSON")
     fake = tmp_path / "data.gpkg"
@@ -125,11 +128,20 @@ def test_hostile_files(tmp_path, capsys):
     (tmp_path / "b.txt").write_text("120.1,30.2", encoding="utf-8")
     assert run_import(tmp_path / "b.txt", "--out", tmp_path / "o2") == 1
     assert "not a file type" in capsys.readouterr().err
+    # a zip claiming more than the limit once unpacked (the limit lowered so the test is small)
+    monkeypatch.setattr(readers, "MAX_BYTES", 1 << 20)
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("x.shp", b"\0" * (1 << 30) + b"\0")
+        zf.writestr("x.shp", b"\0" * (2 << 20))
+    assert bomb.stat().st_size < 1 << 20
     assert run_import(bomb, "--out", tmp_path / "o3", "--boundary", boundary) == 1
     assert "more than the import reads" in capsys.readouterr().err
+    gz = tmp_path / "x.osm.gz"
+    with gzip.open(gz, "wb") as f:
+        f.write(b"<osm>" + b" " * (2 << 20) + b"</osm>")
+    assert run_import(gz, "--out", tmp_path / "o3", "--boundary", boundary) == 1
+    assert "more than the import reads" in capsys.readouterr().err
+    monkeypatch.undo()
     # an empty layer, and a self-crossing (bow-tie) public space that is repaired
     spaces = small_community_layers()["public_spaces"]
     ring = spaces["features"][0]["geometry"]["coordinates"][0]
@@ -213,4 +225,49 @@ def test_openstreetmap_extract_of_central_helsinki(tmp_path, capsys):
     assert {"pocket_park", "children_play"} <= {f["properties"]["kind"] for f in spaces}
     buildings = json.loads((out / "buildings.geojson").read_text("utf-8"))["features"]
     assert any(f["properties"].get("households_source") == "estimate" for f in buildings)
+    assert main(["check-layers", str(out)]) == 0
+
+
+def osm_xml() -> bytes:
+    """A tiny OpenStreetMap file: an administrative boundary (a closed way), a residential
+    street, an apartment block with its flats, a playground and a park outside."""
+    nodes = {1: (120.150, 30.300), 2: (120.156, 30.300), 3: (120.156, 30.305),
+             4: (120.150, 30.305), 5: (120.151, 30.302), 6: (120.155, 30.302),
+             7: (120.1520, 30.3030), 8: (120.1525, 30.3030), 9: (120.1525, 30.3035),
+             10: (120.1520, 30.3035), 11: (120.1530, 30.3010), 12: (120.1535, 30.3010),
+             13: (120.1535, 30.3015), 14: (120.1530, 30.3015),
+             15: (120.160, 30.310), 16: (120.161, 30.310), 17: (120.161, 30.311)}
+    ways = {
+        100: ([1, 2, 3, 4, 1], {"boundary": "administrative", "admin_level": "10",
+                                 "name": "Test", "name:zh": "测试社区"}),
+        101: ([5, 6], {"highway": "residential", "name": "Main"}),
+        102: ([7, 8, 9, 10, 7], {"building": "apartments", "building:flats": "24"}),
+        103: ([11, 12, 13, 14, 11], {"leisure": "playground", "name": "Play"}),
+        104: ([15, 16, 17, 15], {"leisure": "park", "name": "Far"}),
+    }
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="test">']
+    for i, (lon, lat) in nodes.items():
+        out.append(f'<node id="{i}" version="1" lat="{lat}" lon="{lon}"/>')
+    for i, (refs, tags) in ways.items():
+        out.append(f'<way id="{i}" version="1">')
+        out += [f'<nd ref="{r}"/>' for r in refs]
+        out += [f'<tag k="{k}" v="{v}"/>' for k, v in tags.items()]
+        out.append("</way>")
+    out.append("</osm>")
+    return "\n".join(out).encode("utf-8")
+
+
+@pytest.mark.parametrize("name, pack", [("t.osm", lambda b: b), ("t.osm.gz", gzip.compress),
+                                        ("t.osm.bz2", bz2.compress)])
+def test_osm_xml_with_its_administrative_boundary(tmp_path, name, pack, capsys):
+    source = tmp_path / name
+    source.write_bytes(pack(osm_xml()))
+    out = tmp_path / "out"
+    assert run_import(source, "--out", out) == 0
+    assert "administrative area w100" in capsys.readouterr().out
+    assert counts(out) == {"boundary": 1, "roads": 1, "buildings": 1, "public_spaces": 1}
+    building = json.loads((out / "buildings.geojson").read_text("utf-8"))["features"][0]
+    assert building["properties"] == {"id": "w102", "households": 24, "households_source": "data"}
+    boundary = json.loads((out / "boundary.geojson").read_text("utf-8"))["features"][0]
+    assert boundary["properties"]["name_zh"] == "测试社区"
     assert main(["check-layers", str(out)]) == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
@@ -77,9 +77,12 @@ def import_layers(paths: list[str | Path], options: ImportOptions) -> ImportRepo
     if not paths:
         raise ImportProblem("import.problem.no_files")
     with scratch_dir() as tmp:
-        sources = [layer for p in paths for layer in read_source(p, options.read, Path(tmp))]
         boundary_sources = (read_source(options.boundary, options.read, Path(tmp))
                             if options.boundary else [])
+        read = options.read
+        if boundary_sources:     # an OSM extract is read only around the community
+            read = replace(read, osm_bbox=_around(boundary_sources, options.margin_m))
+        sources = [layer for p in paths for layer in read_source(p, read, Path(tmp))]
     for path in paths:
         is_osm = any(s.is_osm and s.file == Path(path).name for s in sources)
         report.sources.append({"file": Path(path).name, **(
@@ -94,6 +97,13 @@ def import_layers(paths: list[str | Path], options: ImportOptions) -> ImportRepo
     layers = _clip(found, boundary, mapping, kinds, report)
     _write(options, boundary, layers, report)
     return report
+
+
+def _around(boundary_sources, margin_m: float) -> tuple[float, float, float, float]:
+    west, south, east, north = shapely.union_all(
+        [g for s in boundary_sources for g in s.gdf.geometry]).bounds
+    pad = (margin_m + 100) / 100_000      # degrees, generously: a reading window, not a clip
+    return (west - pad * 3, south - pad, east + pad * 3, north + pad)
 
 
 def _metric_areas(gdf):

@@ -61,6 +61,8 @@ class ReadOptions:
     gcj02: bool = False           # coordinates are GCJ-02 (Gaode/Tencent exports)
     lon_column: str | None = None
     lat_column: str | None = None
+    #: (west, south, east, north) in WGS-84: OSM features outside it are not read at all
+    osm_bbox: tuple[float, float, float, float] | None = None
 
 
 def kind_of_file(path: Path) -> str:
@@ -179,7 +181,7 @@ def _read_osm(path: Path, options: ReadOptions, workdir: Path) -> list[SourceLay
     # GDAL keeps its node index on disk, not in memory, for extracts bigger than a city
     pyogrio.set_gdal_config_options({"OSM_USE_CUSTOM_INDEXING": "YES"})
     for name in OSM_LAYERS:
-        gdf = _read_vector(source, name)
+        gdf = _read_vector(source, name, bbox=options.osm_bbox)
         gdf = _to_wgs84(gdf, path.name, name, options)
         layers.append(SourceLayer(path.name, name, _with_attrs(gdf, prefix=name), is_osm=True))
     return layers
@@ -205,7 +207,9 @@ def _with_attrs(gdf, prefix: str | None):
     import geopandas as gpd
 
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    records = gdf[columns].to_dict("records")
+    values = [gdf[c].to_numpy(dtype=object) for c in columns]   # faster than to_dict
+    records = [dict(zip(columns, row)) for row in zip(*values)] if columns else \
+        [{} for _ in range(len(gdf))]
     if prefix is not None:
         attrs = [_osm_tags(r) for r in records]
         ids = []
