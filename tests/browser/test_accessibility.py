@@ -65,7 +65,8 @@ LAYOUT_PROBLEMS = """() => {
   for (const el of document.querySelectorAll('.wb-app *')) {
     if (el.closest('.leaflet-container') || !shown(el)) continue;
     const r = el.getBoundingClientRect();
-    if (r.right > width + 1) problems.push('sticks out: ' + el.className + ' ' + Math.round(r.right));
+    if (r.right > width + 1)
+      problems.push('sticks out: ' + el.className + ' ' + Math.round(r.right));
   }
   for (const el of document.querySelectorAll('.wb-app button, .wb-app select')) {
     if (!shown(el)) continue;
@@ -85,9 +86,11 @@ SMALL_CONTROLS = """() => {
     const tiny = el.type === 'radio' || el.type === 'checkbox';
     const box = tiny ? el.closest('label').getBoundingClientRect() : r;
     if (box.height < 44 - 0.5 || (!tiny && box.width < 44 - 0.5))
-      problems.push('small: ' + (el.textContent || el.type) + ' ' + Math.round(box.width) + 'x' + Math.round(box.height));
+      problems.push('small: ' + (el.textContent || el.type) + ' '
+                    + Math.round(box.width) + 'x' + Math.round(box.height));
     // a control that shows its name in ::after (the photo button) is read at that size
-    const size = parseFloat(s.fontSize) || parseFloat(getComputedStyle(el, '::after').fontSize);
+    const size = parseFloat(s.fontSize)
+      || parseFloat(getComputedStyle(el, '::after').fontSize);
     if (tiny ? r.width < 16 : size < 16)
       problems.push('font or box under 16px: ' + (el.textContent || el.type));
   }
@@ -98,9 +101,10 @@ SMALL_CONTROLS = """() => {
 def measure_map(page) -> dict:
     """The community's boundary and the map element, in screen pixels."""
     return page.evaluate("""() => {
-        const land = document.querySelector('.wb-main .leaflet-container path[stroke-dasharray="8 5"]');
         const map = document.querySelector('.wb-main .leaflet-container');
-        return {land: land.getBoundingClientRect().toJSON(), map: map.getBoundingClientRect().toJSON()};
+        const land = map.querySelector('path[stroke-dasharray="8 5"]');
+        return {land: land.getBoundingClientRect().toJSON(),
+                map: map.getBoundingClientRect().toJSON()};
     }""")
 
 
