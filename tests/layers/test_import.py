@@ -186,6 +186,12 @@ def test_check_layers_reports_every_problem_at_once(tmp_path, capsys):
     assert (out / "public_spaces.repaired.geojson").exists()
     assert main(["check-layers", str(out), "--lang", "zh"]) == 1
     assert "不是已知的公共空间类型" in capsys.readouterr().err
+    meta = (out / "community.yaml").read_text("utf-8")
+    (out / "community.yaml").write_text(meta.replace("center:", "center: abc\nold_center:"),
+                                        encoding="utf-8")
+    keys = {p.key for p in check_folder(out)}
+    assert {"meta_center", "unknown_kind", "duplicate_id", "invalid", "outside",
+            "roads_apart"} <= keys
 
 
 def test_implausible_boundary_is_a_warning(tmp_path, capsys):

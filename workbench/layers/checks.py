@@ -24,6 +24,8 @@ from workbench.layers.community import WGS84_NAMES, LayerError, layer_specs, loa
 
 PLAUSIBLE_KM2 = (0.05, 20.0)
 KINDS_FILE = "workbench/data/public_space_kinds.yaml"
+#: groups of unconnected roads named one by one; the rest are counted
+SHOWN_GROUPS = 10
 
 
 @dataclass
@@ -74,6 +76,9 @@ def check_folder(folder: str | Path, repair: bool = False) -> list[Problem]:
         except LayerError as exc:
             problems.append(Problem("error", Path(exc.path).name, exc.feature, "loader",
                                     {"problem": exc.problem}))
+        except (ValueError, TypeError, KeyError, IndexError) as exc:   # a hostile community.yaml
+            problems.append(Problem("error", "community.yaml", None, "loader",
+                                    {"problem": str(exc)[:200]}))
     return problems
 
 
@@ -94,6 +99,15 @@ def _check_meta(folder: Path, problems) -> dict | None:
     for key in ("id", "name", "center"):
         if key not in meta:
             problems.append(Problem("error", "community.yaml", None, "meta_key", {"name": key}))
+    center = meta.get("center")
+    try:
+        lat, lon = (float(v) for v in center)
+        ok = -90 <= lat <= 90 and -180 <= lon <= 180
+    except (TypeError, ValueError):
+        ok = center is None     # reported as missing above
+    if not ok:
+        problems.append(Problem("error", "community.yaml", None, "meta_center",
+                                {"value": str(center)[:80]}))
     return meta
 
 
@@ -227,7 +241,11 @@ def _check_roads(roads, problems) -> None:
     for i, (fid, _) in enumerate(roads):
         groups.setdefault(root(i), []).append(fid)
     largest = max(groups.values(), key=len)
-    for ids in groups.values():
-        if ids is not largest:
-            problems.append(Problem("warning", "roads.geojson", "id=" + ", ".join(ids[:5]),
-                                    "roads_apart", {"n": len(ids), "total": len(roads)}))
+    apart = sorted((ids for ids in groups.values() if ids is not largest), key=len, reverse=True)
+    for ids in apart[:SHOWN_GROUPS]:
+        problems.append(Problem("warning", "roads.geojson", "id=" + ", ".join(ids[:5]),
+                                "roads_apart", {"n": len(ids), "total": len(roads)}))
+    if len(apart) > SHOWN_GROUPS:        # one line for the rest: a clipped extract has many
+        rest = apart[SHOWN_GROUPS:]
+        problems.append(Problem("warning", "roads.geojson", None, "roads_apart_more", {
+            "groups": len(rest), "n": sum(map(len, rest))}))

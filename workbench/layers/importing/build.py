@@ -25,11 +25,11 @@ import yaml
 from shapely.geometry import MultiLineString, MultiPolygon, mapping as geojson_of
 
 from workbench import vocabulary
+from workbench.layers.checks import PLAUSIBLE_KM2
 from workbench.layers.importing import kinds as kinds_mapping
 from workbench.layers.importing.readers import (
     OSM_LICENCE, ImportProblem, ReadOptions, SourceLayer, read_source, scratch_dir)
 
-PLAUSIBLE_KM2 = (0.05, 20.0)
 MIN_PIECE = {"Polygon": 1.0, "LineString": 1.0}   # m² / m: slivers left by clipping are dropped
 
 
