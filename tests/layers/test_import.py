@@ -75,6 +75,11 @@ def test_zipped_shapefile_without_a_crs_is_refused_then_read_with_crs(tmp_path, 
     assert counts(out)["roads"] == expected()["roads"]
     assert run_import(shp_dir / "roads.shp", "--out", tmp_path / "o2", "--boundary", boundary,
                       "--crs", "EPSG:4547") == 0
+    # a local site grid pyproj cannot convert: refused, naming the file
+    (shp_dir / "roads.prj").write_text('LOCAL_CS["Site grid",UNIT["metre",1]]', encoding="utf-8")
+    assert run_import(shp_dir / "roads.shp", "--out", tmp_path / "o3", "--boundary",
+                      boundary) == 1
+    assert "roads.shp (layer roads): its coordinate system" in capsys.readouterr().err
 
 
 def test_geojson_kml_and_csv(tmp_path):
@@ -146,6 +151,8 @@ def test_hostile_files(tmp_path, capsys, monkeypatch):
     spaces = small_community_layers()["public_spaces"]
     ring = spaces["features"][0]["geometry"]["coordinates"][0]
     ring[1], ring[2] = ring[2], ring[1]
+    spaces["features"].append({"type": "Feature", "geometry": None,
+                               "properties": {"id": "P9", "kind": "square"}})
     (tmp_path / "public_spaces.geojson").write_text(json.dumps(spaces), encoding="utf-8")
     (tmp_path / "roads.geojson").write_text('{"type":"FeatureCollection","features":[]}',
                                             encoding="utf-8")
@@ -154,7 +161,8 @@ def test_hostile_files(tmp_path, capsys, monkeypatch):
                       "--out", out, "--boundary", boundary) == 0
     report = capsys.readouterr().out
     assert "invalid geometry repaired" in report and "is empty" in report
-    assert counts(out)["public_spaces"] == len(spaces["features"])
+    assert "1 features without a usable geometry" in report
+    assert counts(out)["public_spaces"] == len(spaces["features"]) - 1
     assert main(["check-layers", str(out)]) == 0
     # no boundary anywhere: a clear refusal
     assert run_import(tmp_path / "public_spaces.geojson", "--out", tmp_path / "o5") == 1

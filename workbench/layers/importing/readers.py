@@ -96,8 +96,11 @@ def read_source(path: str | Path, options: ReadOptions, workdir: Path) -> list[S
         gdf = _read_vector(path, name)
         layers.append(SourceLayer(str(path.name), name, gdf))
     for layer in layers:
-        layer.gdf = _to_wgs84(layer.gdf, path.name, layer.name, options)
-        layer.gdf = _with_attrs(layer.gdf, prefix=None)
+        read = len(layer.gdf)
+        layer.gdf = _with_attrs(_to_wgs84(layer.gdf, path.name, layer.name, options), None)
+        if len(layer.gdf) < read:
+            layer.notes.append(("import.note.no_geometry", {
+                "file": path.name, "layer": layer.name, "n": read - len(layer.gdf)}))
     return layers
 
 
@@ -240,7 +243,14 @@ def _to_wgs84(gdf, file: str, layer: str, options: ReadOptions):
             raise ImportProblem("import.problem.bad_crs", crs=options.crs) from None
     gdf = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
     if not gdf.crs.equals(CRS.from_epsg(4326)):
-        gdf = gdf.to_crs(4326)
+        try:
+            gdf = gdf.to_crs(4326)
+            usable = not len(gdf) or all(np.isfinite(gdf.total_bounds))
+        except Exception:      # pyproj cannot transform from it (a local grid, a broken .prj)
+            usable = False
+        if not usable:
+            raise ImportProblem("import.problem.unknown_crs", file=file, layer=layer,
+                                crs=str(gdf.crs.name if gdf.crs else "?")[:80])
     if options.gcj02:
         gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, _gcj02_array))
     return gdf
