@@ -72,7 +72,9 @@ def import_layers(paths: list[str | Path], options: ImportOptions) -> ImportRepo
     """Read ``paths`` and write a community folder at ``options.out``; raises ImportProblem
     before writing anything when a source or the boundary cannot be used."""
     report = ImportReport(out=str(options.out))
-    kinds = vocabulary.public_space_kinds(None)
+    # a community's own kinds.yaml, put in the folder before the import, can be mapped to
+    own = Path(options.out) / "kinds.yaml"
+    kinds = vocabulary.public_space_kinds(str(options.out) if own.exists() else None)
     mapping = kinds_mapping.load_mapping(options.kinds_file, kinds)
     if not paths:
         raise ImportProblem("import.problem.no_files")
@@ -124,9 +126,8 @@ def _place(layer: SourceLayer, mapping, kinds, found, report) -> None:
     areas = _metric_areas(gdf)
     for geom, attrs, source_id, area in zip(gdf.geometry, gdf["attrs"], gdf["source_id"], areas):
         match = kinds_mapping.classify(attrs, geom.geom_type, hint, mapping, kinds, area)
-        if match.layer is None:
-            if not layer.is_osm:       # an OSM extract holds much more than a community's layers
-                report.skipped[(layer.file, "not_mapped")] += 1
+        if match.layer is None:    # an OSM extract holds much more than a community's layers
+            report.skipped[(layer.file, "osm_other" if layer.is_osm else "not_mapped")] += 1
             continue
         if match.assumed:
             report.notes.append(("import.note.class_assumed", {"file": layer.file,
