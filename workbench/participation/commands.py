@@ -1,4 +1,5 @@
-"""The participation commands: ``workbench codes issue|list|revoke|reissue``."""
+"""The participation commands: ``workbench codes issue|list|revoke|reissue`` and
+``workbench privacy export|forget`` (a resident's rights over their personal data)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,34 @@ def _codes(args) -> int:
     return 0
 
 
+def _privacy(args) -> int:
+    import getpass
+
+    from workbench import settings
+    from workbench.i18n import t
+    from workbench.participation.privacy import (find_resident, forget, personal_export,
+                                                 write_export)
+
+    lang = args.lang or settings.get("default_language")
+    store, community = open_community()
+    resident = find_resident(store, community.id, args.code)
+    if resident is None:
+        print(t(lang, "privacy.not_found"), file=sys.stderr)
+        return 1
+    # the code is never printed back: it is the resident's key
+    who = t(lang, f"privacy.who_{resident.kind}", id=resident.id)
+    if args.action == "export":
+        if not args.out:
+            print(t(lang, "privacy.out_needed"), file=sys.stderr)
+            return 1
+        path = write_export(personal_export(store, community.id, resident), args.out)
+        print(t(lang, "privacy.exported", who=who, path=str(path)))
+        return 0
+    had = forget(store, community.id, resident, args.planner or getpass.getuser())
+    print(t(lang, "privacy.forgotten" if had else "privacy.nothing_to_forget", who=who))
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("codes", help="participation codes: issue N (prints slips with QR "
                                      "codes), list, revoke ID, reissue ID")
@@ -56,3 +85,17 @@ def register(subparsers) -> None:
                                                   "public_url setting)")
     p.add_argument("--no-pdf", action="store_true", help="write the HTML slips only")
     p.set_defaults(func=_codes)
+
+    p = subparsers.add_parser("privacy", help="a resident's personal data, on their request: "
+                                     "export CODE OUT.json (a copy of it and of their "
+                                     "contributions), forget CODE (deletes it; their "
+                                     "contributions stay, anonymous). CODE: their "
+                                     "participation code, or a proposal's receipt")
+    p.add_argument("action", choices=["export", "forget"])
+    p.add_argument("code", help="the resident's participation code or proposal receipt")
+    p.add_argument("out", nargs="?", default="", help="the JSON file to write (export)")
+    p.add_argument("--planner", default="", help="who does it, for the moderation log "
+                                                 "(default: the system user)")
+    p.add_argument("--lang", choices=["zh", "en"], default="",
+                   help="language of the messages (default: the default_language setting)")
+    p.set_defaults(func=_privacy)

@@ -1,14 +1,16 @@
 """The store's part for participation codes: hashes only, revoking, reissuing (the new
-code carries the old one's supports and votes)."""
+code carries the old one's supports and votes), and residents' personal data (kept apart,
+handed over or deleted on request: docs/privacy.md)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import LargeBinary, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from workbench.participation.tables import community_secrets, participation_codes
+from workbench.participation.tables import (community_secrets, participation_codes,
+                                            residents_personal)
 
 
 class ParticipationStore:
@@ -74,6 +76,115 @@ class ParticipationStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+
+    def code_id_of(self, community_id: str, code_hash: str) -> int | None:
+        """The id of a code of the community whatever its status (a revoked code's resident
+        still has rights over what it holds)."""
+        query = select(participation_codes.c.id).where(
+            participation_codes.c.community_id == community_id,
+            participation_codes.c.code_hash == code_hash)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
+    # -- personal data ----------------------------------------------------------------------
+    def set_personal_data(self, code_id: int, name: str | None = None,
+                          contact: str | None = None) -> None:
+        """Keep (or replace) a resident's name and contact details, validated by the caller;
+        nothing given deletes them."""
+        def work(conn):
+            conn.execute(delete(residents_personal).where(
+                residents_personal.c.code_id == code_id))
+            if name or contact:
+                conn.execute(insert(residents_personal).values(
+                    code_id=code_id, name=name or None, contact=contact or None,
+                    updated_at=datetime.now(timezone.utc)))
+        self.write(work)
+
+    def personal_data(self, code_id: int) -> dict | None:
+        query = select(residents_personal.c.name, residents_personal.c.contact,
+                       residents_personal.c.updated_at).where(
+            residents_personal.c.code_id == code_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def contributions_of_code(self, code_id: int) -> list[dict]:
+        """Everything stored under a participation code, in every domain's tables: the rows
+        that carry its id (``code_id``) or its key (``respondent``/``voter`` ``code-<id>``),
+        as {"table": name, **columns}, bytes left out (a photo is listed, not copied)."""
+        from workbench.store.tables import load_all
+
+        key = f"code-{code_id}"
+        found = []
+        with self.engine.connect() as conn:
+            for table in load_all().sorted_tables:
+                if table.name in ("residents_personal", "participation_codes"):
+                    continue
+                wheres = [table.c[name] == key for name in ("respondent", "voter")
+                          if name in table.c]
+                if "code_id" in table.c:
+                    wheres.append(table.c.code_id == code_id)
+                if not wheres:
+                    continue
+                cols = [c for c in table.c if not isinstance(c.type, LargeBinary)]
+                for row in conn.execute(select(*cols).where(wheres[0] if len(wheres) == 1
+                                                           else wheres[0] | wheres[1])):
+                    found.append({"table": table.name, **row._mapping})
+        return found
+
+    def forget_personal_data(self, community_id: str, code_id: int, planner: str,
+                             reason: str) -> bool:
+        """Delete a resident's personal data (their contributions stay, under the code's id
+        alone) and log it, without the data, in the moderation log; False when there was
+        none."""
+        from workbench.deliberation.tables import moderation_actions
+
+        def work(conn):
+            gone = conn.execute(delete(residents_personal).where(
+                residents_personal.c.code_id == code_id)).rowcount
+            conn.execute(insert(moderation_actions).values(
+                community_id=community_id, target_kind="code", target_id=code_id,
+                action="forget", reason=reason, moderator=planner,
+                created_at=datetime.now(timezone.utc)))
+            return gone > 0
+        return self.write(work)
+
+    def proposal_author(self, community_id: str, receipt_code: str) -> dict | None:
+        """A proposal made without a code, by its receipt: {"proposal": id, "title", "name"}
+        (name None when none was given); None when the community has no such proposal."""
+        from workbench.proposals.tables import proposal_authors, proposals
+
+        query = (select(proposals.c.id.label("proposal"), proposals.c.title,
+                        proposals.c.created_at, proposal_authors.c.name)
+                 .outerjoin(proposal_authors, proposal_authors.c.proposal_id == proposals.c.id)
+                 .where(proposals.c.community_id == community_id,
+                        proposals.c.receipt_code == receipt_code))
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def forget_proposal_author(self, community_id: str, proposal_id: int, planner: str,
+                               reason: str) -> bool:
+        """Delete the name given with a proposal (the proposal stays, anonymous) and log it
+        without the name; False when there was none."""
+        from workbench.deliberation.tables import moderation_actions
+        from workbench.proposals.tables import proposal_authors
+
+        def work(conn):
+            gone = conn.execute(delete(proposal_authors).where(
+                proposal_authors.c.proposal_id == proposal_id)).rowcount
+            conn.execute(insert(moderation_actions).values(
+                community_id=community_id, target_kind="proposal", target_id=proposal_id,
+                action="forget", reason=reason, moderator=planner,
+                created_at=datetime.now(timezone.utc)))
+            return gone > 0
+        return self.write(work)
+
+    @staticmethod
+    def carry_code_over(conn, old_code_id: int, new_code_id: int) -> None:
+        """A reissued code keeps its resident's personal data."""
+        conn.execute(update(residents_personal).where(
+            residents_personal.c.code_id == old_code_id).values(code_id=new_code_id))
 
     def _carry_over(self, conn, old_code_id: int, new_code_id: int) -> None:
         """A reissued code (lost slip) carries everything the old one gave (supports, votes,

@@ -27,3 +27,15 @@ participation_codes = Table(
     Column("issued_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
+
+# A resident's name and contact details, optional, given only where the workbench asks (or to
+# a planner on paper), keyed by their participation code and kept apart from everything that
+# is shown or exported: forgetting a resident deletes this row and leaves their
+# contributions, which carry only the code's id, anonymous.
+residents_personal = Table(
+    "residents_personal", metadata,
+    Column("code_id", Integer, ForeignKey("participation_codes.id"), primary_key=True),
+    Column("name", String(200), nullable=True),
+    Column("contact", String(200), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
