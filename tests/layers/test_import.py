@@ -285,3 +285,27 @@ def test_osm_xml_with_its_administrative_boundary(tmp_path, name, pack, capsys):
     boundary = json.loads((out / "boundary.geojson").read_text("utf-8"))["features"][0]
     assert boundary["properties"]["name_zh"] == "测试社区"
     assert main(["check-layers", str(out)]) == 0
+
+
+def test_a_planners_kinds_mapping_and_own_kinds(tmp_path, capsys):
+    boundary = tmp_path / "b.geojson"
+    frames()["boundary"].to_file(boundary, driver="GeoJSON")
+    point = frames()["public_spaces"].geometry.iloc[0].representative_point()
+    csv = tmp_path / "poi.csv"
+    csv.write_text(f"name,type,lon,lat\n龙井茶园,tea,{point.x},{point.y}\n", encoding="utf-8")
+    mapping = tmp_path / "mine.yaml"
+    mapping.write_text("public_spaces:\n  - {when: {type: tea}, kind: tea_garden}\n",
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_import(csv, "--out", out, "--boundary", boundary, "--kinds", mapping) == 1
+    err = capsys.readouterr().err
+    assert "tea_garden is not a known kind" in err and "kinds.yaml" in err
+    out.mkdir()
+    (out / "kinds.yaml").write_text(
+        "kinds:\n  - {code: tea_garden, zh: 茶园, en: Tea garden, color: '#558b2f'}\n",
+        encoding="utf-8")
+    assert run_import(csv, "--out", out, "--boundary", boundary, "--kinds", mapping) == 0
+    space = json.loads((out / "public_spaces.geojson").read_text("utf-8"))["features"][0]
+    assert space["properties"]["kind"] == "tea_garden"
+    assert space["properties"]["name_zh"] == "龙井茶园"
+    assert main(["check-layers", str(out)]) == 0

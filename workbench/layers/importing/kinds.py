@@ -38,6 +38,8 @@ def load_mapping(path: str | Path | None, kinds: dict) -> dict:
             from None
     if not isinstance(mapping, dict):
         raise ImportProblem("import.problem.mapping", file=path.name, reason="not a mapping")
+    if path != DEFAULT_MAPPING:     # sections a planner's file leaves out keep the defaults
+        mapping = {**load_mapping(None, kinds), **mapping}
     for rule in mapping.get("public_spaces") or []:
         if not isinstance(rule, dict) or not isinstance(rule.get("when"), dict):
             raise ImportProblem("import.problem.mapping", file=path.name,
