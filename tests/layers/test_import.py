@@ -73,6 +73,11 @@ def test_zipped_shapefile_without_a_crs_is_refused_then_read_with_crs(tmp_path, 
     assert "--crs" in err and "EPSG:4547" in err and not out.exists()
     assert run_import(archive, "--out", out, "--boundary", boundary, "--crs", "EPSG:4547") == 0
     assert counts(out)["roads"] == expected()["roads"]
+    # a folder that holds a community is not overwritten unless asked
+    assert run_import(archive, "--out", out, "--boundary", boundary, "--crs", "EPSG:4547") == 1
+    assert "--replace" in capsys.readouterr().err
+    assert run_import(archive, "--out", out, "--boundary", boundary, "--crs", "EPSG:4547",
+                      "--replace") == 0
     assert run_import(shp_dir / "roads.shp", "--out", tmp_path / "o2", "--boundary", boundary,
                       "--crs", "EPSG:4547") == 0
     # a local site grid pyproj cannot convert: refused, naming the file

@@ -40,7 +40,7 @@ def _import(args) -> int:
         out=Path(args.out), boundary=Path(args.boundary) if args.boundary else None,
         community_id=args.id, name_zh=args.name_zh, name_en=args.name_en,
         margin_m=args.margin, kinds_file=Path(args.kinds) if args.kinds else None,
-        licence=args.licence, time_zone=args.time_zone,
+        licence=args.licence, time_zone=args.time_zone, replace=args.replace,
         read=ReadOptions(crs=args.crs, gcj02=args.gcj02, lon_column=args.lon,
                          lat_column=args.lat))
     try:
@@ -88,6 +88,8 @@ def register(subparsers) -> None:
     p.add_argument("--lat", help="a CSV's latitude (or y) column (default: detected)")
     p.add_argument("--licence", help="the licence of non-OSM data, kept with the layers")
     p.add_argument("--time-zone", default="Asia/Shanghai", help="the community's time zone")
+    p.add_argument("--replace", action="store_true",
+                   help="overwrite the layers of a folder that already holds a community")
     p.add_argument("--lang", choices=["zh", "en"],
                    help="language of the report (default: the default_language setting)")
     p.set_defaults(func=_import)

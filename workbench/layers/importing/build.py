@@ -44,6 +44,7 @@ class ImportOptions:
     kinds_file: Path | None = None
     licence: str | None = None
     time_zone: str = "Asia/Shanghai"
+    replace: bool = False         # overwrite the layers of an existing community folder
     read: ReadOptions = field(default_factory=ReadOptions)
 
 
@@ -72,6 +73,11 @@ def import_layers(paths: list[str | Path], options: ImportOptions) -> ImportRepo
     """Read ``paths`` and write a community folder at ``options.out``; raises ImportProblem
     before writing anything when a source or the boundary cannot be used."""
     report = ImportReport(out=str(options.out))
+    existing = [name for name in ("community.yaml",) + tuple(
+        f"{t}.geojson" for t in kinds_mapping.TARGETS) if (Path(options.out) / name).exists()]
+    if existing and not options.replace:
+        raise ImportProblem("import.problem.out_exists", out=str(options.out),
+                            files=", ".join(existing))
     # a community's own kinds.yaml, put in the folder before the import, can be mapped to
     own = Path(options.out) / "kinds.yaml"
     kinds = vocabulary.public_space_kinds(str(options.out) if own.exists() else None)
