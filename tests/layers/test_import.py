@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+import shapely.geometry
 
 from communities import small_community_layers
 from workbench.cli import main
@@ -314,3 +315,25 @@ def test_a_planners_kinds_mapping_and_own_kinds(tmp_path, capsys):
     assert space["properties"]["kind"] == "tea_garden"
     assert space["properties"]["name_zh"] == "龙井茶园"
     assert main(["check-layers", str(out)]) == 0
+
+
+def test_check_layers_on_projected_coordinates_and_the_repaired_copy(tmp_path, capsys):
+    from communities import write_community
+
+    layers = small_community_layers()
+    projected = frames()["buildings"].to_crs(4547)
+    layers["buildings"] = json.loads(projected.to_json())
+    layers["buildings"]["crs"] = {"type": "name",
+                                  "properties": {"name": "urn:ogc:def:crs:EPSG::4547"}}
+    ring = layers["public_spaces"]["features"][0]["geometry"]["coordinates"][0]
+    ring[1], ring[2] = ring[2], ring[1]
+    folder = write_community(tmp_path / "c", layers)
+    problems = check_folder(folder, repair=True)
+    keys = [p.key for p in problems if p.file == "buildings.geojson"]
+    assert keys.count("not_lonlat") == len(projected) and "crs" in keys
+    assert "projected_hint" in keys
+    repaired = json.loads((folder / "public_spaces.repaired.geojson").read_text("utf-8"))
+    assert all(shapely.geometry.shape(f["geometry"]).is_valid for f in repaired["features"])
+    assert main(["check-layers", str(folder), "--lang", "zh"]) == 1
+    err = capsys.readouterr().err
+    assert "EPSG:4326" in err and "--crs EPSG:xxxx" in err and "make_valid" in err
