@@ -14,6 +14,9 @@ bilingual "try again in a minute" page (:mod:`workbench.busy_page`) instead of a
 
 from __future__ import annotations
 
+from functools import partial
+
+from jupyter_server.log import log_request
 from tornado.web import HTTPError, RequestHandler
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
@@ -106,7 +109,16 @@ class ResidentPage(TornadoVoilaHandler):
         super().on_connection_close()
 
 
+#: The access log's line for a request, a QR slip's participation code (``?code=``) and any
+#: token in its query or referer replaced by ``[secret]`` (Tornado's own line logs the whole
+#: address: every refused or failed page would write the resident's code to the log).
+log_request_without_codes = partial(log_request, record_prometheus_metrics=False)
+
+
 class ResidentVoila(Voila):
+    def init_settings(self):
+        return {**super().init_settings(), "log_function": log_request_without_codes}
+
     def init_handlers(self):
         admission = Admission.from_settings()
         self.log.info("Resident pages: at most %d kernels, %s new pages per client a minute",

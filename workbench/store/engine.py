@@ -67,7 +67,9 @@ class StoreCore:
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url, future=True)
+        # a failed statement's values (a resident's name, text) stay out of its error, which
+        # a server log would otherwise keep
+        self.engine: Engine = create_engine(self.url, future=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
 
