@@ -62,6 +62,7 @@ class AgendaMap(Panel):
         t = self.html.t
         self._key: tuple = ()
         self.markers: dict[int, Marker] = {}
+        self._looks: dict[int, tuple | None] = {}
         self.map = CommunityMap(builder.community, builder.lang,
                                 basemap=settings.get("basemap"), height="440px")
         self.map.widget.scroll_wheel_zoom = True
@@ -119,25 +120,36 @@ class AgendaMap(Panel):
 
         points = [(float(builder.items[i]["lat"]), float(builder.items[i]["lon"]))
                   for i in placed]
-        markers, self.markers = [], {}
+        shown = []
         for item_id, (lat, lon), (dx, dy) in zip(placed, points, fan_offsets(points)):
             item, rank = builder.items[item_id], ranks[item_id]
             chosen = item_id == builder.selected_id
             colour = DECISION_COLOURS.get(item.get("decision"), CANDIDATE_COLOUR)
             css = "wb-rank-marker wb-chosen" if chosen else "wb-rank-marker"
             half = MARKER_PX / 2
-            icon = DivIcon(html=f"<div class='{css}' style='background:{colour}'>{rank}</div>",
-                           icon_size=[MARKER_PX, MARKER_PX],
-                           icon_anchor=[round(half - dx), round(half - dy)])
-            marker = Marker(location=(lat, lon), icon=icon, draggable=False,
-                            title=f"{rank}. {item['title']}",
-                            # the first ranks and the chosen item on top
-                            z_index_offset=(10_000 if chosen else 0) + (MAP_LIMIT - rank) * 100)
-            marker.popup = w.HTML(self.popup_html(item, rank))
-            marker.on_click(builder.safe(lambda i=item_id, **_kw: builder.select(i)))
-            self.markers[item_id] = marker
-            markers.append(marker)
-        self.rank_markers.layers = tuple(markers)
+            look = (f"<div class='{css}' style='background:{colour}'>{rank}</div>",
+                    [round(half - dx), round(half - dy)])
+            # the first ranks and the chosen item on top
+            z_index = (10_000 if chosen else 0) + (MAP_LIMIT - rank) * 100
+            marker = self.markers.get(item_id)
+            if marker is None:
+                # kept: a marker made again would drop its popup's view before the browser
+                # ever showed it
+                marker = Marker(location=(lat, lon), draggable=False)
+                marker.popup = w.HTML()
+                marker.on_click(builder.safe(lambda i=item_id, **_kw: builder.select(i)))
+                self.markers[item_id] = marker
+                self._looks[item_id] = None
+            if self._looks.get(item_id) != look:
+                marker.icon = DivIcon(html=look[0], icon_size=[MARKER_PX, MARKER_PX],
+                                      icon_anchor=look[1])
+                self._looks[item_id] = look
+            marker.location = (lat, lon)
+            marker.title = f"{rank}. {item['title']}"
+            marker.z_index_offset = z_index
+            marker.popup.value = self.popup_html(item, rank)
+            shown.append(marker)
+        self.rank_markers.layers = tuple(shown)
 
     def popup_html(self, item: dict, rank: int) -> str:
         html, lang = self.html, self.builder.lang

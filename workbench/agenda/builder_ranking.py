@@ -27,7 +27,7 @@ LIST_FACTS = ("supporters", "proposals", "comments", "consensus", "satisfaction"
               "households_300", "households_500", "underserved_households")
 #: the list's columns: (label key, width); the item's column takes what is left
 COLUMNS = (("planner.agenda.col_rank", "44px"), ("planner.agenda.col_item", None),
-           ("planner.agenda.col_supporters", "84px"), ("planner.agenda.col_comments", "104px"),
+           ("planner.agenda.col_supporters", "84px"), ("planner.agenda.col_comments", "118px"),
            ("planner.agenda.col_score", "150px"))
 ANY = ""
 
@@ -192,8 +192,9 @@ class RankedList(Panel):
         place = show.place_name(item, builder.lang)
         where = f"<span class='wb-small'>{esc(place)}</span><br>" if place else ""
         survey = html.survey_html(facts)
-        extra = [f"{esc(self.html.t('planner.agenda.col_consensus'))} "
-                 f"{esc(html.compact(facts['consensus']))}"]
+        extra = [] if facts["consensus"].missing else [
+            f"{esc(self.html.t('planner.agenda.col_consensus'))} "
+            f"{esc(html.compact(facts['consensus']))}"]
         if survey != show.DASH:
             extra.append(f"{esc(self.html.t('planner.agenda.col_survey'))} {survey}")
         far = facts.get("households_500")
