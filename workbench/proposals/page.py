@@ -36,6 +36,9 @@ FORM_FIELDS = ("title", "description", "scenario", "location", "name", "photo")
 #: how far one press of an arrow button moves the pin (a keyboard's way to place it)
 NUDGE_METRES = 15
 NUDGES = {"north": (0, 1), "south": (0, -1), "west": (-1, 0), "east": (1, 0)}
+#: each way's label (the keys written out, so that the catalogue test finds them)
+NUDGE_LABELS = {"north": "form.nudge_north", "south": "form.nudge_south",
+                "west": "form.nudge_west", "east": "form.nudge_east"}
 
 
 class ProposalForm(PagePart):
@@ -152,7 +155,7 @@ class ProposalForm(PagePart):
         self.another.description = t("receipt.another")
         self.photo.render()
         for way, button in self.nudge_buttons.items():
-            button.description = t("form.nudge_" + way)
+            button.description = t(NUDGE_LABELS[way])
         self._render_place()
         self._render_errors()
         self._render_receipt()
