@@ -99,3 +99,41 @@ def test_a_proposal_name_is_exported_and_forgotten_by_its_receipt(store):
     assert doc["personal_data"] == {} and doc["contributions"][0]["title"] == "长椅"
     assert store.proposal_by_receipt(receipt)["title"] == "长椅"
     assert NAME not in str(store.moderation_log("test"))
+
+
+def test_the_planner_commands(tmp_path, capsys):
+    """``workbench privacy export|forget`` on the settings' database, in both languages."""
+    from workbench.cli import main, open_community
+
+    store, community = open_community()
+    (code,) = issue_codes(store, community.id, 1)
+    code_id = find_resident(store, community.id, code).id
+    store.set_personal_data(code_id, name=NAME, contact=PHONE)
+    receipt = store.add_proposal(community.id, proposal(title="凉亭", author_name="赵六"))
+    store.dispose()
+    capsys.readouterr()
+
+    out = tmp_path / "resident.json"
+    assert main(["privacy", "export", code, str(out), "--lang", "en"]) == 0
+    said = capsys.readouterr().out
+    assert f"participation code #{code_id}" in said and str(out) in said and code not in said
+    assert json.loads(out.read_text(encoding="utf-8"))["personal_data"]["name"] == NAME
+    assert main(["privacy", "export", code, "--lang", "en"]) == 1
+    assert "which file" in capsys.readouterr().err
+    assert main(["privacy", "forget", code, "--planner", "王主任", "--lang", "zh"]) == 0
+    assert "个人信息已删除" in capsys.readouterr().out
+    assert main(["privacy", "forget", code, "--lang", "en"]) == 0
+    assert "holds no personal data" in capsys.readouterr().out
+    assert main(["privacy", "forget", receipt, "--lang", "en"]) == 0
+    assert "proposal #" in capsys.readouterr().out
+    assert main(["privacy", "export", "NOPE-NOPE-NOPE", "x.json", "--lang", "en"]) == 1
+    assert "no participation code or proposal receipt" in capsys.readouterr().err
+
+    store, community = open_community()
+    assert store.personal_data(code_id) is None
+    assert store.proposal_author(community.id, receipt)["name"] is None
+    log = store.moderation_log(community.id)
+    assert [(e["target_kind"], e["action"]) for e in log] == [
+        ("code", "forget"), ("code", "forget"), ("proposal", "forget")]
+    assert log[0]["moderator"] == "王主任" and NAME not in str(log) and "赵六" not in str(log)
+    store.dispose()
