@@ -173,3 +173,21 @@ def test_times_in_the_communitys_zone():
     assert show.format_time(moment, "zh", "Asia/Shanghai") == "2026年11月28日 02:05"
     assert show.format_time(moment.replace(tzinfo=None), "en", "Asia/Shanghai") == \
         "28 Nov 2026 02:05"
+
+
+def test_publishing_shows_the_versions_contents_before_and_after(builder, seeded):
+    benches = item_of(builder, seeded["benches"])["id"]
+    lockers = item_of(builder, seeded["lockers"])["id"]
+    panel = builder.versions_panel
+    assert "No item has a decision yet" in panel.preview_html.value
+    builder.select(benches)
+    builder.decide("adopt", "Many supporters", owner="steward")
+    builder.select(lockers)
+    builder.decide("defer", "Ask the property manager first")
+    before = panel.preview_html.value
+    assert before.index("Adopted") < before.index("公园里多放些长椅") < before.index(
+        "Deferred") < before.index("东门设快递柜") and "Ask the property manager" in before
+    panel.confirm_input.value = True
+    assert builder.publish() == 1
+    after = panel.published_html.value
+    assert "v1" in after and "公园里多放些长椅" in after and "东门设快递柜" in after

@@ -123,7 +123,7 @@ class DecisionPanel(Panel):
                          html.field_label("progress"), html.t("planner.agenda.note"),
                          html.t("planner.agenda.col_author"))
         body = "".join(
-            f"<tr><td>{esc(u['created_at'].strftime('%Y-%m-%d'))}</td>"
+            f"<tr><td>{esc(html.when(u['created_at']))}</td>"
             f"<td>{esc(html.status_label(u['status']))}</td><td>{int(u['progress'])}%</td>"
             f"<td class='wb-item-text'>{esc(u['note'])}</td><td>{esc(u['author'])}</td></tr>"
             for u in reversed(updates))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.agenda import actions, snapshot
-from workbench.agenda.builder_html import Panel
+from workbench.agenda.builder_html import DECISION_CSS, Panel
+from workbench.agenda.decisions import COMMITTEE_DECISIONS
 from workbench.escaping import esc
 
 
@@ -24,6 +25,8 @@ class VersionsPanel(Panel):
                                   layout=w.Layout(width="auto"))
         publish_button.on_click(safe(lambda _b: self.publish()))
         self.publish_status = w.HTML()
+        self.preview_html = w.HTML()
+        self.published_html = w.HTML()
         self.versions_html = w.HTML()
         self.diff_from = w.Dropdown(description=t("planner.agenda.diff_from"),
                                     layout=w.Layout(width="260px"))
@@ -37,7 +40,9 @@ class VersionsPanel(Panel):
         self.box = w.VBox([
             w.HTML(html.heading("planner.agenda.publish_heading",
                                 "planner.agenda.publish_explain", level=3)),
+            self.preview_html,
             w.HBox([self.confirm_input, publish_button, self.publish_status]),
+            self.published_html,
             w.HTML(f"<h4>{esc(t('planner.agenda.versions'))}</h4>"), self.versions_html,
             w.HBox([self.diff_from, self.diff_to, diff_button]), self.diff_html])
 
@@ -52,11 +57,42 @@ class VersionsPanel(Panel):
             return None
         self.confirm_input.value = False
         self.show_versions()
+        version = builder.store.agenda_version(builder.community_id, number)
+        self.published_html.value = self.contents_html(
+            version["items"], self.html.t("planner.agenda.published_contents", v=number))
         self.html.message(self.publish_status, ("planner.agenda.published", {"v": number}),
                              ok=True)
         return number
 
+    def contents_html(self, items: list[dict], heading: str) -> str:
+        """Items by decision (adopted, deferred, declined), each with its reason."""
+        html = self.html
+        parts = [f"<h4>{esc(heading)}</h4>"]
+        for decision in COMMITTEE_DECISIONS:
+            chosen = [i for i in items if i.get("decision") == decision]
+            if not chosen:
+                continue
+            lines = "".join(
+                f"<li><span class='wb-item-title'>{esc(i['title'])}</span>"
+                + (f" <span class='wb-small'>{esc(i.get('reason') or '')}</span>"
+                   if i.get("reason") else "") + "</li>" for i in chosen)
+            parts.append(f"<div class='wb-contents'><span class='wb-badge "
+                         f"{DECISION_CSS[decision]}'>{esc(html.decision_label(decision))} "
+                         f"{len(chosen)}</span><ul>{lines}</ul></div>")
+        if len(parts) == 1:
+            parts.append(f"<p class='wb-hint'>"
+                         f"{esc(html.t('planner.agenda.nothing_decided'))}</p>")
+        return "".join(parts)
+
+    def show_preview(self) -> None:
+        """What publishing now would put in the version: the decided items by decision."""
+        builder = self.builder
+        ranked = [builder.items[i] for i in builder.order]
+        self.preview_html.value = self.contents_html(
+            ranked, self.html.t("planner.agenda.preview_contents"))
+
     def show_versions(self) -> None:
+        self.show_preview()
         html = self.html
         versions = self.builder.store.agenda_versions(self.builder.community_id)
         self.builder.exports_panel.show_versions(versions)
@@ -69,11 +105,11 @@ class VersionsPanel(Panel):
                                "planner.agenda.col_author")
         body = "".join(
             f"<tr><td>v{int(v['number'])}</td>"
-            f"<td>{esc(v['published_at'].strftime('%Y-%m-%d %H:%M'))}</td>"
+            f"<td>{esc(html.when(v['published_at']))}</td>"
             f"<td>{esc(v['published_by'])}</td></tr>" for v in reversed(versions))
         self.versions_html.value = (f"<table class='wb-table'><thead><tr>{head}</tr></thead>"
                                     f"<tbody>{body}</tbody></table>")
-        options = [(f"v{int(v['number'])} · {v['published_at'].strftime('%Y-%m-%d')}",
+        options = [(f"v{int(v['number'])} · {html.when(v['published_at'])}",
                     int(v["number"])) for v in versions]
         self.diff_from.options = options
         self.diff_to.options = options
