@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import LargeBinary, delete, insert, select, update
+from sqlalchemy import LargeBinary, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workbench.participation.tables import (community_secrets, participation_codes,
@@ -127,8 +127,7 @@ class ParticipationStore:
                 if not wheres:
                     continue
                 cols = [c for c in table.c if not isinstance(c.type, LargeBinary)]
-                for row in conn.execute(select(*cols).where(wheres[0] if len(wheres) == 1
-                                                           else wheres[0] | wheres[1])):
+                for row in conn.execute(select(*cols).where(or_(*wheres))):
                     found.append({"table": table.name, **row._mapping})
         return found
 
