@@ -30,6 +30,7 @@ def contribute(store, code_id):
     assert store.set_vote(seed, f"code-{code_id}", 1, code_id=code_id)
     version = store.publish_survey("s", "v1", {"id": "s"})
     store.save_response(version, f"code-{code_id}", {"q": "我家在3幢"})
+    store.add_report("test", "comment", cid, "广告", f"code-{code_id}")
     return pid, cid, sid, seed
 
 
@@ -51,6 +52,7 @@ def test_export_holds_personal_data_and_every_contribution(store, tmp_path):
             ("votes", seed)} <= found
     assert any(c["table"] == "survey_responses" and "3幢" in c["answers"]
                for c in doc["contributions"])
+    assert any(c["table"] == "reports" and c["reason"] == "广告" for c in doc["contributions"])
     text = path.read_text(encoding="utf-8")
     # nothing of the other resident's, and never the code itself
     assert "李四" not in text and normalise_code(codes[0]) not in text

@@ -110,7 +110,8 @@ class ParticipationStore:
 
     def contributions_of_code(self, code_id: int) -> list[dict]:
         """Everything stored under a participation code, in every domain's tables: the rows
-        that carry its id (``code_id``) or its key (``respondent``/``voter`` ``code-<id>``),
+        that carry its id (``code_id``) or its key (``code-<id>`` as respondent, voter or
+        reporter),
         as {"table": name, **columns}, bytes left out (a photo is listed, not copied)."""
         from workbench.store.tables import load_all
 
@@ -120,7 +121,7 @@ class ParticipationStore:
             for table in load_all().sorted_tables:
                 if table.name in ("residents_personal", "participation_codes"):
                     continue
-                wheres = [table.c[name] == key for name in ("respondent", "voter")
+                wheres = [table.c[name] == key for name in ("respondent", "voter", "reporter")
                           if name in table.c]
                 if "code_id" in table.c:
                     wheres.append(table.c.code_id == code_id)
