@@ -191,3 +191,32 @@ def test_publishing_shows_the_versions_contents_before_and_after(builder, seeded
     assert builder.publish() == 1
     after = panel.published_html.value
     assert "v1" in after and "公园里多放些长椅" in after and "东门设快递柜" in after
+
+
+def test_a_decision_is_withdrawn_with_a_new_history_entry_and_nothing_erased(
+        builder, store, seeded):
+    benches = item_of(builder, seeded["benches"])["id"]
+    builder.select(benches)
+    panel = builder.decision_panel
+    assert panel.withdraw_box.layout.display == "none"      # nothing to withdraw yet
+    assert not builder.withdraw("mistake")
+    assert builder.decide("adopt", "Many supporters", owner="steward", budget_line="B-7")
+    assert panel.withdraw_box.layout.display is None
+    # a reason is required, and markup refused, beside the field; nothing changed
+    assert not builder.withdraw("")
+    assert panel.withdraw_errors["withdraw_reason"].value
+    assert not builder.withdraw(MARKUP)
+    assert store.agenda_item(benches)["decision"] == "adopt"
+    assert builder.withdraw("The budget was not approved")
+    item = store.agenda_item(benches)
+    assert item["decision"] is None and item["status"] is None
+    assert item["budget_line"] == "B-7" and item["reason"] == "Many supporters"  # kept
+    [entry] = store.item_updates([benches])
+    assert entry["status"] == "withdrawn" and entry["author"] == "王主任"
+    assert "Adopted" in entry["note"] and "Many supporters" in entry["note"] \
+        and "The budget was not approved" in entry["note"]
+    assert "Decision withdrawn" in panel.history_html.value
+    assert builder.items[benches]["decision"] is None
+    # decided again: adopted anew, planned again, the history keeps both
+    assert builder.decide("adopt", "Approved after all", owner="steward")
+    assert store.agenda_item(benches)["status"] == "planned"

@@ -197,6 +197,31 @@ def decide(store, community_id: str, item_id, decision, reason="", owner=None,
     return checked
 
 
+def withdraw_decision(store, community_id: str, item_id, reason, author: str,
+                      lang: str = "zh") -> str:
+    """Undo the committee's decision on an item (it becomes a candidate again) with a
+    reason; the item's history keeps a dated entry naming the decision withdrawn, its reason
+    and why (in ``lang``). Nothing is erased. The entry's note as saved."""
+    from workbench import i18n
+    from workbench.agenda.presenter import decision_label
+
+    item = _item(store, community_id, item_id, DecisionInvalid)
+    errors = {}
+    if item.get("decision") not in COMMITTEE_DECISIONS:
+        errors["withdraw"] = ("planner.agenda.nothing_to_withdraw", {})
+    clean, problem = check_text(reason, required=True, multiline=True,
+                                max_chars=decisions.REASON_MAX_CHARS)
+    if problem:
+        errors["withdraw_reason"] = problem
+    if errors:
+        raise DecisionInvalid(errors)
+    note = i18n.t(lang, "planner.agenda.withdrawn_note",
+                  decision=decision_label(lang, item["decision"]),
+                  reason=item.get("reason") or "–", why=clean)
+    store.withdraw_decision(item["id"], note, author)
+    return note
+
+
 def add_update(store, community_id: str, item_id, status, progress, note,
                author: str) -> tuple[str, int, str]:
     """A dated progress update of an adopted item, checked by

@@ -289,6 +289,10 @@ class AgendaBuilder:
         return self.decision_panel.decide(decision, reason, owner, budget_line, milestones,
                                           target_date)
 
+    def withdraw(self, reason) -> bool:
+        """See :meth:`.DecisionPanel.withdraw`."""
+        return self.decision_panel.withdraw(reason)
+
     def add_update(self, status, progress, note) -> bool:
         """See :meth:`.DecisionPanel.add_update`."""
         return self.decision_panel.add_update(status, progress, note)

@@ -56,11 +56,26 @@ class DecisionPanel(Panel):
                                    button_style="primary", layout=w.Layout(width="auto"))
         decision_button.on_click(safe(lambda _b: self.save_decision()))
         self.decision_status = w.HTML()
+        # withdrawing a decision: a new history entry, nothing erased
+        self.withdraw_reason = w.Textarea(description=html.field_label("reason"), rows=2,
+                                          layout=wide, continuous_update=False,
+                                          placeholder=t("planner.agenda.withdraw_placeholder"))
+        self.withdraw_errors = {name: field_error() for name in ("withdraw",
+                                                                 "withdraw_reason")}
+        withdraw_button = w.Button(description=t("planner.agenda.withdraw"), icon="undo",
+                                   button_style="warning", layout=w.Layout(width="auto"))
+        withdraw_button.on_click(safe(lambda _b: self.withdraw(self.withdraw_reason.value)))
+        self.withdraw_status = w.HTML()
+        self.withdraw_box = w.VBox([
+            w.HTML(html.heading("planner.agenda.withdraw_heading",
+                                "planner.agenda.withdraw_explain")),
+            self.withdraw_reason, self.withdraw_errors["withdraw_reason"],
+            w.HBox([withdraw_button, self.withdraw_status]), self.withdraw_errors["withdraw"]])
         self.decision_tab = w.VBox([
             w.HTML(f"<p class='wb-hint'>{esc(t('planner.agenda.decision_explain'))}</p>"),
             self.decision_input, self.decision_errors["decision"], self.reason_input,
             self.decision_errors["reason"], self.adopt_box,
-            w.HBox([decision_button, self.decision_status])])
+            w.HBox([decision_button, self.decision_status]), self.withdraw_box])
         # progress
         self.status_input = w.Dropdown(
             description=html.field_label("status"),
@@ -87,9 +102,10 @@ class DecisionPanel(Panel):
     # -- showing ----------------------------------------------------------------------------
     def clear(self) -> None:
         """No problem or message left from another item."""
-        for labels in (self.decision_errors, self.update_errors):
+        for labels in (self.decision_errors, self.update_errors, self.withdraw_errors):
             self.html.show_errors(labels, {})
         self.decision_status.value = self.update_status.value = ""
+        self.withdraw_status.value = ""
 
     def show(self, item: dict) -> None:
         decided = item.get("decision") in COMMITTEE_DECISIONS
@@ -100,6 +116,8 @@ class DecisionPanel(Panel):
         self.milestones_input.value = decisions.milestones_text(item.get("milestones"))
         self.target_input.value = item.get("target_date")
         self._show_adopt_fields()
+        self.withdraw_reason.value = ""
+        self.withdraw_box.layout.display = None if decided else "none"
         adopted = item.get("decision") == "adopt"
         self.tracking_form.layout.display = None if adopted else "none"
         self.tracking_hint.value = "" if adopted else (
@@ -167,6 +185,18 @@ class DecisionPanel(Panel):
         if done:
             builder.after_write(self.decision_status, ("planner.agenda.decided", {
                 "decision": self.html.decision_verb(checked.decision)}))
+        return done
+
+    def withdraw(self, reason) -> bool:
+        """Undo the chosen item's decision, saying why (:func:`actions.withdraw_decision`):
+        it is a candidate again; its history keeps the decision and the reason."""
+        builder = self.builder
+        self.withdraw_reason.value = reason or ""
+        done, _ = builder.act(lambda: actions.withdraw_decision(
+            builder.store, builder.community_id, builder.selected_id, reason, builder.author,
+            builder.lang), self.withdraw_status, self.withdraw_errors)
+        if done:
+            builder.after_write(self.withdraw_status, ("planner.agenda.withdrawn", {}))
         return done
 
     # -- progress ---------------------------------------------------------------------------

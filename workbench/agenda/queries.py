@@ -161,6 +161,22 @@ class AgendaStore:
                          .values(**values))
         self.write(work)
 
+    def withdraw_decision(self, item_id: int, note: str, author: str) -> None:
+        """Undo an item's decision: it is a candidate again, and its history gets a dated
+        entry (status ``withdrawn``) saying what was withdrawn and why. The decision's own
+        fields stay in the row (nothing is erased); one transaction."""
+        now = _now()
+
+        def work(conn):
+            progress = conn.execute(select(agenda_items.c.progress).where(
+                agenda_items.c.id == item_id)).scalar() or 0
+            conn.execute(insert(agenda_updates).values(
+                item_id=item_id, status="withdrawn", progress=progress, note=note,
+                author=author, created_at=now))
+            conn.execute(update(agenda_items).where(agenda_items.c.id == item_id)
+                         .values(decision=None, decided_at=None, status=None))
+        self.write(work)
+
     # -- tracking ---------------------------------------------------------------------------
     def add_update(self, item_id: int, status: str, progress: int, note: str,
                    author: str) -> None:
@@ -249,6 +265,40 @@ class AgendaStore:
         with self.engine.connect() as conn:
             body = conn.execute(query).scalar()
         return json.loads(body) if body else None
+
+    def published_agenda_view(self, community_id: str) -> dict | None:
+        """The newest published version as the resident page shows it (None before the
+        first): ``version``, ``published_at`` and, per item, only :data:`SHOWN_ITEM_FIELDS`,
+        its evidence reduced to the count of proposals and its proposals to
+        :data:`SHOWN_PROPOSAL_FIELDS`. Every resident's kernel keeps this for as long as the
+        page is open; the whole snapshot (scores, households, statements, needs) stays in
+        the database."""
+        query = (select(agenda_versions.c.snapshot)
+                 .where(agenda_versions.c.community_id == community_id)
+                 .order_by(agenda_versions.c.number.desc()).limit(1))
+        with self.engine.connect() as conn:
+            body = conn.execute(query).scalar()
+        if not body:
+            return None
+        snapshot = json.loads(body)
+        return {"version": snapshot.get("version"), "published_at": snapshot.get("published_at"),
+                "items": [_shown_item(item) for item in snapshot.get("items") or []]}
+
+
+#: what the resident page shows of a published item: its card, its marker on the map, and
+#: what a resident's lookup finds (see :mod:`workbench.agenda.page`)
+SHOWN_ITEM_FIELDS = ("id", "rank", "title", "decision", "scenario", "reason", "status",
+                     "progress", "owner", "budget_line", "target_date", "history", "lon", "lat")
+SHOWN_PROPOSAL_FIELDS = ("id", "title", "official_answer")
+
+
+def _shown_item(item: dict) -> dict:
+    shown = {key: item[key] for key in SHOWN_ITEM_FIELDS if key in item}
+    evidence = item.get("evidence") or {}
+    shown["evidence"] = {"proposals": evidence["proposals"]} if "proposals" in evidence else {}
+    shown["proposals"] = [{key: p[key] for key in SHOWN_PROPOSAL_FIELDS if key in p}
+                          for p in item.get("proposals") or []]
+    return shown
 
 
 STORE_PART = AgendaStore
