@@ -4,6 +4,9 @@
   the printed slip), checked with a limit on wrong tries, reissued
 - :mod:`.slips`: printable slips with QR codes (HTML, PDF)
 - :mod:`.tables`, :mod:`.queries`: code hashes and the community's salt; a reissued code
-  carries what the old one gave (each domain's ``carry_code_over``)
-- :mod:`.commands`: ``workbench codes issue|list|revoke|reissue``
+  carries what the old one gave (each domain's ``carry_code_over``); residents' optional
+  names and contact details (``residents_personal``), kept apart from everything shown
+- :mod:`.privacy`: a resident's copy of their data, and its deletion (docs/privacy.md)
+- :mod:`.commands`: ``workbench codes issue|list|revoke|reissue``,
+  ``workbench privacy export|forget``
 """
