@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -163,6 +164,23 @@ def start(page, lab, notebook: str) -> None:
     page.wait_for_selector(".wb-agenda .wb-rank-marker", state="visible")
 
 
+def decide_and_publish(page, suffix: str):
+    """Adopt the chosen item, publish, and the newest version's download link whose file
+    name ends with ``suffix``."""
+    page.get_by_role("tab", name="决定").click()
+    page.get_by_role("button", name="采纳", exact=True).click()
+    page.get_by_placeholder("公开的理由，居民会在提案旁看到").fill("居民支持的多")
+    page.get_by_placeholder("从建议中选择，或直接填写名称").fill("居委会")
+    page.get_by_role("button", name="保存决定").click()
+    page.wait_for_selector(".wb-agenda-detail .wb-ok")
+    page.get_by_role("checkbox", name="我已核对过这份清单").check()
+    page.get_by_role("button", name="发布新版本").click()
+    page.get_by_text(re.compile(r"^已发布 v\d+。$")).wait_for()
+    link = page.locator(f"a.wb-download[download$='{suffix}']")
+    link.wait_for(state="visible")
+    return link
+
+
 def test_run_all_click_the_map_and_a_row_download(browser, lab):
     page, errors = run_all(browser, lab, "agenda.ipynb")
     assert page.locator(".jp-OutputArea-output[data-mime-type="
@@ -195,17 +213,7 @@ def test_run_all_click_the_map_and_a_row_download(browser, lab):
         "() => document.querySelectorAll('.wb-row')[2].classList.contains('wb-selected')")
     assert page.locator(".wb-row.wb-selected").count() == 1
     page.screenshot(path=str(shots_dir(lab) / "agenda-zh-list.png"))
-    # decide, publish, download the report
-    page.get_by_role("tab", name="决定").click()
-    page.get_by_role("button", name="采纳", exact=True).click()
-    page.get_by_placeholder("公开的理由，居民会在提案旁看到").fill("居民支持的多")
-    page.get_by_placeholder("从建议中选择，或直接填写名称").fill("居委会")
-    page.get_by_role("button", name="保存决定").click()
-    page.wait_for_selector(".wb-agenda-detail .wb-ok")
-    page.get_by_role("checkbox", name="我已核对过这份清单").check()
-    page.get_by_role("button", name="发布新版本").click()
-    link = page.locator("a.wb-download[download='agenda-v1.html']")
-    link.wait_for(state="visible")
+    link = decide_and_publish(page, "v1.html")
     page.screenshot(path=str(shots_dir(lab) / "agenda-zh-publish.png"))
     with page.expect_download() as info:
         link.click()
@@ -225,4 +233,30 @@ def test_english_notebook_screenshot(browser, lab):
     page.locator(".wb-row").first.scroll_into_view_if_needed()
     page.screenshot(path=str(shots_dir(lab) / "agenda-en-list.png"))
     assert "Ranked items" in page.locator(".wb-agenda").inner_text()
+    assert not errors
+
+
+def test_in_voila_a_row_chooses_and_open_data_downloads(browser, lab):
+    """The same tool as an app (Voilà, as JupyterLab's Voilà preview shows it)."""
+    context = browser.new_context(viewport=SCREEN, accept_downloads=True)
+    context.set_default_timeout(120_000)
+    context.route("**/*", lambda route: route.continue_()
+                  if route.request.url.startswith(lab["url"]) else route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{lab['url']}/voila/render/agenda.ipynb")
+    page.wait_for_selector(".wb-agenda .wb-row", state="visible")
+    first = page.locator(".wb-agenda-detail .wb-item-title").first.inner_text()
+    page.locator(".wb-row").nth(1).click()
+    page.wait_for_function(
+        "t => document.querySelector('.wb-agenda-detail .wb-item-title').innerText !== t",
+        arg=first)
+    link = decide_and_publish(page, "-csv.zip")
+    page.screenshot(path=str(shots_dir(lab) / "agenda-voila-publish.png"))
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename.endswith("-csv.zip")
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert "agenda_items.csv" in archive.namelist()
     assert not errors

@@ -29,9 +29,9 @@ class VersionsPanel(Panel):
         self.published_html = w.HTML()
         self.versions_html = w.HTML()
         self.diff_from = w.Dropdown(description=t("planner.agenda.diff_from"),
-                                    layout=w.Layout(width="260px"))
+                                    layout=w.Layout(width="320px"))
         self.diff_to = w.Dropdown(description=t("planner.agenda.diff_to"),
-                                  layout=w.Layout(width="260px"))
+                                  layout=w.Layout(width="320px"))
         diff_button = w.Button(description=t("planner.agenda.diff"),
                                layout=w.Layout(width="auto"))
         diff_button.on_click(safe(lambda _b: self.show_diff(self.diff_from.value,
