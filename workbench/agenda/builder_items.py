@@ -366,8 +366,8 @@ class ItemPanel(Panel):
             builder.store, builder.community_id, target, source_ids, reason),
             self.merge_status, self.merge_errors)
         if done:
-            builder.after_write(self.merge_status, ("planner.agenda.merged",
-                                                    {"n": len(sources), "id": target}))
+            builder.after_write(self.merge_status, ("planner.agenda.merged", {
+                "n": len(sources), "title": builder.items[target]["title"]}))
         return done
 
     def split(self, proposal_ids, title=None) -> int | None:
@@ -381,5 +381,6 @@ class ItemPanel(Panel):
             return None
         builder.selected_id = new_id
         builder.after_write(self.merge_status, ("planner.agenda.split_done", {
-            "n": len({int(p) for p in proposal_ids}), "id": new_id}))
+            "n": len({int(p) for p in proposal_ids}),
+            "title": builder.store.agenda_item(new_id)["title"]}))
         return new_id

@@ -51,8 +51,8 @@ class RankedList(Panel):
             slider = w.FloatSlider(value=scoring.DEFAULT_WEIGHTS[part], min=0.0,
                                    max=WEIGHT_MAX, step=0.5, description=html.part_label(part),
                                    tooltip=html.part_help(part), continuous_update=True,
-                                   readout_format=".1f", style={"description_width": "120px"},
-                                   layout=w.Layout(width="340px"))
+                                   readout_format=".1f", style={"description_width": "132px"},
+                                   layout=w.Layout(width="350px"))
             slider.observe(safe(self._on_weight), names="value")
             self.sliders[part] = slider
             self.slider_notes[part] = w.HTML()
@@ -70,7 +70,7 @@ class RankedList(Panel):
             [w.HTML(html.heading("planner.agenda.weights", "planner.agenda.weights_explain",
                                  level=3)),
              *rows, w.HBox([self.reset_button, self.weights_error]), w.HTML(legend)],
-            layout=w.Layout(width="350px", min_width="350px"))
+            layout=w.Layout(width="360px", min_width="360px"))
         # the filters
         community = builder.community
         spaces = sorted(community.public_spaces.items(),

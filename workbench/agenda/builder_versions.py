@@ -136,7 +136,7 @@ class VersionsPanel(Panel):
         def listing(key, items):
             if items:
                 parts.append(f"<b>{esc(t(key))}</b><ul>" + "".join(
-                    f"<li>#{int(i['id'])} {esc(i['title'])} · "
+                    f"<li>{esc(i['title'])} · "
                     f"{esc(html.decision_label(i.get('decision')))}</li>" for i in items)
                     + "</ul>")
         listing("planner.agenda.diff_added", change["added"])
@@ -149,7 +149,7 @@ class VersionsPanel(Panel):
                     f"<span class='wb-old'>{esc(self._value(f, a))}</span> → "
                     f"<span class='wb-new'>{esc(self._value(f, b))}</span></li>"
                     for f, (a, b) in fields.items())
-                parts.append(f"<li>#{int(item_id)} {esc(titles.get(item_id, ''))}"
+                parts.append(f"<li>{esc(titles.get(item_id, ''))}"
                              f"<ul>{lines}</ul></li>")
             parts.append("</ul>")
         if not (change["added"] or change["removed"] or change["changed"]):
