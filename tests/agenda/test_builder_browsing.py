@@ -220,3 +220,15 @@ def test_a_decision_is_withdrawn_with_a_new_history_entry_and_nothing_erased(
     # decided again: adopted anew, planned again, the history keeps both
     assert builder.decide("adopt", "Approved after all", owner="steward")
     assert store.agenda_item(benches)["status"] == "planned"
+
+
+def test_a_target_date_is_typed_year_month_day_and_a_wrong_one_refused(builder, store,
+                                                                        seeded):
+    benches = item_of(builder, seeded["benches"])["id"]
+    builder.select(benches)
+    assert not builder.decide("adopt", "好", owner="steward", target_date="06/30/2027")
+    assert builder.decision_panel.decision_errors["target_date"].value
+    assert store.agenda_item(benches)["decision"] is None
+    assert builder.decide("adopt", "好", owner="steward", target_date="2027-06-30")
+    builder.select(benches)
+    assert builder.decision_panel.target_input.value == "2027-06-30"

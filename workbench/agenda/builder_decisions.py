@@ -45,7 +45,11 @@ class DecisionPanel(Panel):
         self.milestones_input = w.Textarea(
             description=t("planner.agenda.milestones"), rows=4, layout=wide,
             placeholder=t("planner.agenda.milestones_placeholder"), continuous_update=False)
-        self.target_input = w.DatePicker(description=html.field_label("target_date"))
+        # typed as the milestones are (2027-06-30): a browser's date field writes the date
+        # in its own locale's order (06/30/2027), which reads wrong to the committee
+        self.target_input = w.Text(description=html.field_label("target_date"),
+                                   placeholder=t("planner.agenda.date_placeholder"),
+                                   continuous_update=False)
         self.decision_errors = {name: field_error() for name in (
             "decision", "reason", "owner", "budget_line", "milestones", "target_date")}
         self.adopt_box = w.VBox([self.owner_input, self.decision_errors["owner"],
@@ -114,7 +118,7 @@ class DecisionPanel(Panel):
         self.owner_input.value = show.owner_label(self.builder.lang, item.get("owner"))
         self.budget_input.value = item.get("budget_line") or ""
         self.milestones_input.value = decisions.milestones_text(item.get("milestones"))
-        self.target_input.value = item.get("target_date")
+        self.target_input.value = self._date_text(item.get("target_date"))
         self._show_adopt_fields()
         self.withdraw_reason.value = ""
         self.withdraw_box.layout.display = None if decided else "none"
@@ -128,6 +132,12 @@ class DecisionPanel(Panel):
         self.progress_input.value = int(item.get("progress") or 0)
         self.note_input.value = ""
         self.history_html.value = self.history_table(item["id"])
+
+    @staticmethod
+    def _date_text(value) -> str:
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()[:10]
+        return "" if value is None else str(value)
 
     def _show_adopt_fields(self) -> None:
         self.adopt_box.layout.display = None if self.decision_input.value == "adopt" else "none"
@@ -160,12 +170,8 @@ class DecisionPanel(Panel):
         if isinstance(milestones, list):
             milestones = decisions.milestones_text(milestones)
         self.milestones_input.value = milestones or ""
-        if isinstance(target_date, str):
-            try:
-                target_date = dt.date.fromisoformat(target_date)
-            except ValueError:
-                target_date = None
-        self.target_input.value = target_date
+        # a date that is not one is refused beside the field, not dropped
+        self.target_input.value = self._date_text(target_date)
         # the decision and owner as given: one the form cannot show is refused, not dropped
         return self._save_decision(decision, owner)
 
