@@ -5,7 +5,6 @@ the test's folder) to look at."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -65,7 +64,7 @@ def seed() -> None:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on a copy of the notebooks (the agenda one also in English), its own home
+    """JupyterLab on a copy of the agenda notebook, its own home
     and settings, no token; the seeded database."""
     root = tmp_path_factory.mktemp("lab")
     home = root / "home"
@@ -83,11 +82,6 @@ def lab(tmp_path_factory):
     notebooks = root / "notebooks"
     notebooks.mkdir()
     shutil.copy(PROJECT_DIR / "notebooks" / "agenda.ipynb", notebooks / "agenda.ipynb")
-    english = json.loads((notebooks / "agenda.ipynb").read_text(encoding="utf-8"))
-    for cell in english["cells"]:
-        cell["source"] = [line.replace('lang="zh"', 'lang="en"') for line in cell["source"]]
-    (notebooks / "agenda_en.ipynb").write_text(json.dumps(english, ensure_ascii=False),
-                                               encoding="utf-8")
     # no "check for news" question over the notebook
     settings_dir = root / "settings" / "@jupyterlab" / "apputils-extension"
     settings_dir.mkdir(parents=True)
@@ -130,7 +124,7 @@ def shots_dir(lab) -> Path:
     return folder
 
 
-def run_all(browser, lab, notebook: str):
+def run_all(browser, lab, notebook: str, workspace: str):
     """Open the notebook in JupyterLab, Run All, wait for the agenda tool; the page and the
     page's errors."""
     context = browser.new_context(viewport=SCREEN, accept_downloads=True)
@@ -141,16 +135,16 @@ def run_all(browser, lab, notebook: str):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        start(page, lab, notebook)
+        start(page, lab, notebook, workspace)
     except Exception:
-        page.screenshot(path=str(shots_dir(lab) / f"failed-{notebook}.png"))
+        page.screenshot(path=str(shots_dir(lab) / f"failed-{workspace}.png"))
         raise
     return page, errors
 
 
-def start(page, lab, notebook: str) -> None:
+def start(page, lab, notebook: str, workspace: str) -> None:
     # a workspace of its own: only this notebook open, the file browser as Lab starts it
-    page.goto(f"{lab['url']}/lab/workspaces/{notebook.split('.')[0]}/tree/{notebook}?reset")
+    page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{notebook}?reset")
     page.wait_for_selector(".jp-Notebook .jp-Cell", state="visible")
     # the kernel started and connected: Run All before that would be dropped
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()
@@ -182,7 +176,7 @@ def decide_and_publish(page, suffix: str):
 
 
 def test_run_all_click_the_map_and_a_row_download(browser, lab):
-    page, errors = run_all(browser, lab, "agenda.ipynb")
+    page, errors = run_all(browser, lab, "agenda.ipynb", "zh")
     assert page.locator(".jp-OutputArea-output[data-mime-type="
                         "'application/vnd.jupyter.stderr']").count() == 0
     assert page.locator("[data-mime-type='application/vnd.jupyter.error']").count() == 0
@@ -225,8 +219,12 @@ def test_run_all_click_the_map_and_a_row_download(browser, lab):
 
 
 def test_english_notebook_screenshot(browser, lab):
-    page, errors = run_all(browser, lab, "agenda_en.ipynb")
+    page, errors = run_all(browser, lab, "agenda.ipynb", "en")
     assert page.locator("[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    # the language is chosen in the tool, not in the code
+    page.get_by_role("button", name="English", exact=True).click()
+    page.get_by_text("Ranked items", exact=True).wait_for()
+    page.wait_for_selector(".wb-agenda .wb-rank-marker", state="visible")
     page.locator(".wb-agenda-map").scroll_into_view_if_needed()
     time.sleep(1.5)
     page.screenshot(path=str(shots_dir(lab) / "agenda-en-map.png"))

@@ -232,3 +232,20 @@ def test_a_target_date_is_typed_year_month_day_and_a_wrong_one_refused(builder, 
     assert builder.decide("adopt", "好", owner="steward", target_date="2027-06-30")
     builder.select(benches)
     assert builder.decision_panel.target_input.value == "2027-06-30"
+
+
+def test_the_app_switches_language_and_takes_the_planners_name(store, community, seeded):
+    from workbench.agenda.builder_app import AgendaApp
+
+    app = AgendaApp(store, community, None, author="社区工作人员", lang="zh")
+    chosen = app.builder.order[1]
+    app.builder.select(chosen)
+    assert "事项排序" in app.builder.list_panel.box.children[0].value
+    app.language.value = "en"
+    assert app.builder.lang == "en" and app.builder.selected_id == chosen
+    assert "Ranked items" in app.builder.list_panel.box.children[0].value
+    assert app.widget.children[1] is app.builder.widget
+    app.name_input.value = "王主任"
+    assert app.builder.author == "王主任"
+    app.name_input.value = MARKUP
+    assert app.builder.author == "王主任" and "Please write your name" in app.name_error.value
