@@ -69,9 +69,10 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.template=workbench",
         "--VoilaConfiguration.show_tracebacks=False",
-        # only the front-end extensions the pages use (not every one installed: pygments...)
-        "--VoilaConfiguration.extension_allowlist="
-        "['@jupyter-widgets/jupyterlab-manager', 'jupyter-leaflet']",
+        # only the front-end extensions the pages use (not every one installed: pygments...);
+        # Voilà's own widget manager is one of them
+        "--VoilaConfiguration.extension_allowlist=['@voila-dashboards/widgets-manager8', "
+        "'@jupyter-widgets/jupyterlab-manager', 'jupyter-leaflet']",
         r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|jpeg|gif|svg|webp)$",
         r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$",
         "--KernelManager.transport=ipc",

@@ -1,7 +1,9 @@
 """The published community agenda on the resident page, and "what happened to my proposal".
 
-It reads only the newest published version (a JSON snapshot: no pandas in the resident's
-kernel), so what residents see is what the committee published. A resident looks up their
+It reads only the newest published version, as the page shows it
+(:meth:`~workbench.agenda.queries.AgendaStore.published_agenda_view`: no pandas, and not the
+whole snapshot, in the resident's kernel), so what residents see is what the committee
+published. A resident looks up their
 proposal by its receipt code, or the proposals they supported by their participation code,
 and sees its item, the decision, the public reason, the status and its history.
 """
@@ -60,7 +62,7 @@ class AgendaSection(PagePart):
         self.widget.add_class("wb-agenda")
 
     def refresh(self) -> None:
-        self.snapshot = self.store.agenda_version(self.session.community.id)
+        self.snapshot = self.store.published_agenda_view(self.session.community.id)
         self.page.map.show_agenda(self.snapshot["items"] if self.snapshot else [])
         self.render()
 

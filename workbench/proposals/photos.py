@@ -19,11 +19,13 @@ import io
 import struct
 import warnings
 from dataclasses import dataclass
-
-from PIL import Image, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from workbench import settings
 from workbench.proposals.rules import InputInvalid
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 #: what residents may send, by Pillow's own names for what it found in the bytes
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -96,6 +98,9 @@ def _is_heif(data: bytes) -> bool:
 
 def _open(data: bytes) -> Image.Image:
     """The picture, opened but not decoded (only its header is read)."""
+    # Pillow is loaded with the first photo, not with every resident's kernel (2 MiB)
+    from PIL import Image, UnidentifiedImageError
+
     formats = list(ACCEPTED_FORMATS) + (["HEIF"] if "HEIF" in Image.OPEN else [])
     try:
         with warnings.catch_warnings():
@@ -125,7 +130,7 @@ def _decode(image: Image.Image, edge: int) -> Image.Image:
     turned, so that no second full-size copy is made."""
     # loaded with the first photo, not with every page (with colour management below: some
     # 1.2 MiB of each page's kernel otherwise)
-    from PIL import ImageOps
+    from PIL import Image, ImageOps
 
     width, height = image.size
     ratio = edge / max(width, height)
@@ -161,6 +166,8 @@ def _jpeg(image: Image.Image, edge: int, quality: int) -> tuple[bytes, int, int]
     """A new JPEG of the picture, at most ``edge`` pixels on its longest side, without any
     metadata: none is given to the encoder, and the picture's own ``info`` (where Pillow
     would find a comment to keep) is emptied."""
+    from PIL import Image
+
     if max(image.size) > edge:
         image = image.copy()
         image.thumbnail((edge, edge), Image.Resampling.LANCZOS, reducing_gap=3.0)
