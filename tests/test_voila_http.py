@@ -23,8 +23,8 @@ NOTEBOOK_SOURCE_MARKERS = ("ResidentApp.from_settings", "request_query_string",
                            "from workbench", "preheated kernel")
 # Characteristic text of the files that must never be served.
 PRIVATE_MARKERS = (
-    "PlannerSession",  # planner.ipynb
-    "Planner workbench",  # planner.ipynb
+    "planner_map_app",  # planner.ipynb
+    "地图与提案 · Map and proposals",  # planner.ipynb
     "ResidentApp",  # resident.ipynb (its source) and workbench/page/resident.py
     "def main(",  # workbench/cli.py
     "SQLite format 3",  # workbench.db
@@ -109,7 +109,7 @@ def test_private_markers_are_in_the_private_files():
     project = Path(__file__).resolve().parent.parent
     planner = (project / "notebooks" / "planner.ipynb").read_text(encoding="utf-8")
     resident = (project / "notebooks" / "public" / "resident.ipynb").read_text(encoding="utf-8")
-    assert "PlannerSession" in planner and "Planner workbench" in planner
+    assert "planner_map_app" in planner and "地图与提案 · Map and proposals" in planner
     assert "ResidentApp" in resident and '"cells"' in resident
     assert "def main(" in (project / "workbench" / "cli.py").read_text(encoding="utf-8")
     for marker in ("ResidentApp.from_settings", "request_query_string"):

@@ -8,7 +8,6 @@ a few more votes does not flip between two and three groups.
 
 from __future__ import annotations
 
-import io
 import math
 
 import ipywidgets as w
@@ -17,6 +16,7 @@ from workbench import i18n
 from workbench.deliberation.moderation_panel import CSS
 from workbench.deliberation.topic_groups import TopicGroups, group_name, topic_groups
 from workbench.escaping import esc
+from workbench.page.figures import figure_png
 from workbench.page.safety import guarded
 from workbench.store import Store
 
@@ -24,17 +24,6 @@ from workbench.store import Store
 STATUS_KEYS = {"pending": "planner.topic.st_pending", "shown": "planner.topic.st_shown",
                "hidden": "planner.topic.st_hidden"}
 _DIRECTION_KEYS = {"agree": "planner.groups.agree", "disagree": "planner.groups.disagree"}
-
-
-def figure_png(figure) -> bytes:
-    """A matplotlib Figure as PNG bytes (for an Image widget: works in JupyterLab, Voilà and
-    tests alike, with no inline backend)."""
-    from workbench.surveys.charts import use_cjk_font
-
-    use_cjk_font()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()
 
 
 class OpinionGroupsView:

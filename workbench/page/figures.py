@@ -19,11 +19,8 @@ def show_figures_as_png() -> None:
 def figure_png(figure) -> bytes:
     """A matplotlib Figure as PNG bytes, for an Image widget (JupyterLab, Voilà and tests
     alike, with no inline backend); Chinese labels in a CJK font."""
-    import io
-
+    from workbench.geo.drawing import figure_png as png
     from workbench.surveys.charts import use_cjk_font
 
     use_cjk_font()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-    return buffer.getvalue()
+    return png(figure, dpi=110)
