@@ -26,8 +26,8 @@ WEIGHT_MAX = 5.0
 LIST_FACTS = ("supporters", "proposals", "comments", "consensus", "satisfaction", "needs",
               "households_300", "households_500", "underserved_households")
 #: the list's columns: (label key, width); the item's column takes what is left
-COLUMNS = (("planner.agenda.col_rank", "44px"), ("planner.agenda.col_item", None),
-           ("planner.agenda.col_supporters", "84px"), ("planner.agenda.col_comments", "118px"),
+COLUMNS = (("planner.agenda.col_rank", "52px"), ("planner.agenda.col_item", None),
+           ("planner.agenda.col_supporters", "96px"), ("planner.agenda.col_comments", "118px"),
            ("planner.agenda.col_score", "150px"))
 ANY = ""
 
