@@ -61,3 +61,15 @@ def test_moderation_log_and_polis_files_follow_the_panels():
     assert name == f"polis-topic-{topic_id}.zip"
     files = zipfile.ZipFile(io.BytesIO(data)).namelist()
     assert "comments.csv" in files and "votes.csv" in files
+
+
+def test_a_fresh_database_offers_files_without_errors():
+    from workbench.deliberation.planner import DeliberationTools
+    from workbench.demo import init
+    from workbench.store import Store
+
+    init()
+    tools = DeliberationTools.from_settings("王主任", "zh", store=Store())
+    assert "wb-error" not in tools.polis_download.widget.value
+    assert "wb-error" not in tools.log_download.widget.value
+    assert 'download="moderation-log-' in tools.log_download.widget.value

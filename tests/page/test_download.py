@@ -36,6 +36,11 @@ def test_too_large_and_failing_files_say_so():
     assert "could not be made" in failing.widget.value and "secret" not in failing.widget.value
 
 
+def test_nothing_to_offer_shows_no_link():
+    link = download.DownloadLink("Topic", "t.zip", download.ZIP, lambda: None, "too large")
+    assert link.widget.value == ""
+
+
 def test_refresh_builds_the_file_again():
     state = {"n": 1}
     link = download.DownloadLink("N", lambda: f"n{state['n']}.txt", "text/plain",

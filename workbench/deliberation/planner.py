@@ -73,9 +73,9 @@ class TopicsTools:
             f"<p class='wb-hint'>{esc(t('planner.download.polis_hint'))}</p>"),
             self.polis_download.widget])
 
-    def polis_bytes(self) -> bytes:
+    def polis_bytes(self) -> bytes | None:
         if self.topics.topic_id is None:
-            raise LookupError("no topic chosen")
+            return None
         return polis_zip(self.store, self.topics.topic_id)
 
 

@@ -52,7 +52,8 @@ def download_html(data: bytes, filename: str, label: str, mime: str) -> str:
 
 class DownloadLink:
     """A download link (``.widget``) whose file ``make()`` builds; :meth:`refresh` builds it
-    again (after the state it shows has changed). ``too_large`` is said instead of the link
+    again (after the state it shows has changed); ``make()`` returning None offers nothing
+    (e.g. no topic chosen yet). ``too_large`` is said instead of the link
     when the file is too large to carry, ``failed`` when ``make`` raised."""
 
     def __init__(self, label: str, filename: str | Callable[[], str], mime: str,
@@ -66,7 +67,9 @@ class DownloadLink:
     def refresh(self) -> None:
         name = self.filename() if callable(self.filename) else self.filename
         try:
-            self.widget.value = download_html(self.make(), name, self.label, self.mime)
+            data = self.make()
+            self.widget.value = "" if data is None else download_html(data, name, self.label,
+                                                                       self.mime)
         except FileTooLarge:
             self.widget.value = f"<span class='wb-hint'>{esc(self.label)}: {esc(self.too_large)}</span>"
         except Exception:  # noqa: BLE001 - a failing file must not break the panel around it

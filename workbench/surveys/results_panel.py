@@ -228,16 +228,16 @@ class SurveyResultsPanel:
                        for f in (by_scenario, by_space) if len(f))
 
     # -- files --------------------------------------------------------------------------------
-    def _file_bytes(self, write) -> bytes:
+    def _file_bytes(self, write) -> bytes | None:
         if self.results is None:
-            return b""
+            return None
         with tempfile.TemporaryDirectory() as folder:
             return Path(write(Path(folder) / "results")).read_bytes()
 
-    def _csv_bytes(self) -> bytes:
+    def _csv_bytes(self) -> bytes | None:
         return self._file_bytes(lambda p: self.results.export_csv(p.with_suffix(".csv")))
 
-    def _excel_bytes(self) -> bytes:
+    def _excel_bytes(self) -> bytes | None:
         return self._file_bytes(lambda p: self.results.export_excel(p.with_suffix(".xlsx")))
 
 
