@@ -57,6 +57,13 @@ def test_moderation_log_and_polis_files_follow_the_panels():
     assert log.iloc[0]["Action"] == "Hide" and log.iloc[0]["Moderator"] == "王主任"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", log.iloc[0]["Time"])
     assert not str(log.iloc[0]["Reason"]).startswith("=")   # no formula reaches Excel
+    # in the community's time zone (Asia/Shanghai, UTC+8), in the file and on the panel
+    from datetime import timedelta, timezone
+
+    stored = store.moderation_log(result["community"])[-1]["created_at"]
+    utc = stored if stored.tzinfo else stored.replace(tzinfo=timezone.utc)
+    local = (utc.astimezone(timezone.utc) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    assert log.iloc[0]["Time"] == local and local in tools.queue.log_html.value
     name, data = link_bytes(tools.polis_download.widget.value)
     assert name == f"polis-topic-{topic_id}.zip"
     files = zipfile.ZipFile(io.BytesIO(data)).namelist()

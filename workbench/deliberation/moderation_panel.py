@@ -125,9 +125,11 @@ class ModerationQueue:
     writes through :meth:`Store.moderate` and refreshes; ``False`` (and a message beside the
     field, nothing written) when the input is refused."""
 
-    def __init__(self, store: Store, community_id: str, moderator: str, lang: str = "zh"):
+    def __init__(self, store: Store, community_id: str, moderator: str, lang: str = "zh",
+                 time_zone: str = "Asia/Shanghai"):
         self.store = store
         self.community_id = community_id
+        self.time_zone = time_zone  # the log's times are read in the community's zone
         self.moderator = check_moderator(moderator)
         self.lang = lang if lang in i18n.LANGUAGES else "zh"
         self.log = server_log()
@@ -149,7 +151,8 @@ class ModerationQueue:
         from workbench.layers.community import load_community
 
         community = load_community(settings.get("layers_dir"))
-        return cls(store or Store(), community.id, moderator, lang=lang)
+        return cls(store or Store(), community.id, moderator, lang=lang,
+                   time_zone=community.time_zone)
 
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)
@@ -224,7 +227,7 @@ class ModerationQueue:
         cols = ["created_at", "moderator", "action", "target_kind", "target_id", "reason"]
         return pd.DataFrame(rows[::-1], columns=["id", *cols, "community_id"])[cols]
 
-    def log_for_people(self, time_zone: str = "Asia/Shanghai"):
+    def log_for_people(self):
         """The moderation log as people read it (oldest first, for a file): local times,
         actions and kinds in words, headings in the planner's language."""
         import pandas as pd
@@ -237,12 +240,14 @@ class ModerationQueue:
                                 "planner.mod.col_action", "planner.mod.col_target",
                                 "planner.mod.reason")]
         return pd.DataFrame([[
-            local_time(r["created_at"], time_zone), r["moderator"],
+            local_time(r["created_at"], self.time_zone), r["moderator"],
             t(_ACTION_KEYS[r["action"]]) if r["action"] in _ACTION_KEYS else r["action"],
             f"{t(_KIND_KEYS[r['target_kind']]) if r['target_kind'] in _KIND_KEYS else ''} "
             f"#{int(r['target_id'])}", r["reason"]] for r in rows], columns=heads)
 
     def log_table_html(self) -> str:
+        from workbench.page.formats import local_time
+
         t = self.t
         rows = self.store.moderation_log(self.community_id)[::-1][:LOG_LIMIT]
         if not rows:
@@ -254,7 +259,7 @@ class ModerationQueue:
         for r in rows:
             action = t(_ACTION_KEYS[r["action"]]) if r["action"] in _ACTION_KEYS else r["action"]
             kind = t(_KIND_KEYS[r["target_kind"]]) if r["target_kind"] in _KIND_KEYS else ""
-            when = r["created_at"].strftime("%Y-%m-%d %H:%M")
+            when = local_time(r["created_at"], self.time_zone)
             body.append(f"<tr><td>{esc(when)}</td>"
                         f"<td>{esc(r['moderator'])}</td><td>{esc(action)}</td>"
                         f"<td>{esc(kind)} #{int(r['target_id'])}</td>"

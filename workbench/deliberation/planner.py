@@ -38,7 +38,8 @@ class ModerationTools:
 
     def __init__(self, store: Store, community, moderator: str, lang: str = "zh"):
         self.community = community
-        self.queue = ModerationQueue(store, community.id, moderator, lang=lang)
+        self.queue = ModerationQueue(store, community.id, moderator, lang=lang,
+                                     time_zone=community.time_zone)
         t = self.queue.t
         self.log_download = DownloadLink(
             t("planner.download.log"), f"moderation-log-{community.id}.csv", CSV,
@@ -48,7 +49,7 @@ class ModerationTools:
         self.widget = w.VBox([self.queue.widget, self.log_download.widget])
 
     def log_csv(self) -> bytes:
-        frame = neutralise_frame(self.queue.log_for_people(self.community.time_zone))
+        frame = neutralise_frame(self.queue.log_for_people())
         return frame.to_csv(index=False).encode("utf-8-sig")
 
 
