@@ -112,6 +112,9 @@ def test_run_all_in_jupyterlab(browser, lab, name):
         tool.wait_for(state="visible")
         page.get_by_text(re.compile(r"\| Idle$")).first.wait_for()
         time.sleep(2)
+        news = page.get_by_role("button", name="No", exact=True)   # JupyterLab's news toast
+        if news.count():
+            news.first.click()
         outputs = page.locator(".jp-OutputArea")
         assert page.locator(".jp-OutputArea-output[data-mime-type="
                             "'application/vnd.jupyter.stderr']").count() == 0

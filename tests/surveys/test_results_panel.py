@@ -61,6 +61,23 @@ def test_choices_drive_the_tables_and_the_files(demo):
     assert panel.question_choice.value == panel.results.survey.questions()[0].id
 
 
+def test_earlier_versions_are_counted_when_asked(demo):
+    from workbench.store import Store
+    from workbench.surveys.answers import survey_view
+
+    counts = seed_settings_store(demo, 10)
+    store = Store()
+    old = next(s for s in store.latest_survey_versions() if s["survey_id"] == "services_satisfaction")
+    definition = dict(old["definition"], title={"zh": "第二轮", "en": "Round two"})
+    store.publish_survey("services_satisfaction", "v2-test", definition)
+    panel = SurveyResultsPanel.from_settings("en")
+    panel.survey_choice.value = "services_satisfaction"
+    assert "0 responses to the newest version" in panel.summary.value
+    panel.all_versions.value = True
+    assert f"{counts['services_satisfaction']} responses to every version" in panel.summary.value
+    assert survey_view(definition).id == "services_satisfaction"
+
+
 def test_switching_language_rebuilds_in_chinese(demo):
     seed_settings_store(demo, 5)
     app = survey_results_app("en")

@@ -73,6 +73,9 @@ class SurveyResultsPanel:
         self.breakdown_choice = w.Dropdown(description=t("surveys.panel.breakdown"),
                                            layout=w.Layout(width="min(100%, 640px)"),
                                            style={"description_width": "initial"})
+        self.all_versions = w.Checkbox(value=False, indent=False,
+                                       description=t("surveys.panel.all_versions"),
+                                       layout=w.Layout(width="auto"))
         self.status = w.HTML()
         self.summary = w.HTML()
         self.question_html = w.HTML()
@@ -99,9 +102,12 @@ class SurveyResultsPanel:
         self.widget = w.VBox([
             w.HTML(CSS + f"<h2>{esc(t('surveys.panel.title'))}</h2>"
                    f"<p class='wb-hint'>{esc(t('surveys.panel.explain'))}</p>"),
-            self.survey_choice, self.status, self.details])
+            w.HBox([self.survey_choice, self.all_versions],
+                   layout=w.Layout(flex_flow="row wrap", grid_gap="4px 16px")),
+            self.status, self.details])
         self.widget.add_class("wb-planner")
         self.survey_choice.observe(safe(lambda _c: self.choose_survey()), names="value")
+        self.all_versions.observe(safe(lambda _c: self.choose_survey()), names="value")
         self._quiet = False
         self.question_choice.observe(safe(self._question_chosen), names="value")
         self.breakdown_choice.observe(safe(self._question_chosen), names="value")
@@ -129,6 +135,7 @@ class SurveyResultsPanel:
             return
         self.status.value = ""
         self.results = SurveyResults.from_settings(self.survey_choice.value, lang=self.lang,
+                                                   all_versions=self.all_versions.value,
                                                    store=self.store)
         survey = self.results.survey
         questions = survey.questions()
@@ -168,7 +175,9 @@ class SurveyResultsPanel:
         first = local_time(created.min(), self.time_zone) if len(created) else NO_VALUE
         last = local_time(created.max(), self.time_zone) if len(created) else NO_VALUE
         title = results.text_of(self.results.survey.title, self.lang)
-        return (f"<h3>{esc(title)}</h3><p>{esc(t('surveys.panel.summary', n=len(frame), first=first, last=last, zone=self.time_zone))}</p>")
+        key = "surveys.panel.summary_all" if self.all_versions.value else "surveys.panel.summary"
+        text = t(key, n=len(frame), first=first, last=last, zone=self.time_zone)
+        return f"<h3>{esc(title)}</h3><p>{esc(text)}</p>"
 
     def show_question(self) -> None:
         qid = self.question_choice.value
