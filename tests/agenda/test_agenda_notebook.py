@@ -47,7 +47,7 @@ def test_agenda_notebook_executes(tmp_path):
     # the tables and the downloads are part of the tool, not cells to run again
     titles = json.dumps(nb.metadata["widgets"], ensure_ascii=False)
     assert "排序（当前权重下每部分的值和贡献）" in titles and "每个事项的依据" in titles
-    assert "download='agenda-v1.html'" in html and "download='agenda-v1.docx'" in html
+    assert 'download="agenda-v1.html"' in html and 'download="agenda-v1.docx"' in html
     assert "银杏口袋公园加装遮阳棚" in html and "采纳" in html   # the list, in Chinese
     assert "v1" in html                                          # the published version
     assert "Bike racks &amp; &quot;smart&quot; lockers" in html and AMPERSAND not in html

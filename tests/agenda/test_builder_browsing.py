@@ -151,7 +151,7 @@ def test_tables_follow_the_weights_and_versions_download(builder, seeded):
     builder.versions_panel.confirm_input.value = True
     assert builder.publish() == 1
     links = builder.exports_panel.links_html.value
-    files = dict(re.findall(r"download='([^']+)' href='data:[^;]+;base64,([^']+)'", links))
+    files = dict(re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', links))
     assert set(files) == {"agenda-v1.html", "agenda-v1.docx", "agenda-v1-csv.zip",
                           "agenda-v1.geojson"}
     html = base64.b64decode(files["agenda-v1.html"]).decode("utf-8")
@@ -249,3 +249,11 @@ def test_the_app_switches_language_and_takes_the_planners_name(store, community,
     assert app.builder.author == "王主任"
     app.name_input.value = MARKUP
     assert app.builder.author == "王主任" and "Please write your name" in app.name_error.value
+
+
+def test_a_file_too_large_for_a_link_says_how_to_get_it():
+    from workbench.agenda.builder_exports import download_link
+    from workbench.page.download import MAX_BYTES
+
+    line = download_link(b"x" * (MAX_BYTES + 1), "agenda-v3.pdf", "PDF", "zh")
+    assert "<a" not in line and "agenda-v3.pdf" in line and "workbench export-agenda" in line

@@ -2,14 +2,15 @@
 Word) and as open data (CSV in a zip, GeoJSON), the same files ``workbench export-agenda``
 writes; and the ranking and evidence as tables that follow the builder (with their CSV).
 
-A download is a link holding its file (a ``data:`` URL with the ``download`` attribute) in an
-HTML widget: it works alike in JupyterLab and in Voilà, with nothing on the server to serve
-it. The PDF is printed by headless Chromium, so it is made when asked for.
+A download is a link holding its file (:func:`workbench.page.download.download_html`: a
+``data:`` URL with the ``download`` attribute) in an HTML widget: it works alike in JupyterLab
+and in Voilà, with nothing on the server to serve it. A file too large for a link says so
+(and names the command that writes it). The PDF is printed by headless Chromium, so it is
+made when asked for.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import tempfile
@@ -19,10 +20,12 @@ from pathlib import Path
 import ipywidgets as w
 import pandas as pd
 
+from workbench import i18n
 from workbench.agenda import open_data, report
 from workbench.agenda.builder_html import Panel
 from workbench.cells import neutralise
 from workbench.escaping import esc
+from workbench.page.download import FileTooLarge, download_html
 
 #: rows of the tables drawn in the widget (their CSV holds every row)
 TABLE_ROWS = 30
@@ -31,12 +34,15 @@ TYPES = {"html": "text/html", "pdf": "application/pdf", "zip": "application/zip"
          "geojson": "application/geo+json", "csv": "text/csv"}
 
 
-def download_link(data: bytes, filename: str, label: str) -> str:
-    """A link that saves ``data`` as ``filename`` (its type from the suffix)."""
+def download_link(data: bytes, filename: str, label: str, lang: str) -> str:
+    """A link that saves ``data`` as ``filename`` (its type from the suffix), or, when the
+    file is too large for a link, a line saying so."""
     kind = TYPES.get(filename.rsplit(".", 1)[-1], "application/octet-stream")
-    href = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-    return (f"<a class='wb-download' download='{esc(filename)}' href='{href}'>"
-            f"{esc(label)}</a>")
+    try:
+        return download_html(data, filename, label, kind)
+    except FileTooLarge:
+        return (f"<span class='wb-hint'>"
+                f"{esc(i18n.t(lang, 'planner.agenda.too_large', file=filename))}</span>")
 
 
 def version_files(snapshot: dict, community, lang: str, pdf: bool = False
@@ -108,7 +114,8 @@ class ExportsPanel(Panel):
             files = version_files(snapshot, builder.community, builder.lang, pdf)
             self._files[(number, pdf)] = files
         self.links_html.value = "<div class='wb-downloads'>" + " ".join(
-            download_link(data, name, t(f"planner.agenda.download.{kind}", file=name))
+            download_link(data, name, t(f"planner.agenda.download.{kind}", file=name),
+                          builder.lang)
             for kind, (name, data) in files.items()) + "</div>"
         return files
 
@@ -146,8 +153,10 @@ class TablesPanel(Panel):
             .to_csv(index=False).encode("utf-8-sig")
         shown = frame.head(TABLE_ROWS).round(3)
         note = t("planner.agenda.list_count", shown=len(shown), total=len(frame))
+        link = download_link(csv, filename, t("planner.agenda.download.csv", file=filename),
+                             self.builder.lang)
         return (f"<div class='wb-table-scroll'>"
                 f"{shown.to_html(index=False, escape=True, classes='wb-table', border=0)}"
                 f"</div><p class='wb-small'>{esc(note)} · "
-                f"{download_link(csv, filename, t('planner.agenda.download.csv', file=filename))}"
+                f"{link}"
                 "</p>")
