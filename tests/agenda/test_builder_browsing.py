@@ -244,7 +244,7 @@ def test_the_app_switches_language_and_takes_the_planners_name(store, community,
     app.language.value = "en"
     assert app.builder.lang == "en" and app.builder.selected_id == chosen
     assert "Ranked items" in app.builder.list_panel.box.children[0].value
-    assert app.widget.children[1] is app.builder.widget
+    assert app.bilingual.body.children[0] is app.builder.widget
     app.name_input.value = "王主任"
     assert app.builder.author == "王主任"
     app.name_input.value = MARKUP

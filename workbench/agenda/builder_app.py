@@ -1,7 +1,8 @@
-"""The agenda builder as an app for planners who never see code: the language and the name
-written beside what they publish are chosen in the tool (not typed into a cell), and the
-builder is drawn at once under them. Changing the language draws the builder again in it;
-changing the name takes effect for the next publication or update."""
+"""The agenda builder as an app for planners who never see code: the language (the shared
+中文 / English switch, :class:`workbench.page.language.Bilingual`) and the name written beside
+what they publish are chosen in the tool, not typed into a cell, and the builder is drawn at
+once under them. Switching the language draws the builder again in it, on the same item;
+a new name takes effect for the next publication or update."""
 
 from __future__ import annotations
 
@@ -11,35 +12,29 @@ from workbench import i18n
 from workbench.agenda.builder import AgendaBuilder
 from workbench.deliberation.moderation_panel import check_moderator
 from workbench.escaping import esc
+from workbench.page.language import Bilingual
+from workbench.page.safety import guarded
 from workbench.store import Store
-
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
 class AgendaApp:
-    """A language switch, the planner's name, and the builder (``.builder``)."""
+    """The planner's name, the language switch, and the builder (``.builder``)."""
 
     def __init__(self, store: Store, community, layers: dict | None, author: str,
                  lang: str = "zh"):
         self.store, self.community, self.layers = store, community, layers
-        lang = lang if lang in i18n.LANGUAGES else "zh"
-        self.language = w.ToggleButtons(
-            options=[(LANGUAGE_NAMES.get(code, code), code) for code in i18n.LANGUAGES],
-            value=lang, style={"button_width": "80px"})
-        self.name_input = w.Text(value=check_moderator(author), continuous_update=False,
+        self.author = check_moderator(author)
+        self.name_input = w.Text(value=self.author, continuous_update=False,
                                  layout=w.Layout(width="220px"))
         self.name_label = w.HTML()
         self.name_error = w.HTML()
-        self.builder = AgendaBuilder(store, community, layers, lang=lang, author=author)
+        self.bilingual = Bilingual(self._build, lang)
         self.widget = w.VBox([
-            w.HBox([self.language, self.name_label, self.name_input, self.name_error],
+            w.HBox([self.name_label, self.name_input, self.name_error],
                    layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.builder.widget])
+            self.bilingual.widget])
         self.widget.add_class("wb-agenda-app")
-        self._label()
-        self.language.observe(self.builder.safe(lambda c: self.set_language(c["new"])),
-                              names="value")
-        self.name_input.observe(self.builder.safe(lambda c: self.set_author(c["new"])),
+        self.name_input.observe(guarded(self._failed)(lambda c: self.set_author(c["new"])),
                                 names="value")
 
     @classmethod
@@ -53,30 +48,39 @@ class AgendaApp:
         return cls(store or Store(), load_community(layers_dir), read_layers(layers_dir),
                    author=author, lang=lang)
 
-    def _label(self) -> None:
-        lang = self.builder.lang
+    @property
+    def builder(self) -> AgendaBuilder | None:
+        """The builder shown now (None if it failed to open: the page says so)."""
+        return self.bilingual.tool
+
+    @property
+    def language(self) -> w.ToggleButtons:
+        return self.bilingual.switch
+
+    def _build(self, lang: str) -> AgendaBuilder:
+        """The builder in ``lang``, on the item the one before it showed."""
+        before = self.bilingual.tool if hasattr(self, "bilingual") else None
+        builder = AgendaBuilder(self.store, self.community, self.layers, lang=lang,
+                                author=self.author)
+        if before is not None and before.selected_id in builder.items:
+            builder.select(before.selected_id)
         self.name_label.value = (f"<span class='wb-small'>"
                                  f"{esc(i18n.t(lang, 'planner.agenda.your_name'))}</span>")
+        return builder
 
-    def set_language(self, lang: str) -> None:
-        """Draw the builder again in ``lang`` (the chosen item kept)."""
-        if lang not in i18n.LANGUAGES or lang == self.builder.lang:
-            return
-        chosen = self.builder.selected_id
-        self.builder = AgendaBuilder(self.store, self.community, self.layers, lang=lang,
-                                     author=self.builder.author)
-        if chosen in self.builder.items:
-            self.builder.select(chosen)
-        self.widget.children = (self.widget.children[0], self.builder.widget)
-        self._label()
+    def _failed(self) -> None:
+        problem = i18n.t(self.bilingual.lang, "error.unexpected")
+        self.name_error.value = f"<span class='wb-error'>{esc(problem)}</span>"
 
     def set_author(self, name) -> bool:
         """The name written with what the planner publishes and records from now on."""
         try:
-            self.builder.author = check_moderator(name)
+            self.author = check_moderator(name)
         except ValueError:
-            problem = i18n.t(self.builder.lang, "planner.agenda.name_required")
+            problem = i18n.t(self.bilingual.lang, "planner.agenda.name_required")
             self.name_error.value = f"<span class='wb-error'>{esc(problem)}</span>"
             return False
+        if self.builder is not None:
+            self.builder.author = self.author
         self.name_error.value = ""
         return True
