@@ -85,3 +85,28 @@ def test_switch_rebuilds_the_tool_and_survives_a_failure():
     assert app.tool is None and "could not open" in app.body.children[0].value
     app.switch.value = "zh"
     assert app.body.children[0].value == "zh"
+
+
+def test_a_tool_that_signs_takes_the_name_from_its_field_never_from_code():
+    import ipywidgets as w
+
+    built = []
+
+    class Tool:
+        def __init__(self, lang, person):
+            built.append((lang, person))
+            self.widget = w.HTML(f"{lang}:{person}")
+
+    app = Bilingual(Tool, "zh", person="社区工作人员")
+    assert built == [("zh", "社区工作人员")] and app.person_input.value == "社区工作人员"
+    assert app.person_input.description == "你的名字（写进记录）"
+    app.person_input.value = "王主任"
+    assert built[-1] == ("zh", "王主任") and app.body.children[0].value == "zh:王主任"
+    app.switch.value = "en"
+    assert built[-1] == ("en", "王主任") and app.person_input.description.startswith("Your")
+    for bad in ("", "   ", "x" * 101, "<b>\x00</b>"):
+        before = len(built)
+        assert app.sign(bad) is False
+        assert len(built) == before and app.person == "王主任"
+        assert "Please give a name" in app.person_error.value
+    assert app.sign("李") is True and app.person_error.value == "" and built[-1] == ("en", "李")

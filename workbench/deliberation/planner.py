@@ -115,6 +115,8 @@ class DeliberationTools:
         return cls(store or Store(), _community(), moderator, lang)
 
 
-def deliberation_app(moderator: str, lang: str = "zh") -> Bilingual:
-    """The app with its 中文 / English switch; ``moderator`` is written into the log."""
-    return Bilingual(lambda language: DeliberationTools.from_settings(moderator, language), lang)
+def deliberation_app(moderator: str = "社区工作人员", lang: str = "zh") -> Bilingual:
+    """The app with its 中文 / English switch and the moderator's name (first ``moderator``),
+    typed in the tool, which is written into the log."""
+    return Bilingual(lambda language, name: DeliberationTools.from_settings(name, language),
+                     lang, person=moderator)

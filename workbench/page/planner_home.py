@@ -67,8 +67,10 @@ class PlannerHome:
         return self.built[panel.name]
 
 
-def planner_home_app(person: str, lang: str = "zh"):
-    """The home notebook's app: the tabs with a 中文 / English switch above them."""
+def planner_home_app(person: str = "社区工作人员", lang: str = "zh"):
+    """The home notebook's app: the tabs with a 中文 / English switch and the planner's name
+    (first ``person``, typed in the tool) above them."""
     from workbench.page.language import Bilingual
 
-    return Bilingual(lambda language: PlannerHome(person=person, lang=language), lang)
+    return Bilingual(lambda language, name: PlannerHome(person=name, lang=language), lang,
+                     person=person)
