@@ -137,13 +137,19 @@ class ParticipationStore:
         """Delete a resident's personal data (their contributions stay, under the code's id
         alone) and log it, without the data, in the moderation log; False when there was
         none."""
+        return self._forget(community_id, residents_personal.c.code_id, "code", code_id,
+                            planner, reason)
+
+    def _forget(self, community_id: str, column, kind: str, target_id: int, planner: str,
+                reason: str) -> bool:
+        """Delete the rows of ``column``'s table that hold ``target_id`` and log the
+        deletion (what was deleted is not logged), in one transaction."""
         from workbench.deliberation.tables import moderation_actions
 
         def work(conn):
-            gone = conn.execute(delete(residents_personal).where(
-                residents_personal.c.code_id == code_id)).rowcount
+            gone = conn.execute(delete(column.table).where(column == target_id)).rowcount
             conn.execute(insert(moderation_actions).values(
-                community_id=community_id, target_kind="code", target_id=code_id,
+                community_id=community_id, target_kind=kind, target_id=target_id,
                 action="forget", reason=reason, moderator=planner,
                 created_at=datetime.now(timezone.utc)))
             return gone > 0
@@ -167,18 +173,10 @@ class ParticipationStore:
                                reason: str) -> bool:
         """Delete the name given with a proposal (the proposal stays, anonymous) and log it
         without the name; False when there was none."""
-        from workbench.deliberation.tables import moderation_actions
         from workbench.proposals.tables import proposal_authors
 
-        def work(conn):
-            gone = conn.execute(delete(proposal_authors).where(
-                proposal_authors.c.proposal_id == proposal_id)).rowcount
-            conn.execute(insert(moderation_actions).values(
-                community_id=community_id, target_kind="proposal", target_id=proposal_id,
-                action="forget", reason=reason, moderator=planner,
-                created_at=datetime.now(timezone.utc)))
-            return gone > 0
-        return self.write(work)
+        return self._forget(community_id, proposal_authors.c.proposal_id, "proposal",
+                            proposal_id, planner, reason)
 
     @staticmethod
     def carry_code_over(conn, old_code_id: int, new_code_id: int) -> None:
