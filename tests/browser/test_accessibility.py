@@ -13,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from test_resident_page import open_resident_page, type_text
+from test_resident_page import gap_below, open_resident_page, type_text
 from workbench import i18n, vocabulary
 from workbench.layers.community import load_community
 from workbench.proposals.rules import Proposal
@@ -252,9 +252,7 @@ def test_a_survey_opens_below_its_button_in_view_and_passes_axe(phone, axe, scre
     expect(survey).to_be_visible(timeout=30_000)
     wait_in_view(page, survey)
     # right below the button tapped
-    gap = survey.bounding_box()["y"] - (button.bounding_box()["y"]
-                                        + button.bounding_box()["height"])
-    assert 0 <= gap < 80, gap
+    assert 0 <= gap_below(button, survey) < 80
     axe(page, f"survey {lang}")
     # radio buttons, check boxes, selects and text fields of every kind of question
     page.wait_for_timeout(500)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from test_resident_page import gap_below
+
 from workbench.participation.codes import issue_codes
 from workbench.store import Store
 
@@ -50,8 +52,7 @@ def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screens
         expect(panel).to_be_visible()
         # it opens right below its proposal's row, brought into view
         page.wait_for_timeout(1_000)
-        gap = panel.bounding_box()["y"] - sum(row.bounding_box()[k] for k in ("y", "height"))
-        assert 0 <= gap < 40, gap
+        assert 0 <= gap_below(row, panel) < 40
         assert -2 <= panel.evaluate("el => el.getBoundingClientRect().top") < 400
         axe(page, f"discussion {lang}")
         panel.get_by_role("button", name=words["for"], exact=True).click()

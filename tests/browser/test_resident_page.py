@@ -344,3 +344,12 @@ def test_resident_text_is_escaped_in_list_and_popup(phone, db, community, screen
     page.wait_for_timeout(500)
     assert_no_injected_markup(phone)
     assert db.proposal_by_receipt(code)["title"] == EVIL_TITLE
+
+
+def gap_below(upper, lower) -> float:
+    """Pixels from the bottom of ``upper`` to the top of ``lower`` (Playwright locators),
+    both measured in one moment: a page still scrolling smoothly moves both alike, where two
+    separate measurements would differ by how far it scrolled in between."""
+    return upper.page.evaluate(
+        "([a, b]) => b.getBoundingClientRect().top - a.getBoundingClientRect().bottom",
+        [upper.element_handle(), lower.element_handle()])
