@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
 
 from communities import write_community
-from servers import DEMO_LAYERS, VoilaServer
+from servers import CHROMIUM, CHROMIUM_ARGS, DEMO_LAYERS, VoilaServer
 
 
 @pytest.fixture(autouse=True)
@@ -61,3 +63,19 @@ def voila_server(tmp_path_factory):
     server = VoilaServer(tmp_path_factory.mktemp("voila-home")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # one per module, not per session: Playwright's sync API keeps an event loop running in
+    # the main thread while it is open, which would break later tests that use asyncio
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -18,3 +18,11 @@ class VoilaServer(serve.VoilaServer):
         extra = {"WORKBENCH_LAYERS_DIR": str(DEMO_LAYERS),
                  "WORKBENCH_SECONDS_BETWEEN_SUBMISSIONS": "0", **kwargs.pop("extra_env", {})}
         super().__init__(home, extra_env=extra, **kwargs)
+
+
+#: Debian's Chromium (`make system-deps`), as every browser test launches it: offline, no
+#: sandbox (containers), nothing fetched in the background
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]

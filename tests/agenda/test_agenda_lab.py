@@ -20,10 +20,6 @@ from servers import PROJECT_DIR, free_port, wait_for_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 SCREEN = {"width": 1440, "height": 900}
 TITLES = ("东门快递柜", "Shade over the west benches", "单车棚加装充电桩", "楼道灯换成声控灯",
           "健身角换新器材", "儿童游乐区铺软垫", "垃圾分类点加雨棚", "Bike racks & \"smart\" lockers")
@@ -106,34 +102,29 @@ def lab(tmp_path_factory):
             process.kill()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def shots_dir(lab) -> Path:
     folder = Path(os.environ.get("SCREENSHOTS_DIR") or lab["root"] / "shots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def run_all(browser, lab, notebook: str, workspace: str):
-    """Open the notebook in JupyterLab, Run All, wait for the agenda tool; the page and the
-    page's errors."""
+def open_page(browser, lab, timeout_ms: int):
+    """A new page at the planner's screen size, offline but for JupyterLab, downloads
+    accepted; the page and the page's errors."""
     context = browser.new_context(viewport=SCREEN, accept_downloads=True)
-    context.set_default_timeout(90_000)
+    context.set_default_timeout(timeout_ms)
     context.route("**/*", lambda route: route.continue_()
                   if route.request.url.startswith(lab["url"]) else route.abort())
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page, errors
+
+
+def run_all(browser, lab, notebook: str, workspace: str):
+    """Open the notebook in JupyterLab, Run All, wait for the agenda tool; the page and the
+    page's errors."""
+    page, errors = open_page(browser, lab, timeout_ms=90_000)
     try:
         start(page, lab, notebook, workspace)
     except Exception:
@@ -236,13 +227,7 @@ def test_english_notebook_screenshot(browser, lab):
 
 def test_in_voila_a_row_chooses_and_open_data_downloads(browser, lab):
     """The same tool as an app (Voilà, as JupyterLab's Voilà preview shows it)."""
-    context = browser.new_context(viewport=SCREEN, accept_downloads=True)
-    context.set_default_timeout(120_000)
-    context.route("**/*", lambda route: route.continue_()
-                  if route.request.url.startswith(lab["url"]) else route.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page, errors = open_page(browser, lab, timeout_ms=120_000)
     page.goto(f"{lab['url']}/voila/render/agenda.ipynb")
     page.wait_for_selector(".wb-agenda .wb-row", state="visible")
     first = page.locator(".wb-agenda-detail .wb-item-title").first.inner_text()

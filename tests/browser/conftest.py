@@ -12,28 +12,8 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 TESTS_DIR = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # one per module, not per session: Playwright's sync API keeps an event loop running in
-    # the main thread while it is open, which would break later tests that use asyncio
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 class PhonePage:
