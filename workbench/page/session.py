@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.participation.codes import AttemptLimiter, check_code
+from workbench.participation.floods import FloodLimited
 from workbench.proposals.rules import InputInvalid, RateLimiter
 from workbench.store import StoreBusy
 
@@ -145,7 +146,8 @@ class ParticipantSession:
            message key in place of the limiter's, by the limiter's key);
         3. ``validate()``, whose :class:`~workbench.proposals.rules.InputInvalid` gives the
            errors beside the fields; what it returns is the valid value;
-        4. ``write(code_id, valid)`` in the store; a busy store writes nothing and says so,
+        4. ``write(code_id, valid)`` in the store; a busy store, or a flood limit counted
+           across pages (:mod:`workbench.participation.floods`), writes nothing and says so,
            and only a write counts against the limit.
         """
         code_id = None
@@ -165,5 +167,7 @@ class ParticipantSession:
             value = write(code_id, valid)
         except StoreBusy:
             return Outcome(message=("error.busy", {}))
+        except FloodLimited as flood:  # over a limit counted across pages: nothing written
+            return Outcome(message=flood.message)
         limiter.record()
         return Outcome(done=True, value=value)
