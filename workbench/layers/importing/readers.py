@@ -32,6 +32,12 @@ LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "x")
 LAT_NAMES = ("lat", "latitude", "纬度", "y")
 OSM_LICENCE = {"licence": "ODbL-1.0",
                "attribution": "© OpenStreetMap contributors (openstreetmap.org/copyright)"}
+#: Encodings of a shapefile's text that declares none, as charset-normalizer names them, and
+#: as the report names them (the proposals' CSV import detects among the same few: left to
+#: choose among every code page, short texts are taken for far-off ones).
+DBF_ENCODINGS = {"utf_8": "UTF-8", "gb18030": "GBK/GB18030", "cp1252": "Windows-1252"}
+#: Bytes of records read to detect the encoding: enough text, whatever the file's size
+DBF_SAMPLE_BYTES = 2 << 20
 _TAG = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 
 
@@ -92,9 +98,13 @@ def read_source(path: str | Path, options: ReadOptions, workdir: Path) -> list[S
     if kind == "zip":
         path = _unzip(path, workdir)
     layers = []
+    encoding = dbf_encoding(path) if path.suffix.lower() == ".shp" else None
     for name in _layer_names(path):
-        gdf = _read_vector(path, name)
+        gdf = _read_vector(path, name, **({"encoding": encoding[0]} if encoding else {}))
         layers.append(SourceLayer(str(path.name), name, gdf))
+        if encoding:
+            layers[-1].notes.append(("import.note.dbf_encoding", {"file": path.name,
+                                                                  "encoding": encoding[1]}))
     for layer in layers:
         read = len(layer.gdf)
         layer.gdf = _with_attrs(_to_wgs84(layer.gdf, path.name, layer.name, options), None)
@@ -106,6 +116,56 @@ def read_source(path: str | Path, options: ReadOptions, workdir: Path) -> list[S
 
 def _mb(n: int) -> str:
     return f"{n / 1e6:.0f} MB"
+
+
+def dbf_encoding(shp: Path) -> tuple[str, str] | None:
+    """(codec, name for the report) of a shapefile's attribute text when nothing declares
+    it: no ``.cpg`` beside it and no code page in the DBF header, as Chinese GIS tools save
+    GBK. GDAL would read such text as Latin-1; the detector the proposals' CSV import uses
+    (charset-normalizer) decides among :data:`DBF_ENCODINGS` from the field names and text
+    values. None when declared, absent or plain ASCII (nothing to decode)."""
+    if any(shp.with_suffix(s).exists() for s in (".cpg", ".CPG")):
+        return None
+    dbf = next((p for p in (shp.with_suffix(".dbf"), shp.with_suffix(".DBF")) if p.exists()),
+               None)
+    if dbf is None:
+        return None
+    sample = _dbf_text(dbf)
+    if sample is None or sample.isascii():
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=list(DBF_ENCODINGS)).best()
+    if best is None or best.encoding not in DBF_ENCODINGS:
+        return None      # GDAL's own reading stands; the names will show what went wrong
+    return best.encoding, DBF_ENCODINGS[best.encoding]
+
+
+def _dbf_text(dbf: Path) -> bytes | None:
+    """The field names and the text values of a DBF's first records, one per line; None when
+    the header declares a code page (GDAL then reads it) or is not a DBF header."""
+    with open(dbf, "rb") as f:
+        head = f.read(32)
+        if len(head) < 32 or head[29] != 0:      # byte 29: the code page (language driver)
+            return None
+        header_size = int.from_bytes(head[8:10], "little")
+        record_size = int.from_bytes(head[10:12], "little")
+        if header_size < 33 or record_size < 1:
+            return None
+        fields, lines, offset = [], [], 1           # a record starts with its deletion flag
+        for start in range(0, header_size - 32 - 1, 32):
+            desc = f.read(32)
+            if len(desc) < 32 or desc[0] == 0x0D:
+                break
+            lines.append(desc[:11].split(b"\0", 1)[0])
+            if desc[11:12] == b"C":
+                fields.append((offset, desc[16]))
+            offset += desc[16]
+        f.seek(header_size)
+        data = f.read(min(DBF_SAMPLE_BYTES, max(record_size, 1) * 20_000))
+    for r in range(0, len(data) - record_size + 1, record_size):
+        lines += [data[r + o:r + o + n].strip(b" \0") for o, n in fields]
+    return b"\n".join(line for line in lines if line)
 
 
 def _layer_names(path: Path) -> list[str]:
