@@ -83,6 +83,22 @@ SETTINGS = [
             "right-most X-Forwarded-For address that is not a proxy; otherwise by the "
             "connection's address.", str),
     Setting("debug", False, "Show extra logging in the server terminal.", _bool),
+    # the walking analysis (workbench/geo/walking.py, docs/walking.md)
+    Setting("walking_speed_m_per_min", 60.0,
+            "Walking speed for the life-circle analysis, metres a minute (60 to 80 are both in "
+            "use; elderly residents walk nearer 60). Turns minutes into metres for a time the "
+            "standard gives no distance for, and for all when walking_thresholds_m is "
+            "'speed'.", float),
+    Setting("walking_thresholds_m", "",
+            "Walking distances of the 5-, 10- and 15-minute life circles, metres, e.g. "
+            "300,500,800. Empty: GB 50180-2018's 300, 500 and 1000 m (workbench/data/"
+            "standards.yaml). 'speed': minutes times walking_speed_m_per_min."),
+    Setting("walking_access_max_m", 150.0,
+            "A building whose centre is farther than this from every road or path is measured "
+            "in a straight line (and named so): its way to the network is not mapped.", float),
+    Setting("walking_band_m", 30.0,
+            "Half-width in metres of the band drawn along the paths a service area reaches.",
+            float),
 ]
 
 
