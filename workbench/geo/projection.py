@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["PixelProjection", "bounds_around", "located", "M_PER_DEG_LAT", "MAP_WIDTH"]
+__all__ = ["PixelProjection", "area_m2", "bounds_around", "located", "M_PER_DEG_LAT",
+           "MAP_WIDTH"]
 
 #: metres in one degree of latitude (WGS-84, mid-latitudes; ±0.5 % from equator to pole)
 M_PER_DEG_LAT = 110_574.0
@@ -51,3 +52,15 @@ def bounds_around(community, points: list[dict]):
             west, east = min(west, point["lon"]), max(east, point["lon"])
             south, north = min(south, point["lat"]), max(north, point["lat"])
     return west, south, east, north
+
+
+def area_m2(geom) -> float:
+    """Area in square metres of a shapely geometry in WGS-84 longitude/latitude, on the
+    ellipsoid (pyproj's geodesic area: no UTM zone to choose, exact at any size); 0 for points
+    and lines."""
+    from pyproj import Geod
+
+    if geom is None or geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return 0.0
+    area, _perimeter = Geod(ellps="WGS84").geometry_area_perimeter(geom)
+    return abs(float(area))

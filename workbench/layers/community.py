@@ -222,6 +222,11 @@ class Community:
         west, south, east, north = self._boundary.bounds
         return [[south, west], [north, east]]
 
+    def replace_public_spaces(self, features: list[dict]) -> None:
+        """Show these spaces instead of the layer file's (the database's current spaces,
+        :mod:`workbench.layers.current`); everything reading the community sees them."""
+        self.layers["public_spaces"] = {"type": "FeatureCollection", "features": list(features)}
+
     @property
     def public_spaces(self) -> dict[str, dict]:
         """Public-space features by id."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-from ipyleaflet import (CircleMarker, GeoJSON, LayerGroup, Map, TileLayer, basemaps,
-                        basemap_to_tiles)
+from ipyleaflet import (CircleMarker, DivIcon, GeoJSON, LayerGroup, Map, Marker, TileLayer,
+                        basemaps, basemap_to_tiles)
 
 from workbench import vocabulary
 
@@ -35,6 +35,38 @@ def basemap_layer(setting: str):
 
 def kind_colour(kinds: dict, kind: str) -> str:
     return kinds.get(kind, {}).get("color", "#555555")
+
+
+#: how a space's status changes its drawing: a planned space has a dashed outline and a faint
+#: fill (it is not there yet), one under construction a dotted outline, a closed one is grey
+STATUS_STYLE = {
+    "existing": {},
+    "planned": {"dashArray": "7 5", "weight": 3, "fillOpacity": 0.18},
+    "under_construction": {"dashArray": "2 5", "weight": 3, "fillOpacity": 0.35},
+    "closed": {"color": "#757575", "fillColor": "#bdbdbd", "fillOpacity": 0.3},
+}
+#: the words for a status, on the map's labels and in the legend
+STATUS_KEYS = {status: f"space.status.{status}" for status in STATUS_STYLE}
+
+
+def space_style(kinds: dict, feature: dict) -> dict:
+    """A public space's style on the map: its kind's colour, changed by its status."""
+    p = feature["properties"]
+    colour = kind_colour(kinds, p.get("kind"))
+    return {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.55,
+            **STATUS_STYLE.get(p.get("status") or "existing", {})}
+
+
+def status_label(lang: str, properties: dict) -> str | None:
+    """"name · planned" for a space that is not simply there (planned, under construction,
+    closed); None for an existing one."""
+    from workbench.i18n import t
+
+    status = properties.get("status") or "existing"
+    if status == "existing" or status not in STATUS_KEYS:
+        return None
+    name = properties.get(f"name_{lang}") or properties.get("id", "")
+    return f"{name} · {t(lang, STATUS_KEYS[status])}"
 
 
 def proposal_features(rows: list[dict]) -> dict:
@@ -98,11 +130,11 @@ class CommunityMap:
             style={"color": "#8d8171", "weight": 1, "fillColor": "#d7cfc2", "fillOpacity": 1})
         self.public_spaces = GeoJSON(
             data=community.layers["public_spaces"], name="public_spaces",
-            style_callback=lambda f: {
-                "color": kind_colour(kinds, f["properties"]["kind"]), "weight": 2,
-                "fillColor": kind_colour(kinds, f["properties"]["kind"]), "fillOpacity": 0.55},
+            style_callback=lambda f: space_style(kinds, f),
             point_style={"radius": 9, "fillOpacity": 0.9, "weight": 2},
             hover_style={"fillOpacity": 0.8, "weight": 3})
+        # planned, under construction or closed: said in words beside the space too
+        self.status_labels = LayerGroup(layers=(), name="space_status")
         self.proposals = GeoJSON(
             data=proposal_features([]), name="proposals",
             # a tap on a proposal opens it and goes on to the map: proposals about a space sit
@@ -123,8 +155,8 @@ class CommunityMap:
         self.pin_group = LayerGroup(layers=(), name="pin")
 
         layers = ([tiles] if tiles else []) + [
-            self.boundary, self.roads, self.buildings, self.public_spaces, self.proposals,
-            self.agenda, self.pin_group]
+            self.boundary, self.roads, self.buildings, self.public_spaces, self.status_labels,
+            self.proposals, self.agenda, self.pin_group]
         # Passing layers explicitly keeps ipyleaflet from adding its default OSM tiles.
         self.widget = Map(
             layers=tuple(layers), center=community.center, zoom=community.zoom,
@@ -162,6 +194,32 @@ class CommunityMap:
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
+        self.show_status_labels()
+
+    def show_spaces(self) -> None:
+        """Draw the community's public spaces again (after they were edited)."""
+        self.public_spaces.data = self.community.layers["public_spaces"]
+        self.show_status_labels()
+
+    def show_status_labels(self) -> None:
+        """A label above each space that is planned, under construction or closed."""
+        from shapely.geometry import shape
+
+        markers = []
+        for feature in self.community.layers["public_spaces"]["features"]:
+            label = status_label(self.lang, feature["properties"])
+            if label is None:
+                continue
+            point = shape(feature["geometry"]).representative_point()
+            # Leaflet's own div icon (white, thin border) is the label's box; sized to the
+            # text (a Chinese character is about twice a Latin letter) and set above the
+            # space, so that the space itself still takes the tap
+            width = sum(13 if ord(ch) > 0x2e80 else 7 for ch in label) + 10
+            icon = DivIcon(html=f"<span class='wb-status-label'>{escape(label)}</span>",
+                           icon_size=[width, 18], icon_anchor=[width // 2, 30])
+            markers.append(Marker(location=(point.y, point.x), icon=icon, draggable=False,
+                                  keyboard=False, title=label))
+        self.status_labels.layers = tuple(markers)
 
     def legend_html(self) -> str:
         """The legend as compact HTML for below the map: a control on the map would cover
@@ -172,15 +230,24 @@ class CommunityMap:
         kinds = self.community.kinds
         present = {f["properties"]["kind"]
                    for f in self.community.layers["public_spaces"]["features"]}
-        entries = [(kinds[k][lang], kinds[k]["color"], "square") for k in kinds if k in present]
-        entries.append((t(lang, "map.buildings"), "#d7cfc2", "square"))
-        entries.append((t(lang, "map.proposals"), "#e41a1c", "dot"))
-        entries.append((t(lang, "map.your_pin"), "#ffeb3b", "dot"))
+        entries = [(kinds[k][lang], kinds[k]["color"], "square", "")
+                   for k in kinds if k in present]
+        statuses = {f["properties"].get("status") or "existing"
+                    for f in self.community.layers["public_spaces"]["features"]}
+        # a status's key is drawn as the map draws it: its outline (dashed, dotted) or grey
+        outlines = {"planned": ";border:2px dashed #555",
+                    "under_construction": ";border:2px dotted #555", "closed": ""}
+        entries += [(t(lang, f"map.status.{status}"),
+                     STATUS_STYLE[status].get("fillColor", "#ffffff"), "square",
+                     outlines[status]) for status in outlines if status in statuses]
+        entries.append((t(lang, "map.buildings"), "#d7cfc2", "square", ""))
+        entries.append((t(lang, "map.proposals"), "#e41a1c", "dot", ""))
+        entries.append((t(lang, "map.your_pin"), "#ffeb3b", "dot", ""))
         if self.agenda.data["features"]:
-            entries.append((t(lang, "map.agenda"), DECISION_COLOURS["adopt"], "dot"))
+            entries.append((t(lang, "map.agenda"), DECISION_COLOURS["adopt"], "dot", ""))
         items = "".join(
-            f"<span class='wb-key'><i class='wb-{shape}' style='background:{colour}'></i>"
-            f"{escape(label)}</span>" for label, colour, shape in entries)
+            f"<span class='wb-key'><i class='wb-{shape}' style='background:{colour}{outline}'>"
+            f"</i>{escape(label)}</span>" for label, colour, shape, outline in entries)
         return (f"<div class='wb-legend' aria-label='{escape(t(lang, 'map.legend'))}'>"
                 f"{items}</div>")
 
