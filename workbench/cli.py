@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from workbench import registry, settings
 from workbench.store import commands as store_commands
@@ -52,6 +53,26 @@ def open_community():
     return Store(), load_community(settings.get("layers_dir"))
 
 
+def _export_map(args) -> int:
+    from workbench.i18n import t
+    from workbench.layers.community import LayerError, load_community
+    from workbench.layers.export_map import community_page
+
+    lang = args.lang or settings.get("default_language")
+    store, community = open_community()
+    if args.layers:
+        try:
+            community = load_community(args.layers)
+        except LayerError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(community_page(store, community, lang), encoding="utf-8")
+    print(t(lang, "export_map.written", path=out, kb=round(out.stat().st_size / 1000)))
+    return 0
+
+
 def _settings(args) -> int:
     print(settings.describe())
     return 0
@@ -75,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="meeting mode: also serve the workshop screen on the workshop_port "
                         "setting, and keep workshop_pool resident kernels ready")
     p.set_defaults(func=_serve)
+    p = sub.add_parser("export-map", help="the community's map as one HTML file that works "
+                                          "offline: layers, proposals (clustered, heat map), "
+                                          "the published agenda's items")
+    p.add_argument("out", help="the .html file to write")
+    p.add_argument("--layers", metavar="FOLDER",
+                   help="the community's layer folder (default: the layers_dir setting)")
+    p.add_argument("--lang", choices=["zh", "en"],
+                   help="language of the map's labels (default: the default_language setting)")
+    p.set_defaults(func=_export_map)
     registry.register_commands(sub)
     store_commands.register(sub)
     p = sub.add_parser("settings", help="list every setting with its value and help")
