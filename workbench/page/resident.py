@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from workbench import i18n, registry, settings
-from workbench.layers.community import load_community
+from workbench.layers.current import current_community, refresh_spaces
 from workbench.layers.map_widget import CommunityMap
 from workbench.page.access import document_note, name_note
 from workbench.page.part import SLOTS, stylesheet
@@ -217,8 +217,9 @@ class ResidentApp:
     @classmethod
     def from_settings(cls, lang: str | None = None) -> "ResidentApp":
         keep_output_off_the_wire()
-        community = load_community(settings.get("layers_dir"))
-        return cls(community, Store(), lang=lang or settings.get("default_language"),
+        store = Store()
+        community = current_community(settings.get("layers_dir"), store)
+        return cls(community, store, lang=lang or settings.get("default_language"),
                    basemap=settings.get("basemap"))
 
     def start(self, query_string: str | None = None) -> w.Widget:
@@ -227,7 +228,11 @@ class ResidentApp:
         a slip's QR link (``?code=``), let the sections read the rest of the link (a
         workshop's ``?workshop=``), and hand out the page."""
         lang = i18n.language_from_query(query_string, settings.get("default_language"))
-        if lang != self.lang:
+        # public spaces a planner edited since this (preheated) kernel was built
+        spaces_changed = refresh_spaces(self.community, self.store)
+        if spaces_changed:
+            self.map.show_spaces()
+        if lang != self.lang or spaces_changed:
             self.set_language(lang)
         self.refresh()
         query = parse_qs(query_string or "")
