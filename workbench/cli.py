@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from workbench import registry, settings
+from workbench.geo import commands as geo_commands
 from workbench.store import commands as store_commands
 
 
@@ -107,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_export_map)
     registry.register_commands(sub)
     store_commands.register(sub)
+    geo_commands.register(sub)
     p = sub.add_parser("settings", help="list every setting with its value and help")
     p.set_defaults(func=_settings)
     return parser
