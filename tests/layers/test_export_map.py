@@ -4,7 +4,6 @@ escaped, hidden proposals left out and OpenStreetMap's attribution where the lay
 The browser half is tests/browser/test_export_map.py."""
 
 import json
-import random
 import re
 
 import folium
@@ -12,26 +11,13 @@ import folium.plugins
 import yaml
 
 from agenda_samples import MARKUP_TITLE, sample_snapshot
-from samples import random_point
+from map_samples import add_proposals
 from workbench.cli import main
 from workbench.layers import export_map
 from workbench.layers.community import load_community
-from workbench.proposals.rules import Proposal
 
 #: what a page fetching something would hold: an external script, stylesheet, image or frame
 FETCHING = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=", re.I)
-
-
-def add_proposals(store, community, n: int, seed: int = 16) -> list[str]:
-    rng = random.Random(seed)
-    scenarios = ["health", "transport", "neighbourhood", "low_carbon"]
-    titles = [f"提案 {i}：{rng.choice(['长椅', '遮阳棚', '路灯', '自行车架'])}" for i in range(n)]
-    titles[0] = MARKUP_TITLE
-    for i, title in enumerate(titles):
-        store.add_proposal(community.id, Proposal(title, "", rng.choice(scenarios),
-                                                  *random_point(rng, community)),
-                           client=f"test-client-{i}")
-    return titles
 
 
 def page_data(html: str, marker: str) -> list[dict]:

@@ -256,7 +256,7 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
     cluster = MarkerCluster(name=t("map.proposals")).add_to(m)
     Points(proposals).add_to(cluster)
     HeatMap([[p["lat"], p["lon"]] for p in proposals], name=t("export_map.layer.heat"),
-            show=False, radius=28, blur=18, min_opacity=0.3).add_to(m)
+            show=False, radius=28, blur=18, min_opacity=0.3, max_zoom=MAX_ZOOM).add_to(m)
     if agenda:
         items = folium.FeatureGroup(name=t("export_map.layer.agenda")).add_to(m)
         Points(agenda).add_to(items)

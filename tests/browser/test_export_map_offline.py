@@ -1,0 +1,89 @@
+"""The exported map as someone opens it from a USB stick: the HTML file alone in Chromium,
+offline. Every request other than the file itself (and the data: URLs inside it) is aborted
+and recorded: there must be none. The layers control, the proposals' clusters, the heat map
+and the agenda's items must be there, and a title that is markup must show as text."""
+
+import pytest
+
+from agenda_samples import MARKUP_TITLE, sample_snapshot
+from map_samples import add_proposals
+from workbench.layers.export_map import community_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_exported_map_works_offline_with_layers_clusters_and_heat(browser, tmp_path, store,
+                                                                  community, screenshots,
+                                                                  lang):
+    titles = add_proposals(store, community, 40)
+    store.publish_agenda(community.id, sample_snapshot(community), "test")
+    path = tmp_path / "usb" / "map.html"
+    path.parent.mkdir()
+    path.write_text(community_page(store, community, lang), encoding="utf-8")
+    url = path.resolve().as_uri()
+    context = browser.new_context(viewport={"width": 1000, "height": 760}, locale="en-US")
+    page = context.new_page()
+    blocked, requests, dialogs, errors = [], [], [], []
+
+    def route(route):
+        if route.request.url == url:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(url, wait_until="load")
+        page.locator(".leaflet-control-layers").wait_for()
+        page.wait_for_timeout(400)        # a late onerror or fetch would have happened by now
+        assert blocked == [] and dialogs == [] and errors == []
+        assert [r for r in requests if r != url and not r.startswith("data:")] == []
+        assert page.locator(".leaflet-tile").count() == 0          # no tiles at all
+        overlays = page.locator(".leaflet-control-layers-overlays label")
+        assert overlays.count() == 7       # boundary, roads, buildings, spaces, proposals,
+        assert page.locator(".leaflet-control-layers-list").is_visible()   # heat, agenda
+        clusters = page.locator(".marker-cluster")
+        assert clusters.count() >= 1
+        on_map = sum(int(c.inner_text()) for c in clusters.all()) + \
+            page.locator(".wb-dot").count()
+        assert on_map == len(titles)       # every proposal, clustered or alone
+        assert page.locator(".wb-rank").count() == 3       # the agenda's located items
+        drawn = sum(len(fc["features"]) for fc in community.layers.values())
+        assert page.locator("path.leaflet-interactive").count() == drawn   # the layers
+        shot = screenshots(page, f"export-map-{lang}")
+        assert shot.stat().st_size > 10_000
+
+        # the heat map is an overlay, off at first
+        assert page.locator("canvas.leaflet-heatmap-layer").count() == 0
+        overlays.nth(5).locator("input").check()
+        assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
+        # proposals can be hidden and shown again
+        overlays.nth(4).locator("input").uncheck()
+        assert page.locator(".marker-cluster, .wb-dot").count() == 0
+        overlays.nth(4).locator("input").check()
+
+        # the cluster holding the markup title opens to show it (markercluster's own
+        # zoomToShowLayer); a click on it shows the title as text in its popup
+        page.evaluate("""(title) => new Promise((done) => {
+            const group = Object.keys(window).filter((k) => k.startsWith('marker_cluster_'))
+                .map((k) => window[k])[0];
+            const marker = group.getLayers().find((l) => l.options.title === title);
+            group.zoomToShowLayer(marker, done);
+        })""", MARKUP_TITLE)
+        page.wait_for_timeout(500)
+        marker = page.locator(f".leaflet-marker-icon[title='{MARKUP_TITLE}']")
+        marker.first.click()
+        popup = page.locator(".leaflet-popup-content b")
+        popup.wait_for()
+        assert popup.inner_text() == MARKUP_TITLE
+        assert page.locator(".leaflet-popup-content img").count() == 0
+        page.wait_for_timeout(300)         # the popup has faded in
+        screenshots(page, f"export-map-popup-{lang}")
+        assert blocked == [] and dialogs == [] and errors == []
+    finally:
+        context.close()
