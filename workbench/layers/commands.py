@@ -1,4 +1,5 @@
-"""The layers commands: ``workbench check-layers`` and ``workbench layers import``."""
+"""The layers commands: ``workbench check-layers``, ``workbench layers import`` and
+``workbench layers export``."""
 
 from __future__ import annotations
 
@@ -54,6 +55,23 @@ def _import(args) -> int:
     return 0
 
 
+def _export(args) -> int:
+    from workbench.cli import open_community
+    from workbench.i18n import t
+    from workbench.layers import exporting
+    from workbench.layers.current import refresh_spaces
+
+    store, community = open_community()
+    refresh_spaces(community, store)
+    out = Path(args.out)
+    if out.suffix.lower() == ".gpkg":
+        path = exporting.write_geopackage(community, out)
+    else:
+        path = exporting.write_folder(community, out)
+    print(t(_lang(args), "layers.export.done", path=str(path)))
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("check-layers", help="validate a community's layer folder: every "
                                                    "problem at once, with what to do")
@@ -93,3 +111,10 @@ def register(subparsers) -> None:
     p.add_argument("--lang", choices=["zh", "en"],
                    help="language of the report (default: the default_language setting)")
     p.set_defaults(func=_import)
+    p = sub.add_parser("export", help="write the community's layers out with its public spaces "
+                                      "as edited: a layer folder (GeoJSON) or, for a name "
+                                      "ending .gpkg, one GeoPackage of the four layers")
+    p.add_argument("out", help="a folder, or a file NAME.gpkg")
+    p.add_argument("--lang", choices=["zh", "en"],
+                   help="language of the messages (default: the default_language setting)")
+    p.set_defaults(func=_export)

@@ -133,7 +133,9 @@ def check_geometry(geometry: Any, community) -> tuple[Any, tuple[str, dict] | No
         if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon") \
                 or area_m2(geom) < MIN_AREA_M2:
             return None, ("editor.error.geometry_tiny", {"min": MIN_AREA_M2})
-        geom = shapely.orient_polygons(geom)
+        # one way to write a shape (rounding turns rings round): the same corners compare
+        # equal, and a save without a change is seen as one
+        geom = shapely.orient_polygons(geom.normalize())
     if not community.boundary.buffer(EDGE_DEGREES).covers(geom):
         return None, ("editor.error.outside", {})
     return geom, None
@@ -256,12 +258,12 @@ def change_action(before: dict | None, after: dict | None) -> str:
 
 
 def _moved(a, b) -> bool:
-    """Whether ``b`` is ``a`` shifted: same corners in the same order, one offset."""
-    ca, cb = shapely.get_coordinates(a), shapely.get_coordinates(b)
-    if ca.shape != cb.shape or not len(ca):
-        return False
-    offset = cb[0] - ca[0]
-    return bool(abs((cb - ca) - offset).max() < 10 ** -(DECIMALS - 1))
+    """Whether ``b`` is ``a`` shifted (to a few centimetres: corners are kept to 1 cm)."""
+    from shapely.affinity import translate
+
+    ca, cb = a.centroid, b.centroid
+    shifted = translate(a, cb.x - ca.x, cb.y - ca.y)
+    return shifted.normalize().equals_exact(b.normalize(), 10 ** -(DECIMALS - 1))
 
 
 def geometry_json(geom) -> dict:

@@ -286,6 +286,10 @@ def _properties(layer_name, feature_id, c: _Candidate, geom, mapping, kinds, rep
              "name_zh": zh or f"{kind['zh']} {feature_id}",
              "name_en": en or f"{kind['en']} {feature_id}",
              "description_zh": None, "description_en": None}
+    # what the space editor writes out (layers/editing.py) comes back in as it went
+    for key in ("description_zh", "description_en", "opening_hours", "facilities", "status"):
+        if str(c.attrs.get(key) or "").strip():
+            props[key] = str(c.attrs[key]).strip()
     if area:
         props["area_m2"] = round(area)
     return props
