@@ -1,6 +1,8 @@
 """Grouping measured on real proposals: the shared zones of Valladolid's 2027 participatory
 budget (548 proposals in Spanish), where the city's officials wrote their own merges into the
-titles, "(agrupada con NNNN)": an answer key for grouping.
+titles, "(agrupada con NNNN)" (or shorter: "(Agrup NNNN)", "(Agrup. NNNN)", "(Agrupada NNNN)"):
+an answer key for grouping. All the forms are read: a mark left in a title would give the
+answer away (its words shared with the proposals it names).
 
 The file is read from ``shared/data/valladolid`` beside the project (its README says where
 the rows come from, their licence and how to use them). When the folder is missing the
@@ -40,7 +42,9 @@ from ._report import Figure, check
 BENCHMARK = "grouping"
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "valladolid"
 DATA_FILE = "proposals_dev_zones.csv"
-MARK = re.compile(r"\(\s*agrupada\s+con\s*(\d+)\s*\)", re.IGNORECASE)
+#: "(agrupada con 7657)", and the shorter forms officials also wrote: "(Agrup 7898)",
+#: "(Agrup. 8049)", "(Agrupada 7581)"
+MARK = re.compile(r"\(\s*agrup(?:ada|\.)?\s*(?:con\s*)?(\d+)\s*\)", re.IGNORECASE)
 TARGET = 0.9
 #: The plain baseline: cosine of the TF-IDF vectors at least this, within this distance.
 BASELINE_SIMILARITY = 0.4
@@ -55,9 +59,12 @@ def load(folder: Path = DATA_DIR) -> pd.DataFrame:
     ``categories`` (a set), the marks removed from the titles."""
     raw = pd.read_csv(folder / DATA_FILE, dtype={"code": "Int64"})
     title = raw["title"].fillna("").astype(str)
+    # officials also put a merge's lead proposal's own code before its title ("7986-Suelo
+    # en ..."): their edit, not the resident's words
+    own_code = [re.sub(rf"^\s*{code}\s*-\s*", "", t) for code, t in zip(raw["code"], title)]
     return pd.DataFrame({
         "id": raw["code"].astype(int),
-        "title": title.str.replace(MARK, "", regex=True).str.strip(),
+        "title": pd.Series(own_code).str.replace(MARK, "", regex=True).str.strip(),
         "description": raw["description"].fillna("").astype(str),
         "lon": pd.to_numeric(raw["longitude"], errors="coerce"),
         "lat": pd.to_numeric(raw["latitude"], errors="coerce"),

@@ -109,6 +109,26 @@ def test_very_alike_texts_naming_different_places_stay_apart():
     assert group_proposals(in_spaces) == [[1], [2]]
 
 
+def test_road_names_are_place_names():
+    from types import SimpleNamespace
+
+    def layer(*names):
+        return {"features": [{"properties": {"name_zh": zh, "name_en": en}} for zh, en in names]}
+
+    community = SimpleNamespace(layers={
+        "public_spaces": layer(("银杏口袋公园", "Ginkgo Pocket Park")),
+        "buildings": layer(("3幢", None)),
+        "roads": layer(("和光路", "Heguang Road"), ("枫林路", "Fenglin Road"))})
+    names = grouping.place_names(community)
+    assert {"和光路", "Heguang Road", "枫林路", "3幢", "银杏口袋公园"} <= set(names)
+    rows = frame([(1, "和光路口加一个人行横道", "过马路太危险", None, 0),
+                  (2, "枫林路口加一个人行横道", "过马路太危险", None, 60),
+                  (3, "希望和光路口加人行横道", "老人过马路太危险", None, 30)])
+    # two crossings at one junction, 60 m apart: the road names say they are two requests
+    assert group_proposals(rows, place_names=names) == [[1, 3], [2]]
+    assert group_proposals(rows, place_names=["银杏口袋公园"]) == [[1, 2, 3]]
+
+
 def test_a_place_alone_never_makes_two_proposals_alike():
     rows = frame([(1, "儿童滑梯太烫，加遮阳棚", "夏天十点以后滑梯烫手", "PS02", 0),
                   (2, "邻里中心开设四点半课堂", "双职工家庭放学后没人接孩子", "PS02", 0),

@@ -213,10 +213,11 @@ def alike_pairs(vectors, threshold: float) -> pd.DataFrame:
 
 
 def place_names(community) -> list[str]:
-    """The names (Chinese and English) of a community's public spaces and buildings, as
-    residents write them in proposals."""
+    """The names (Chinese and English) of a community's public spaces, buildings and roads,
+    as residents write them in proposals ("和光路 needs a crossing" names a place as much as a
+    park's name does)."""
     names = []
-    for layer in ("public_spaces", "buildings"):
+    for layer in ("public_spaces", "buildings", "roads"):
         for feature in community.layers.get(layer, {}).get("features", []):
             props = feature.get("properties") or {}
             names += [props.get("name_zh"), props.get("name_en")]
