@@ -77,7 +77,7 @@ def _raised(roads) -> np.ndarray:
     raised = np.zeros(len(roads), dtype=bool)
     for col in ("bridge", "tunnel"):
         if col in roads.columns:
-            values = roads[col].astype(str).str.lower()
+            values = roads[col].astype(object).fillna("").astype(str).str.lower()
             raised |= ~values.isin(["", "no", "none", "nan", "false", "0"]).to_numpy()
     if "layer" in roads.columns:
         layer = np.asarray(roads["layer"].apply(_number), dtype=float)
@@ -101,6 +101,29 @@ def _pieces(geoms) -> tuple[np.ndarray, np.ndarray]:
     return coords[:-1][same], coords[1:][same]
 
 
+def _split_at(a: np.ndarray, b: np.ndarray, points: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Pieces (a, b) split at the points lying on them (within :data:`GRID_M`)."""
+    if not len(points) or not len(a):
+        return a, b
+    tree = shapely.STRtree(shapely.linestrings(np.stack([a, b], axis=1)))
+    point, piece = tree.query(shapely.points(points), predicate="dwithin", distance=GRID_M)
+    cuts: dict[int, list[np.ndarray]] = {}
+    for p, i in zip(point, piece):
+        cuts.setdefault(int(i), []).append(points[p])
+    if not cuts:
+        return a, b
+    keep = np.ones(len(a), dtype=bool)
+    keep[list(cuts)] = False
+    new_a, new_b = [a[keep]], [b[keep]]
+    for i, found in cuts.items():
+        along = sorted(found, key=lambda q: np.hypot(*(q - a[i])))
+        chain = np.array([a[i], *along, b[i]])
+        new_a.append(chain[:-1])
+        new_b.append(chain[1:])
+    return np.concatenate(new_a), np.concatenate(new_b)
+
+
 def build_network(roads) -> WalkingNetwork:
     """The walking graph of a roads GeoDataFrame already in metres."""
     geoms = roads.geometry.to_numpy()
@@ -111,6 +134,9 @@ def build_network(roads) -> WalkingNetwork:
         # union_all nodes the lines: split where they cross as well as at shared vertices
         pieces.append(_pieces([shapely.union_all(level)]))
     if raised.any():
+        ends = shapely.get_coordinates(shapely.boundary(geoms[raised]))
+        if pieces:   # a bridge's ends join the road they land on, vertex there or not
+            pieces[0] = _split_at(*pieces[0], ends)
         pieces.append(_pieces(geoms[raised]))
     a = np.concatenate([p[0] for p in pieces]) if pieces else np.empty((0, 2))
     b = np.concatenate([p[1] for p in pieces]) if pieces else np.empty((0, 2))
