@@ -111,6 +111,7 @@ class SpaceEditor:
                 widget = w.Text(description=label)
             widget.layout.width = "100%"
             widget.style.description_width = "7.5em"
+            widget.add_class(f"wb-field-{name}")
             self.inputs[name] = widget
         self.inputs["opening_hours"].placeholder = t("editor.hours_placeholder")
         self.errors = {name: w.HTML() for name in ("geometry",) + FIELDS}

@@ -1,0 +1,47 @@
+"""The resident page shows the spaces as the planners edited them, on its next load (also
+from a kernel built before the edit, as a preheated one is); a planned space is drawn
+dashed with "planned" on its label and in the legend."""
+
+from shapely.geometry import shape
+
+from communities import rect
+from workbench.layers.current import current_community
+from workbench.layers.space_panel import SpaceEditor
+from workbench.page.resident import ResidentApp
+
+
+def test_edited_and_planned_spaces_on_the_next_load(store, community_dir):
+    editor = SpaceEditor(current_community(community_dir, store), store, "王规划", "en")
+    # a kernel waiting for its resident, built before the planner's changes
+    waiting = ResidentApp(current_community(community_dir, store), store, lang="en")
+    assert "planned" not in waiting.map.legend_html().lower()
+
+    editor.new_space()
+    editor.set_shape(rect(-120, 110, -40, 180))
+    for name, value in dict(name_zh="候选口袋公园", name_en="Candidate Pocket Park",
+                            kind="pocket_park", status="planned").items():
+        editor.inputs[name].value = value
+    assert editor.save() == "create"
+    new_id = editor.space_id
+    editor.select("P1")
+    editor.set_shape(rect(20, 90, 100, 160))
+    editor.inputs["name_en"].value = "Little Bridge Garden"
+    assert editor.save() == "reshape"
+
+    for app in (waiting, ResidentApp(current_community(community_dir, store), store,
+                                     lang="en")):
+        app.start("lang=en")
+        drawn = {f["properties"]["id"]: f for f in app.map.public_spaces.data["features"]}
+        assert shape(drawn["P1"]["geometry"]).equals_exact(
+            shape(editor.before["geometry"]), 1e-9)
+        assert drawn["P1"]["properties"]["name_en"] == "Little Bridge Garden"
+        planned = drawn[new_id]
+        style = app.map.public_spaces.style_callback(planned)
+        assert style["dashArray"] and style["fillOpacity"] < 0.3
+        assert app.map.public_spaces.style_callback(drawn["P1"]).get("dashArray") is None
+        assert [m.title for m in app.map.status_labels.layers] == [
+            "Candidate Pocket Park · planned"]
+        assert "Planned (dashed outline)" in app.legend.value
+        assert "Candidate Pocket Park" in app.legend.value        # the map as a list
+        # a resident can propose about the candidate space before it exists
+        assert new_id in [v for _, v in app.space_input.options]
