@@ -109,3 +109,28 @@ def test_the_command_writes_the_page_and_refuses_a_broken_folder(tmp_path, capsy
     assert main(["export-map", str(tmp_path / "x.html"), "--layers",
                  str(tmp_path / "broken")]) == 1
     assert "community.yaml" in capsys.readouterr().err
+
+
+def test_the_planners_map_panel_shows_the_page_and_offers_it(store, community):
+    import base64
+
+    from workbench.layers.map_panel import PlannerMap
+    from workbench.layers.take_away_panel import TakeAwayMap
+
+    add_proposals(store, community, 5)
+    tool = PlannerMap(community, store, "en")
+    panel = next(c for c in tool.widget.children if "wb-take-away-panel" in c._dom_classes)
+    button = next(c for c in panel.children if getattr(c, "description", "") ==
+                  "Map to take away")
+    button.click()
+    view, link = panel.children[-1].value, panel.children[-2].value
+    assert view.startswith("<iframe class='wb-take-away' sandbox='allow-scripts' ")
+    assert 'srcdoc="&lt;!DOCTYPE html&gt;' in view and "<img src=x" not in view
+    page = base64.b64decode(re.search(r'href="data:text/html;base64,([^"]+)"', link)
+                            .group(1)).decode("utf-8")
+    assert 'download="Test Community.html"' in link and "5 residents&#x27; proposals" in page
+    assert not FETCHING.search(page)
+
+    broken = TakeAwayMap(community, None, "zh")      # a failure says so, in the language
+    broken.button.click()
+    assert "地图生成失败" in broken.view.value and broken.link.value == ""

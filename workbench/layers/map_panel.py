@@ -14,6 +14,7 @@ from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.layers.community import load_community
 from workbench.layers.map_widget import CommunityMap
+from workbench.layers.take_away_panel import TakeAwayMap
 from workbench.page.formats import NO_VALUE, local_time
 from workbench.page.language import Bilingual
 from workbench.page.safety import guarded
@@ -78,7 +79,8 @@ class PlannerMap:
         self.widget = w.VBox([
             w.HTML(CSS + f"<h2>{esc(self.t('planner.map.title', name=community.name.get(self.lang, community.id)))}</h2>"
                    f"<p class='wb-hint'>{esc(self.t('planner.map.explain'))}</p>"),
-            self.map.widget, self.legend, self.status, self.counts, self.table])
+            self.map.widget, self.legend, self.status, self.counts, self.table,
+            TakeAwayMap(community, store, self.lang).widget])
         self.widget.add_class("wb-planner")
         self.widget.add_class("wb-planner-map")
         self.refresh()
