@@ -87,3 +87,45 @@ def test_exported_map_works_offline_with_layers_clusters_and_heat(browser, tmp_p
         assert blocked == [] and dialogs == [] and errors == []
     finally:
         context.close()
+
+
+def test_the_panels_framed_map_fits_the_community_once_shown(browser, tmp_path, store,
+                                                             community, screenshots):
+    """The planner's panel shows the page in a sandboxed iframe, which may be laid out only
+    after the map is made (a tab not yet open): once shown, the map fits the community."""
+    import json
+
+    from workbench.layers.take_away_panel import TakeAwayMap
+
+    add_proposals(store, community, 30)
+    panel = TakeAwayMap(community, store, "zh")
+    panel.show()
+    host = tmp_path / "host.html"     # the HTML widget's value, put in a hidden box
+    host.write_text(
+        "<!DOCTYPE html><html><body><style>iframe { width: 900px; height: 600px; }</style>"
+        "<div id='tab' style='display: none'></div><script>"
+        f"document.getElementById('tab').innerHTML = {json.dumps(panel.view.value)};"
+        "</script></body></html>", encoding="utf-8")
+    context = browser.new_context(viewport={"width": 960, "height": 660}, locale="zh-CN")
+    page = context.new_page()
+    requests, errors = [], []
+    context.route("**/*", lambda route: route.continue_() if route.request.url ==
+                  host.as_uri() else route.abort())
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(host.as_uri(), wait_until="load")
+        page.wait_for_timeout(500)
+        page.evaluate("() => { document.getElementById('tab').style.display = 'block'; }")
+        frame = page.frame_locator("iframe.wb-take-away")
+        frame.locator(".marker-cluster").first.wait_for()
+        page.wait_for_timeout(500)
+        zoom = page.frames[1].evaluate("""() => window[Object.keys(window)
+            .find((k) => k.startsWith('map_'))].getZoom()""")
+        assert zoom >= 16          # the community fills the frame (not the lowest zoom, 12)
+        assert frame.locator(".leaflet-control-layers-overlays label").count() == 6
+        assert [r for r in requests if r != host.as_uri() and not r.startswith("data:")] == []
+        assert errors == []
+        screenshots(page, "panel-frame")
+    finally:
+        context.close()

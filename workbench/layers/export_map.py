@@ -200,11 +200,12 @@ def legend_html(community, lang: str, n_proposals: int, n_items: int, credit: st
     name = community.name.get(lang) or community.id
     counts = i18n.t(lang, "export_map.counts", proposals=n_proposals, items=n_items,
                     day=date.today().isoformat())
-    return (f"<div class='wb-export-legend' role='region' "
+    # a <details> the reader can fold away on a small screen
+    return (f"<details class='wb-export-legend' open "
             f"aria-label='{esc(i18n.t(lang, 'map.legend'))}'>"
-            f"<b>{esc(i18n.t(lang, 'export_map.title', name=name))}</b>"
+            f"<summary><b>{esc(i18n.t(lang, 'export_map.title', name=name))}</b></summary>"
             f"<p>{esc(counts)}</p><div class='wb-keys'>{items}</div>"
-            + (f"<p class='wb-credit'>{credit}</p>" if credit else "") + "</div>")
+            + (f"<p class='wb-credit'>{credit}</p>" if credit else "") + "</details>")
 
 
 # -- the folium map -----------------------------------------------------------------------
@@ -218,6 +219,7 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
     # without tiles the map has no zoom range of its own (the cluster plugin needs one)
     m.options.update(min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     m.fit_bounds(community.bounds_latlon())
+    FitWhenSized(community.bounds_latlon()).add_to(m)
     bind_popup = JsCode("function (feature, layer) { if (feature.properties.popup) "
                         "{ layer.bindPopup(feature.properties.popup); } }")
     kinds = community.kinds
@@ -291,6 +293,32 @@ class Points(MacroElement):
         super().__init__()
         self._name = "Points"
         self.points = points
+
+
+class FitWhenSized(MacroElement):
+    """Fits the community again once the map has its real size: a page shown in a frame (the
+    planner's panel) may be laid out after the map is made, at no size or a default one."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map, bounds) {
+            var first = map.getSize();
+            if (first.x >= 200 && first.y >= 200) { return; }
+            window.addEventListener('resize', function fit() {
+                map.invalidateSize();      // getSize() keeps the old size until this
+                var now = map.getSize();
+                if (now.x < 200 || now.y < 200) { return; }
+                map.fitBounds(bounds);
+                window.removeEventListener('resize', fit);
+            });
+        })({{ this._parent.get_name() }}, {{ this.bounds|tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds):
+        super().__init__()
+        self._name = "FitWhenSized"
+        self.bounds = bounds
 
 
 def _inline_libraries(m, root) -> None:
