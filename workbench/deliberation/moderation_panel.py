@@ -1,7 +1,8 @@
 """The moderation queue of the planner notebook: reported proposals, photos, comments and
 statements, and residents' statements waiting to be accepted, each with its buttons; the
-newest photos (shown to residents at once, like text); what is hidden now (to show it again);
-and the moderation log.
+newest photos (shown to residents at once, like text); a flood hidden in one action, by client
+and time window (:mod:`workbench.deliberation.flood_panel`); what is hidden now (to show it
+again); and the moderation log.
 
 Every action goes through :meth:`Store.moderate`, which writes the change and its log entry in
 one transaction. A reason for hiding is required and is PUBLIC: residents see "hidden by the
@@ -18,6 +19,7 @@ import ipywidgets as w
 
 from workbench import i18n, settings
 from workbench.deliberation.discussion import (ACTIONS, DiscussionInvalid, validate_reason)
+from workbench.deliberation.flood_panel import FloodCleanup
 from workbench.proposals.rules import check_text
 from workbench.store import Store, StoreBusy
 from workbench.assets import style_tag
@@ -36,7 +38,8 @@ MODERATOR_MAX_CHARS = 100
 CSS = style_tag("workbench.page", "planner.css")
 
 _KIND_KEYS = {"proposal": "planner.kind.proposal", "comment": "planner.kind.comment",
-              "statement": "planner.kind.statement", "photo": "planner.kind.photo"}
+              "statement": "planner.kind.statement", "photo": "planner.kind.photo",
+              "flood": "planner.kind.flood"}
 _CONTEXT_KEYS = {"comment": "planner.mod.on_proposal", "photo": "planner.mod.photo_of",
                  "statement": "planner.mod.in_topic"}
 _ACTION_KEYS = {"hide": "planner.mod.hide", "show": "planner.mod.show",
@@ -176,9 +179,13 @@ class ModerationQueue:
         self.hidden_box = w.VBox()
         self.log_heading = w.HTML(f"<h3>{esc(t('planner.mod.log_heading'))}</h3>")
         self.log_html = w.HTML()
+        # a flood hidden (or shown again) changes what is hidden and the log: read them again
+        self.floods = FloodCleanup(self.store, self.community_id, self.moderator, self.lang,
+                                   self.time_zone, on_change=self.refresh)
         self.widget = w.VBox([w.HTML(CSS), self.heading,
                               w.HBox([self.refresh_button, self.status]), self.queue_box,
-                              self.photos_heading, self.photos_box, self.hidden_heading, self.hidden_box,
+                              self.photos_heading, self.photos_box, self.floods.widget,
+                              self.hidden_heading, self.hidden_box,
                               self.log_heading, self.log_html])
         self.widget.add_class("wb-planner")
 
@@ -218,6 +225,7 @@ class ModerationQueue:
         self.photos_box.children = [r.box for r in self.photo_rows.values()] or [
             w.HTML(f"<p class='wb-hint'>{esc(self.t('planner.mod.photos_none'))}</p>")]
         self.log_html.value = self.log_table_html()
+        self.floods.refresh_hides()
 
     def log_frame(self):
         """The moderation log as a DataFrame, newest first."""

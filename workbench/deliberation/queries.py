@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from sqlalchemy import case, func, insert, select, update
 
 from workbench.deliberation.tables import comments, moderation_actions, reports, statements, topics, votes
+from workbench.participation.floods import page_client
+from workbench.participation.queries import refuse_flood
 from workbench.participation.tables import participation_codes
 from workbench.proposals.tables import proposal_photos, proposals
 
@@ -24,13 +26,20 @@ class DeliberationStore:
     """Methods of :class:`Store` (which provides ``engine`` and ``_write``)."""
 
     # -- comments -----------------------------------------------------------------------
-    def add_comment(self, comment, code_id: int) -> int:
-        """Store a validated :class:`workbench.deliberation.discussion.Comment`."""
+    def add_comment(self, comment, code_id: int, *, client: str | None = None) -> int:
+        """Store a validated :class:`workbench.deliberation.discussion.Comment`, held to the
+        flood limits per code and per client (default: the page's) across pages
+        (:func:`~workbench.participation.queries.refuse_flood`: over one, nothing is
+        written)."""
+        client = client or page_client()
+        now = _now()
+
         def work(conn):
+            refuse_flood(conn, "comment", comments, client=client, code_id=code_id, now=now)
             return conn.execute(insert(comments).values(
                 proposal_id=comment.proposal_id, parent_id=comment.parent_id, code_id=code_id,
-                stance=comment.stance, body=comment.body,
-                created_at=_now())).inserted_primary_key[0]
+                stance=comment.stance, body=comment.body, client_key=client,
+                created_at=now)).inserted_primary_key[0]
         return self.write(work)
 
     def comments_of(self, proposal_id: int) -> list[dict]:
@@ -291,11 +300,19 @@ class DeliberationStore:
         return dict(row._mapping) if row else None
 
     def add_statement(self, topic_id: int, body: str, *, code_id: int | None = None,
-                      status: str = "pending", is_seed: bool = False) -> int:
+                      status: str = "pending", is_seed: bool = False,
+                      client: str | None = None) -> int:
+        """A statement (a resident's waits as pending), held to the flood limits per code
+        and per client (default: the page's) as comments are."""
+        client = client or page_client()
+        now = _now()
+
         def work(conn):
+            refuse_flood(conn, "statement", statements, client=client, code_id=code_id,
+                         now=now)
             return conn.execute(insert(statements).values(
                 topic_id=topic_id, body=body, code_id=code_id, is_seed=is_seed,
-                status=status, created_at=_now())).inserted_primary_key[0]
+                status=status, client_key=client, created_at=now)).inserted_primary_key[0]
         return self.write(work)
 
     def statements_of(self, topic_id: int) -> list[dict]:

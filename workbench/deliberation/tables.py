@@ -19,6 +19,10 @@ comments = Table(
     Column("body", Text, nullable=False),
     Column("hidden_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # the keyed hash of the client's address, for the flood limits (as on proposals)
+    Column("client_key", String(32), nullable=True),
+    Index("ix_comments_client_key", "client_key", "created_at"),
+    Index("ix_comments_code_created", "code_id", "created_at"),
 )
 
 # Anyone may report a proposal, comment or statement, once per reporter (a page's device key
@@ -78,6 +82,10 @@ statements = Table(
     Column("status", String(16), nullable=False),
     Column("hidden_reason", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # the keyed hash of the client's address, for the flood limits (as on proposals)
+    Column("client_key", String(32), nullable=True),
+    Index("ix_statements_client_key", "client_key", "created_at"),
+    Index("ix_statements_code_created", "code_id", "created_at"),
 )
 
 # One vote per voter and statement, enforced here; voting again changes it. ``voter`` is

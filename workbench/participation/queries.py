@@ -4,13 +4,37 @@ handed over or deleted on request: docs/privacy.md)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import LargeBinary, delete, insert, or_, select, update
+from sqlalchemy import (LargeBinary, String, case, delete, func, insert, literal, or_, select,
+                        update)
 from sqlalchemy.exc import IntegrityError
 
-from workbench.participation.tables import (community_secrets, participation_codes,
-                                            residents_personal)
+from workbench.deliberation.tables import comments, moderation_actions, statements, topics
+from workbench.participation import floods
+from workbench.participation.tables import (community_secrets, flood_hide_items, flood_hides,
+                                            participation_codes, residents_personal)
+from workbench.proposals.tables import proposals
+
+
+def refuse_flood(conn, kind: str, table, *, client: str | None, code_id: int | None,
+                 now: datetime) -> None:
+    """Inside a store's write, before the insert: raise
+    :class:`~workbench.participation.floods.FloodLimited` (and so write nothing) when the
+    client or the code already holds a limit's count of ``kind`` in its window. ``table``
+    has ``client_key``, ``created_at`` and (for the code) ``code_id``. One query per scope,
+    on an index of (key, created_at). Writers at the same moment may together pass a limit
+    by a few: a flood limit, not an exact quota."""
+    for scope, column, value in (("client", "client_key", client), ("code", "code_id", code_id)):
+        limits = floods.limits(kind, scope) if value is not None else ()
+        if not limits:
+            continue
+        since = {limit: now - timedelta(seconds=limit.seconds) for limit in limits}
+        row = conn.execute(select(*[
+            func.coalesce(func.sum(case((table.c.created_at > since[limit], 1), else_=0)), 0)
+            for limit in limits]).where(
+            table.c[column] == value, table.c.created_at > min(since.values()))).one()
+        floods.over_limit(dict(zip(limits, row)), kind, scope)
 
 
 class ParticipationStore:
@@ -144,8 +168,6 @@ class ParticipationStore:
                 reason: str) -> bool:
         """Delete the rows of ``column``'s table that hold ``target_id`` and log the
         deletion (what was deleted is not logged), in one transaction."""
-        from workbench.deliberation.tables import moderation_actions
-
         def work(conn):
             gone = conn.execute(delete(column.table).where(column == target_id)).rowcount
             conn.execute(insert(moderation_actions).values(
@@ -192,6 +214,200 @@ class ParticipationStore:
             carry = part.__dict__.get("carry_code_over")
             if carry is not None:
                 carry.__func__(conn, old_code_id, new_code_id)
+
+    # -- floods ------------------------------------------------------------------------------
+    def flood_clients(self, community_id: str, start: datetime, end: datetime,
+                      limit: int = 20) -> list[dict]:
+        """The clients that submitted most in a time window, what hiding would hide: dicts
+        with client_key, proposal, comment, statement (counts of those shown now), total,
+        first, last and sample (a few of their texts); the busiest first."""
+        found: dict[str, dict] = {}
+        with self.engine.connect() as conn:
+            for kind, (table, query) in _flood_queries(community_id, None, start, end).items():
+                grouped = (query.with_only_columns(table.c.client_key, func.count(),
+                                                   func.min(table.c.created_at),
+                                                   func.max(table.c.created_at))
+                           .group_by(table.c.client_key))
+                for key, count, first, last in conn.execute(grouped):
+                    row = found.setdefault(key, {"client_key": key, "proposal": 0,
+                                                 "comment": 0, "statement": 0,
+                                                 "first": first, "last": last})
+                    row[kind] = count
+                    row["first"], row["last"] = min(row["first"], first), max(row["last"], last)
+            busiest = sorted(found.values(), key=lambda r: (-_total(r), r["client_key"]))[:limit]
+            for row in busiest:
+                row["total"] = _total(row)
+                row["sample"] = self._flood_sample(conn, community_id, row["client_key"],
+                                                   start, end)
+        return busiest
+
+    @staticmethod
+    def _flood_sample(conn, community_id, key, start, end, count: int = 3) -> list[str]:
+        texts = []
+        for kind, (table, query) in _flood_queries(community_id, key, start, end).items():
+            column = table.c.title if kind == "proposal" else table.c.body
+            texts += conn.execute(query.with_only_columns(column)
+                                  .order_by(table.c.id).limit(count)).scalars().all()
+        return texts[:count]
+
+    def flood_preview(self, community_id: str, client_key: str, start: datetime,
+                      end: datetime) -> dict[str, int]:
+        """How many proposals, comments and statements hiding this client's window would
+        hide (those shown, or pending, now)."""
+        with self.engine.connect() as conn:
+            return {kind: conn.execute(query.with_only_columns(func.count())).scalar_one()
+                    for kind, (_table, query) in _flood_queries(community_id, client_key, start,
+                                                                end).items()}
+
+    def hide_flood(self, community_id: str, client_key: str, start: datetime, end: datetime,
+                   reason: str, moderator: str) -> tuple[int, dict[str, int]] | None:
+        """Hide everything the client submitted in the window (proposals, comments,
+        statements) with the public ``reason``, in one transaction with its entry in the
+        moderation log (target "flood", the hide's id); returns (the hide's id, counts), or
+        None when there was nothing to hide (nothing written)."""
+        now = datetime.now(timezone.utc)
+
+        def work(conn):
+            targets = {kind: conn.execute(query.with_only_columns(*_status_columns(kind, table)))
+                       .all() for kind, (table, query)
+                       in _flood_queries(community_id, client_key, start, end).items()}
+            if not any(targets.values()):
+                return None
+            hide_id = conn.execute(insert(flood_hides).values(
+                community_id=community_id, client_key=client_key, window_start=utc(start),
+                window_end=utc(end), reason=reason, moderator=moderator, created_at=now)
+            ).inserted_primary_key[0]
+            for kind, rows in targets.items():
+                table = _FLOOD_TABLES[kind]
+                ids = [row[0] for row in rows]
+                for chunk in _chunks(ids):
+                    values = {"hidden_reason": reason}
+                    if kind == "statement":
+                        values["status"] = "hidden"
+                    conn.execute(update(table).where(table.c.id.in_(chunk)).values(**values))
+                if rows:
+                    conn.execute(insert(flood_hide_items), [
+                        {"flood_hide_id": hide_id, "target_kind": kind, "target_id": row[0],
+                         "status_before": row[1]} for row in rows])
+            conn.execute(insert(moderation_actions).values(
+                community_id=community_id, target_kind="flood", target_id=hide_id,
+                action="hide", reason=reason, moderator=moderator, created_at=now))
+            return hide_id, {kind: len(rows) for kind, rows in targets.items()}
+        return self.write(work)
+
+    def unhide_flood(self, community_id: str, hide_id: int, moderator: str
+                     ) -> dict[str, int] | None:
+        """Show again what one flood hide hid (a statement back to pending or shown, as it
+        was), logged; what was hidden or shown since for another reason is left as it is.
+        Returns the counts shown again, or None when there is no such hide still in effect
+        in the community (nothing written)."""
+        now = datetime.now(timezone.utc)
+
+        def work(conn):
+            hide = conn.execute(select(flood_hides).where(
+                flood_hides.c.id == hide_id, flood_hides.c.community_id == community_id,
+                flood_hides.c.undone_at.is_(None))).first()
+            if hide is None:
+                return None
+            counts = {}
+            for kind, table in _FLOOD_TABLES.items():
+                items = conn.execute(select(flood_hide_items.c.target_id,
+                                            flood_hide_items.c.status_before).where(
+                    flood_hide_items.c.flood_hide_id == hide_id,
+                    flood_hide_items.c.target_kind == kind)).all()
+                counts[kind] = 0
+                for before in {row[1] for row in items}:
+                    ids = [row[0] for row in items if row[1] == before]
+                    values = {"hidden_reason": None}
+                    if kind == "statement":
+                        values["status"] = before or "shown"
+                    for chunk in _chunks(ids):
+                        counts[kind] += conn.execute(update(table).where(
+                            table.c.id.in_(chunk),
+                            table.c.hidden_reason == hide.reason).values(**values)).rowcount
+            conn.execute(update(flood_hides).where(flood_hides.c.id == hide_id).values(
+                undone_at=now, undone_by=moderator))
+            conn.execute(insert(moderation_actions).values(
+                community_id=community_id, target_kind="flood", target_id=hide_id,
+                action="show", reason=hide.reason, moderator=moderator, created_at=now))
+            return counts
+        return self.write(work)
+
+    def flood_hides_of(self, community_id: str) -> list[dict]:
+        """The community's flood hides, newest first, with how many things each hid."""
+        counts = (select(flood_hide_items.c.flood_hide_id, func.count().label("item_count"))
+                  .group_by(flood_hide_items.c.flood_hide_id).subquery())
+        query = (select(flood_hides, func.coalesce(counts.c.item_count, 0).label("items"))
+                 .outerjoin(counts, counts.c.flood_hide_id == flood_hides.c.id)
+                 .where(flood_hides.c.community_id == community_id)
+                 .order_by(flood_hides.c.id.desc()))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def forget_client_keys(self, before: datetime) -> int:
+        """Clear the client keys of everything submitted before ``before`` (and of flood
+        hides made before it), so that no old submission can be linked to a client; returns
+        how many submissions were cleared."""
+        def work(conn):
+            cleared = 0
+            for table in _FLOOD_TABLES.values():
+                cleared += conn.execute(update(table).where(
+                    table.c.client_key.is_not(None), table.c.created_at < utc(before))
+                    .values(client_key=None)).rowcount
+            conn.execute(update(flood_hides).where(flood_hides.c.created_at < utc(before))
+                         .values(client_key=""))
+            return cleared
+        return self.write(work)
+
+
+def _flood_queries(community_id: str, client_key: str | None, start: datetime,
+                   end: datetime) -> dict:
+    """kind -> (table, a select of its rows in the community and window, shown or pending
+    now, by ``client_key``, or by any client when None); the caller chooses the columns."""
+    queries = {
+        "proposal": (proposals, select(proposals.c.id).where(
+            proposals.c.community_id == community_id, proposals.c.hidden_reason.is_(None))),
+        "comment": (comments, select(comments.c.id)
+                    .join(proposals, proposals.c.id == comments.c.proposal_id)
+                    .where(proposals.c.community_id == community_id,
+                           comments.c.hidden_reason.is_(None))),
+        "statement": (statements, select(statements.c.id)
+                      .join(topics, topics.c.id == statements.c.topic_id)
+                      .where(topics.c.community_id == community_id,
+                             statements.c.status != "hidden")),
+    }
+    start, end = utc(start), utc(end)
+    for kind, (table, query) in queries.items():
+        window = [table.c.created_at >= start, table.c.created_at < end]
+        key = (table.c.client_key == client_key if client_key is not None
+               else table.c.client_key.is_not(None))
+        queries[kind] = (table, query.where(key, *window))
+    return queries
+
+
+def utc(moment: datetime) -> datetime:
+    """A moment in UTC, as every time is stored (SQLite keeps a time's digits, not its zone,
+    so a time in another zone would be compared as if it were UTC)."""
+    return moment.astimezone(timezone.utc)
+
+
+#: what a flood hide hides, by kind
+_FLOOD_TABLES = {"proposal": proposals, "comment": comments, "statement": statements}
+
+
+def _status_columns(kind: str, table):
+    """A flood target's id and, for a statement, its status (put back when shown again)."""
+    return table.c.id, (table.c.status if kind == "statement" else literal(None, String))
+
+
+def _total(row: dict) -> int:
+    return row["proposal"] + row["comment"] + row["statement"]
+
+
+def _chunks(ids: list[int], size: int = 500):
+    """Ids in slices a database takes in one IN list (SQLite's limit on bound values)."""
+    for at in range(0, len(ids), size):
+        yield ids[at:at + size]
 
 
 STORE_PART = ParticipationStore

@@ -15,7 +15,7 @@ SETTINGS = [
     Setting("flood_proposals_per_client", "200/10min, 800/day",
             "Most proposals from one client (all its pages together). " + _FORMAT + _ROOM
             + "Each page also keeps submissions_per_page.", parse_limits),
-    Setting("flood_comments_per_client", "300/10min, 1500/day",
+    Setting("flood_comments_per_client", "400/10min, 2000/day",
             "Most comments and replies from one client (all its pages together). " + _FORMAT
             + _ROOM, parse_limits),
     Setting("flood_statements_per_client", "100/10min, 400/day",

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from workbench.participation.floods import page_client
+from workbench.participation.queries import refuse_flood
 from workbench.proposals.rules import Proposal, new_receipt_code
 from workbench.proposals.tables import proposal_authors, proposal_photos, proposals, supports
 
@@ -29,12 +31,13 @@ class ProposalStore:
     @staticmethod
     def _insert_proposal(conn, community_id: str, proposal: Proposal, code: str, source: str,
                          created_at: datetime | None = None, external_supports: int = 0,
-                         workshop_id: int | None = None, source_id: str | None = None):
+                         workshop_id: int | None = None, source_id: str | None = None,
+                         client_key: str | None = None):
         # the optional columns only when given: every bound value costs each of the
         # evenings' many small writes (measured by bench/bench_store_writes.py)
         optional = {name: value for name, value in (
             ("external_supports", external_supports), ("workshop_id", workshop_id),
-            ("source_id", source_id)) if value}
+            ("source_id", source_id), ("client_key", client_key)) if value}
         result = conn.execute(insert(proposals).values(
             community_id=community_id, receipt_code=code, title=proposal.title,
             description=proposal.description, scenario=proposal.scenario,
@@ -49,13 +52,23 @@ class ProposalStore:
 
     def add_proposal(self, community_id: str, proposal: Proposal, *,
                      source: str = "resident_page", workshop_id: int | None = None,
-                     photo: PreparedPhoto | None = None) -> str:
+                     photo: PreparedPhoto | None = None, client: str | None = None) -> str:
         """Store a validated proposal (made at ``workshop_id``, if any) and its photo, if
-        any, in one transaction; returns its receipt code once committed."""
+        any, in one transaction; returns its receipt code once committed.
+
+        ``client`` (default: the page's, :func:`~workbench.participation.floods.page_client`)
+        is stored with it and held to the flood limits across pages: over one,
+        :class:`~workbench.participation.floods.FloodLimited` is raised and nothing is
+        written."""
+        client = client or page_client()
+        now = datetime.now(timezone.utc)
+
         def work(conn):
+            refuse_flood(conn, "proposal", proposals, client=client, code_id=None, now=now)
             code = new_receipt_code()
             proposal_id = self._insert_proposal(conn, community_id, proposal, code, source,
-                                                workshop_id=workshop_id)
+                                                now, workshop_id=workshop_id,
+                                                client_key=client)
             if photo is not None:
                 conn.execute(insert(proposal_photos).values(
                     proposal_id=proposal_id, content_type=photo.content_type,

@@ -3,8 +3,8 @@
 SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migrations in
 ``workbench/store/migrations/versions`` create them. Change both together."""
 
-from sqlalchemy import (Column, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Table,
-                        Text, UniqueConstraint)
+from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String,
+                        Table, Text, UniqueConstraint)
 
 from workbench.store.tables import metadata
 
@@ -33,6 +33,10 @@ proposals = Table(
     Column("workshop_id", Integer, nullable=True),
     # an imported proposal's id in its source (the other platform's or the form's number)
     Column("source_id", String(100), nullable=True),
+    # the keyed hash of the client's address (never the address), for the flood limits
+    # across pages; cleared after the client_key_days setting (docs/privacy.md)
+    Column("client_key", String(32), nullable=True),
+    Index("ix_proposals_client_key", "client_key", "created_at"),
 )
 
 # Personal data lives apart from what is published or exported, so an export of proposals
