@@ -1,13 +1,16 @@
 """Service areas (isochrones) and the gap map, as GeoDataFrames in WGS-84 and GeoJSON.
 
 A service area is drawn as **the network within the threshold, buffered**: every path piece
-reachable within the walk (an edge cut where the walk runs out), plus the legs from those
-paths to the homes reached, widened by ``walking_band_m`` either side, plus the space itself.
+reachable within the walk (an edge cut where the walk runs out), widened either side by the
+walk left at that point but never more than ``walking_band_m`` (so the band narrows to
+nothing where the walk runs out), plus the legs from those paths to the homes reached, plus
+the space itself.
 Not the convex or concave hull of the reached nodes: a hull spans what the walk cannot
 cross (a river, a railway, a walled compound) and would claim homes on the far side; the
 band follows the paths, so a home inside the drawing is one the walk reaches (a home just
-beside a reached path but entered from another road can still fall inside the band: its
-figure is its own walking distance, never the drawing). In a community without roads, the
+beside a reached path but entered from another road can still fall inside the band, as its
+straight line from that path fits the walk left: its figure is its own walking distance,
+never the drawing). In a community without roads, the
 area is the space grown by the distance: a straight line, named so in ``method``.
 """
 
@@ -27,14 +30,16 @@ __all__ = ["reached_pieces", "service_areas", "kind_service_area", "gap_homes",
            "to_geojson"]
 
 
-def reached_pieces(graph: nw.SearchGraph, dist: np.ndarray, metres: float) -> np.ndarray:
-    """The parts of the graph's edges within ``metres`` of the search's sources
-    (LineStrings): a whole edge, or the part reached from each end."""
+def reached_pieces(graph: nw.SearchGraph, dist: np.ndarray, metres: float
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of the graph's edges within ``metres`` of the search's sources: their ends
+    (two (n, 2) arrays) and the walk left at each end (metres): a whole edge, or the part
+    reached from each end (which ends with nothing left)."""
     u, v, length = graph.edge_u, graph.edge_v, graph.edge_length
     du, dv = dist[u], dist[v]
-    fu = np.clip((metres - du) / length, 0, 1)
-    fv = np.clip((metres - dv) / length, 0, 1)
-    fu[~np.isfinite(du)], fv[~np.isfinite(dv)] = 0, 0
+    left_u, left_v = metres - du, metres - dv
+    fu = np.where(np.isfinite(du), np.clip(left_u / length, 0, 1), 0)
+    fv = np.where(np.isfinite(dv), np.clip(left_v / length, 0, 1), 0)
     a, b = graph.node_xy[u], graph.node_xy[v]
     whole = (fu + fv >= 1) & (fu > 0) & (fv > 0) | (fu >= 1) | (fv >= 1)
     from_u = ~whole & (fu > 0)
@@ -42,23 +47,28 @@ def reached_pieces(graph: nw.SearchGraph, dist: np.ndarray, metres: float) -> np
     starts = np.concatenate([a[whole], a[from_u], b[from_v]])
     ends = np.concatenate([b[whole], (a + fu[:, None] * (b - a))[from_u],
                            (b + fv[:, None] * (a - b))[from_v]])
-    if not len(starts):
-        return np.empty(0, dtype=object)
-    return shapely.linestrings(np.stack([starts, ends], axis=1))
+    zero = np.zeros(int(from_u.sum() + from_v.sum()))
+    left_start = np.concatenate([np.maximum(left_u, 0)[whole], left_u[from_u], left_v[from_v]])
+    left_end = np.concatenate([np.maximum(left_v, 0)[whole], zero])
+    return starts, ends, left_start, left_end
 
 
 def _area(analysis: WalkingAnalysis, dist: np.ndarray, metres: float, spaces) -> object:
-    """The band along what a search reached within ``metres``, the legs to the homes it
-    reached, and the spaces themselves: one polygon in metres."""
+    """What a search reached within ``metres`` as one polygon (metres): along each reached
+    path piece, the points no farther off it than the walk left there, and no farther than
+    ``walking_band_m`` (the hull of a disc at each end); a thin leg to each home reached
+    from its road; and the spaces themselves."""
     band = float(settings.get("walking_band_m"))
-    pieces = list(reached_pieces(analysis.graph, dist, metres))
+    starts, ends, left_start, left_end = reached_pieces(analysis.graph, dist, metres)
+    discs_a = shapely.buffer(shapely.points(starts), np.minimum(left_start, band), quad_segs=4)
+    discs_b = shapely.buffer(shapely.points(ends), np.minimum(left_end, band), quad_segs=4)
+    shapes = list(shapely.convex_hull(shapely.union(discs_a, discs_b))) if len(starts) else []
     stops = analysis.graph.stop[:len(analysis.home_xy)]
-    snapped = analysis.graph.node_xy[stops]
     reached = dist[stops] + analysis.home_access <= metres
     if reached.any():
-        pieces += list(shapely.linestrings(np.stack([snapped[reached],
-                                                     analysis.home_xy[reached]], axis=1)))
-    shapes = [shapely.buffer(shapely.union_all(pieces), band)] if pieces else []
+        legs = shapely.linestrings(np.stack([analysis.graph.node_xy[stops][reached],
+                                             analysis.home_xy[reached]], axis=1))
+        shapes += list(shapely.buffer(legs, 1.0, quad_segs=2))
     return shapely.union_all(shapes + list(spaces.geometry))
 
 
