@@ -9,7 +9,9 @@ own options (:func:`workbench.serve.voila_command`).
 
 A page request is admitted before its kernel starts (:mod:`workbench.resident_kernels`): past
 the cap on resident kernels or the client's pages per minute, the visitor gets the small
-bilingual "try again in a minute" page (:mod:`workbench.busy_page`) instead of a kernel.
+bilingual "try again in a minute" page (:mod:`workbench.busy_page`) instead of a kernel. An
+admitted page's kernel learns its client as a keyed hash of the address, never the address
+(:mod:`workbench.participation.floods`: flood limits counted across pages).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.busy_page import RETRY_SECONDS, STATUS, busy_page
-from workbench.resident_kernels import Admission
+from workbench.participation.floods import CLIENT_HEADER, client_key, client_secret
+from workbench.resident_kernels import Admission, client_address
 
 #: raw (percent-encoded) request paths no handler may see: a NUL byte, and Jupyter's logout
 #: page (the resident server has no login to end)
@@ -57,8 +60,9 @@ class ResidentPage(TornadoVoilaHandler):
     """The notebook's page, rendered only for an admitted request; a refused one gets the
     busy page with its status (503 or 429) and Retry-After, and no kernel."""
 
-    def initialize(self, admission: Admission, **kwargs):
+    def initialize(self, admission: Admission, client_secret: bytes, **kwargs):
         self.admission = admission
+        self.client_secret = client_secret
         self.rendering = False
         super().initialize(**kwargs)
 
@@ -80,6 +84,13 @@ class ResidentPage(TornadoVoilaHandler):
             return
         self.rendering = True
         self.admission.rendering += 1
+        # the page's client, for the flood limits across pages: a keyed hash of its address
+        # in a header of our own (what a client sent in it is replaced), which Voilà hands
+        # the kernel with the request (http_header_envs); the address stays here
+        client = client_address(self.request.remote_ip,
+                                self.request.headers.get("X-Forwarded-For"),
+                                self.admission.proxies)
+        self.request.headers[CLIENT_HEADER] = client_key(client, self.client_secret)
         # the _xsrf cookie: a page says goodbye (sendBeacon to /voila/api/shutdown/<kernel>,
         # with the cookie's token) when the browser leaves it; without the cookie that request
         # was refused (403) and only the cull ended a closed page's kernel
@@ -123,13 +134,17 @@ class ResidentVoila(Voila):
         admission = Admission.from_settings()
         self.log.info("Resident pages: at most %d kernels, %s new pages per client a minute",
                       admission.cap, admission.rate.per_minute or "unlimited")
+        config = self.voila_configuration
+        config.http_header_envs = [*config.http_header_envs, CLIENT_HEADER]
+        secret = client_secret()
         handlers = [(REFUSED_PATHS, NotFound)]
         for pattern, handler, *options in super().init_handlers():
             if handler is TemplateStaticFileHandler:
                 handler = TemplateStatic
             elif handler is TornadoVoilaHandler:
                 handler = ResidentPage
-                options = [{**(options[0] if options else {}), "admission": admission}]
+                options = [{**(options[0] if options else {}), "admission": admission,
+                            "client_secret": secret}]
             handlers.append((pattern, handler, *options))
         return handlers
 
