@@ -103,3 +103,23 @@ def test_plain_ascii_and_broken_dbf_headers_are_not_guessed(tmp_path):
     assert readers.dbf_encoding(folder / "a.shp") is None
     (folder / "a.dbf").write_bytes(b"\x03" + b"\xff" * 7 + b"\x00\x00")   # cut short
     assert readers.dbf_encoding(folder / "a.shp") is None
+
+
+def test_csv_in_gbk_and_windows_1252_detected_and_named(tmp_path):
+    spaces = small_community_layers()["public_spaces"]["features"]
+    point = next(f for f in spaces if f["geometry"]["type"] == "Point")
+    lon, lat = point["geometry"]["coordinates"]
+    rng = random.Random(16)
+    names = {"gbk": f"{rng.choice(WORDS)}{rng.choice(PLACES)}",
+             "cp1252": "Café Müller Straße"}
+    for codec, label in (("gbk", "GBK/GB18030"), ("cp1252", "Windows-1252")):
+        csv = tmp_path / f"spaces_{codec}.csv"
+        csv.write_bytes(f"名称,kind,lon,lat\n{names[codec]},community_living_room,{lon},{lat}\n"
+                        .replace("名称", "name" if codec == "cp1252" else "名称")
+                        .encode(codec))
+        out = tmp_path / f"out_{codec}"
+        assert main(["layers", "import", str(csv), "--out", str(out), "--boundary",
+                     str(write_boundary(tmp_path)), "--lang", "en"]) == 0
+        assert names[codec] in imported_names(out)
+        assert f"text read as {label} (detected)" in \
+            (out / "import_report.txt").read_text("utf-8")

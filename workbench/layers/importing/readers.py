@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import re
 import shutil
 import tempfile
@@ -32,12 +33,12 @@ LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "x")
 LAT_NAMES = ("lat", "latitude", "纬度", "y")
 OSM_LICENCE = {"licence": "ODbL-1.0",
                "attribution": "© OpenStreetMap contributors (openstreetmap.org/copyright)"}
-#: Encodings of a shapefile's text that declares none, as charset-normalizer names them, and
-#: as the report names them (the proposals' CSV import detects among the same few: left to
-#: choose among every code page, short texts are taken for far-off ones).
-DBF_ENCODINGS = {"utf_8": "UTF-8", "gb18030": "GBK/GB18030", "cp1252": "Windows-1252"}
-#: Bytes of records read to detect the encoding: enough text, whatever the file's size
-DBF_SAMPLE_BYTES = 2 << 20
+#: Encodings of a CSV's or a shapefile's text that declares none, as charset-normalizer names
+#: them, and as the report names them (the proposals' CSV import detects among the same few:
+#: left to choose among every code page, short texts are taken for far-off ones).
+TEXT_ENCODINGS = {"utf_8": "UTF-8", "gb18030": "GBK/GB18030", "cp1252": "Windows-1252"}
+#: Bytes read to detect an encoding: enough text, whatever the file's size
+SAMPLE_BYTES = 2 << 20
 _TAG = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 
 
@@ -122,7 +123,7 @@ def dbf_encoding(shp: Path) -> tuple[str, str] | None:
     """(codec, name for the report) of a shapefile's attribute text when nothing declares
     it: no ``.cpg`` beside it and no code page in the DBF header, as Chinese GIS tools save
     GBK. GDAL would read such text as Latin-1; the detector the proposals' CSV import uses
-    (charset-normalizer) decides among :data:`DBF_ENCODINGS` from the field names and text
+    (charset-normalizer) decides among :data:`TEXT_ENCODINGS` from the field names and text
     values. None when declared, absent or plain ASCII (nothing to decode)."""
     if any(shp.with_suffix(s).exists() for s in (".cpg", ".CPG")):
         return None
@@ -133,12 +134,19 @@ def dbf_encoding(shp: Path) -> tuple[str, str] | None:
     sample = _dbf_text(dbf)
     if sample is None or sample.isascii():
         return None
+    # None: GDAL's own reading stands, and the names will show what went wrong
+    return detect_encoding(sample)
+
+
+def detect_encoding(sample: bytes) -> tuple[str, str] | None:
+    """(codec, name for the report) of text in one of :data:`TEXT_ENCODINGS`, as
+    charset-normalizer (the proposals' CSV import's detector) judges it; None if none fits."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample, cp_isolation=list(DBF_ENCODINGS)).best()
-    if best is None or best.encoding not in DBF_ENCODINGS:
-        return None      # GDAL's own reading stands; the names will show what went wrong
-    return best.encoding, DBF_ENCODINGS[best.encoding]
+    best = from_bytes(sample, cp_isolation=list(TEXT_ENCODINGS)).best()
+    if best is None or best.encoding not in TEXT_ENCODINGS:
+        return None
+    return best.encoding, TEXT_ENCODINGS[best.encoding]
 
 
 def _dbf_text(dbf: Path) -> bytes | None:
@@ -162,7 +170,7 @@ def _dbf_text(dbf: Path) -> bytes | None:
                 fields.append((offset, desc[16]))
             offset += desc[16]
         f.seek(header_size)
-        data = f.read(min(DBF_SAMPLE_BYTES, max(record_size, 1) * 20_000))
+        data = f.read(min(SAMPLE_BYTES, max(record_size, 1) * 20_000))
     for r in range(0, len(data) - record_size + 1, record_size):
         lines += [data[r + o:r + o + n].strip(b" \0") for o, n in fields]
     return b"\n".join(line for line in lines if line)
@@ -323,18 +331,22 @@ def _gcj02_array(coords: np.ndarray) -> np.ndarray:
 def _read_csv(path: Path, options: ReadOptions) -> SourceLayer:
     import geopandas as gpd
 
-    frame = None
-    for encoding in ("utf-8-sig", "gb18030"):   # Chinese spreadsheets often save as GBK
-        try:
-            frame = pd.read_csv(path, encoding=encoding, dtype=str, keep_default_na=False)
-            break
-        except UnicodeDecodeError:
-            continue
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise ImportProblem("import.problem.unreadable", file=path.name,
-                                reason=str(exc)[:200]) from None
-    if frame is None:
+    raw = path.read_bytes()
+    # a byte-order mark says UTF-8; else Chinese spreadsheets often save GBK, others cp1252
+    found = ("utf-8-sig", "UTF-8") if raw.startswith(b"\xef\xbb\xbf") or raw.isascii() \
+        else detect_encoding(raw[:SAMPLE_BYTES].rsplit(b"\n", 1)[0] if len(raw) > SAMPLE_BYTES
+                             else raw)
+    if found is None:
         raise ImportProblem("import.problem.unreadable", file=path.name, reason="encoding")
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), encoding=found[0], dtype=str,
+                            keep_default_na=False)
+    except UnicodeDecodeError:
+        raise ImportProblem("import.problem.unreadable", file=path.name,
+                            reason=f"not {found[1]} throughout") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ImportProblem("import.problem.unreadable", file=path.name,
+                            reason=str(exc)[:200]) from None
     lon = _column(frame, options.lon_column, LON_NAMES)
     lat = _column(frame, options.lat_column, LAT_NAMES)
     if lon is None or lat is None:
@@ -343,7 +355,8 @@ def _read_csv(path: Path, options: ReadOptions) -> SourceLayer:
     x = pd.to_numeric(frame[lon], errors="coerce")
     y = pd.to_numeric(frame[lat], errors="coerce")
     usable = x.notna() & y.notna() & np.isfinite(x) & np.isfinite(y)
-    notes = []
+    notes = [] if found[1] == "UTF-8" else [("import.note.text_encoding", {
+        "file": path.name, "encoding": found[1]})]
     if (~usable).sum():
         notes.append(("import.note.csv_rows_skipped", {"file": path.name,
                                                         "n": int((~usable).sum())}))
