@@ -31,7 +31,7 @@ def other(store, tmp_path):
 def shown_topics(community, store) -> list[str]:
     """The topics a resident's page offers, as the page holds them."""
     app = ResidentApp(community, store, lang="en")
-    voting = app.section("statement_voting")
+    voting = app.open_section("statement_voting")
     return [title for title, _ in voting.topic_input.options]
 
 
@@ -69,7 +69,7 @@ def test_a_page_open_before_the_import_offers_it_not(community, store):
     ours = store.add_topic("test", "Our pocket park", "", ["Quiet after 9 pm"])
     import_polis(store, "test", BG2050)
     app.refresh()
-    assert [t["id"] for t in app.section("statement_voting").topics] == [ours]
+    assert [t["id"] for t in app.open_section("statement_voting").topics] == [ours]
 
 
 def _alembic(store, action: str, revision: str) -> None:

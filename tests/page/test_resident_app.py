@@ -297,8 +297,9 @@ def test_a_domain_adds_its_section_without_editing_the_shell(community, store, m
     app = ResidentApp(community, store, lang="en")
     board = app.section("noticeboard")
     children = app.widget.children
-    assert children.index(board.widget) == children.index(app.statement_voting.widget) + 1
-    assert children.index(board.widget) == children.index(app.section("surveys").widget) - 1
+    # the statements and the surveys stand folded (built when opened) around it
+    assert children.index(board.widget) == children.index(app.folds["statement_voting"].widget) + 1
+    assert children.index(board.widget) == children.index(app.folds["surveys"].widget) - 1
     assert board.reads == 1 and board.session is app.session
     app.set_language("zh")
     assert board.widget.value == "在地图上点一下，说说你对社区公共空间的想法"

@@ -32,6 +32,9 @@ class AgendaSection(PagePart):
     NAME = "agenda_section"
     ORDER = 40
     CSS = "page.css"
+    # folded at start: the map shows the items (read at start), the cards when opened
+    LAZY = True
+    HEADING = "agenda.heading"
 
     def __init__(self, session, page):
         super().__init__(session, page)
@@ -43,7 +46,9 @@ class AgendaSection(PagePart):
         self.found_as = "mine"
         self.problem: tuple[str, dict] | None = None
         self.limiter = AttemptLimiter()
-        safe = page.safe
+
+    def build(self) -> None:
+        safe = self.page.safe
         self.heading = w.HTML()
         self.items_html = w.HTML()
         self.lookup_heading = w.HTML()
@@ -68,17 +73,20 @@ class AgendaSection(PagePart):
 
     # -- showing ----------------------------------------------------------------------------
     def render(self) -> None:
+        if not self.built:
+            return  # drawn when opened
         t = self.t
         snap = self.snapshot
+        # the heading is the fold's
         if snap:
             date = show.format_date(snap.get("published_at"), self.lang)
-            self.heading.value = (f"<h2>{esc(t('agenda.heading'))}</h2><p class='wb-hint'>"
+            self.heading.value = ("<p class='wb-hint'>"
                                   f"{esc(t('agenda.version', version=snap['version'], date=date))}"
                                   "</p>")
             self.items_html.value = "".join(self._item_html(i) for i in snap["items"]) or \
                 f"<p>{esc(t('agenda.empty'))}</p>"
         else:
-            self.heading.value = f"<h2>{esc(t('agenda.heading'))}</h2>"
+            self.heading.value = ""
             self.items_html.value = f"<p class='wb-hint'>{esc(t('agenda.none'))}</p>"
         self.lookup_heading.value = (f"<h3>{esc(t('agenda.lookup_heading'))}</h3>"
                                      f"<p class='wb-hint'>{esc(t('agenda.lookup_explain'))}</p>")

@@ -29,6 +29,8 @@ class StatementVoting(PagePart):
     NAME = "statement_voting"
     ORDER = 50
     CSS = "page.css"
+    LAZY = True  # built, and its topics read, when first opened
+    HEADING = "statements.heading"
     OK_MESSAGES = frozenset({"statements.voted", "statements.added"})
 
     def __init__(self, session, page):
@@ -42,9 +44,8 @@ class StatementVoting(PagePart):
         self.add_message: tuple[str, dict] | None = None
         self.vote_limiter = session.limiter("votes", VOTES_PER_PAGE, SECONDS_BETWEEN_VOTES)
         self.add_limiter = session.limiter("statements", STATEMENTS_PER_PAGE, 10)
-        self._build()
 
-    def _build(self) -> None:
+    def build(self) -> None:
         safe = self.page.safe
         self.heading = w.HTML()
         self.topic_input = w.Dropdown(layout={"width": "100%"})
@@ -73,6 +74,8 @@ class StatementVoting(PagePart):
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
+        if not self.built:
+            return  # read when opened
         # the community's own published topics only: an imported conversation is a draft
         self.topics = self.store.published_topics(self.session.community.id)
         ids = [t["id"] for t in self.topics]
@@ -100,9 +103,11 @@ class StatementVoting(PagePart):
 
     # -- showing ----------------------------------------------------------------------------
     def render(self) -> None:
+        if not self.built:
+            return  # drawn when opened
         t = self.t
-        self.heading.value = (f"<h2>{esc(t('statements.heading'))}</h2>"
-                              f"<p class='wb-hint'>{esc(t('statements.explain'))}</p>")
+        # the heading is the fold's
+        self.heading.value = f"<p class='wb-hint'>{esc(t('statements.explain'))}</p>"
         self.topic_input.description = t("statements.topic")
         self.topic_input.options = [(topic["title"], topic["id"]) for topic in self.topics]
         self.topic_input.value = self.topic_id

@@ -33,6 +33,14 @@ class PagePart:
     CSS: str | None = None
     #: message keys shown as good news (green); every other message is a problem (red)
     OK_MESSAGES: frozenset[str] = frozenset()
+    #: built when the resident first opens it, not at page start: a section below a phone's
+    #: first screen stands folded under its heading (``HEADING``, a message key) until
+    #: tapped (:class:`workbench.page.fold.Fold`). Folded, it may still read what the map
+    #: shows (``refresh``); its widgets are made by ``build``, and ``render`` waits for them.
+    LAZY = False
+    HEADING = ""
+    #: whether ``build`` has made the widgets (at page start, or when first opened)
+    built = False
 
     def __init__(self, session, page):
         self.session = session
@@ -60,7 +68,15 @@ class PagePart:
         css = "wb-ok" if key in self.OK_MESSAGES else "wb-error"
         return f"<span class='{css}'>{esc(self.t(key, **params))}</span>"
 
+    def fold_label(self) -> str:
+        """What the fold of a LAZY section says (its heading)."""
+        return self.t(self.HEADING)
+
     # -- hooks: the page calls these ----------------------------------------------------------
+    def build(self) -> None:
+        """Make the section's widgets (``widgets``): at page start, or when a LAZY section
+        is first opened (then ``refresh`` follows)."""
+
     def render(self) -> None:
         """Show everything again in the page's language (after a language switch)."""
 

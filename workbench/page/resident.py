@@ -8,6 +8,11 @@ say (:class:`workbench.page.part.PagePart`) and passes on what concerns them all
 language, reading the store again, the resident's link, and a callback that failed. On a phone
 the page reads from the top down: a workshop's dot voting (when in one), the map, the proposal
 form, the participation code, the proposals, a discussion, the agenda, statements, surveys.
+
+Only what a phone's first screen needs is built at page start; the sections marked ``LAZY``
+(the proposals, the agenda, statements, surveys) stand folded under their headings and are
+built when first opened (:class:`workbench.page.fold.Fold`), which keeps the kernel small and
+the first load quick.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from workbench import i18n, registry, settings
 from workbench.layers.current import current_community, refresh_spaces
 from workbench.layers.map_widget import CommunityMap
 from workbench.page.access import document_note, name_note
+from workbench.page.fold import Fold
 from workbench.page.part import SLOTS, stylesheet
 from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire
@@ -35,7 +41,8 @@ class ResidentApp:
     (``app.code_id``, ``app.use_code``), then among the sections by name
     (``app.statement_voting``), then on the sections in page order (``app.title_input``,
     ``app.toggle_support``), so that a test or a tool drives the page through one object,
-    as a client of the kernel would. Sections never do: they get the session and
+    as a client of the kernel would; as a resident would, it opens a folded section before
+    using it (``open_section``). Sections never do: they get the session and
     ``section(name)``."""
 
     #: beside this module: the page's frame and what every section uses (read as a
@@ -76,9 +83,15 @@ class ResidentApp:
         self.space_info.add_class("wb-space")
         self.space_info.layout.display = "none"
 
-        built = [part(self.session, self) for part in registry.page_sections()]
-        self.parts = sorted(built, key=lambda p: (SLOTS.index(p.SLOT), p.ORDER))
+        made = [part(self.session, self) for part in registry.page_sections()]
+        self.parts = sorted(made, key=lambda p: (SLOTS.index(p.SLOT), p.ORDER))
         self._by_name = {part.NAME: part for part in self.parts}
+        #: the folds of the LAZY sections, by name; the others are built now
+        self.folds = {part.NAME: Fold(part, safe) for part in self.parts if part.LAZY}
+        for part in self.parts:
+            if not part.LAZY:
+                part.build()
+                part.built = True
         css = [stylesheet(type(self))] + [stylesheet(type(part)) for part in self.parts]
         self.style = w.HTML("<style>\n" + "".join(dict.fromkeys(css)) + "</style>")
 
@@ -90,7 +103,8 @@ class ResidentApp:
 
         def widgets(slot: str) -> list[w.Widget]:
             return [widget for part in self.parts if part.SLOT == slot
-                    for widget in part.widgets]
+                    for widget in ([self.folds[part.NAME].widget] if part.LAZY
+                                   else part.widgets)]
 
         header = w.HBox([self.title, self.language])
         header.add_class("wb-header")
@@ -106,6 +120,13 @@ class ResidentApp:
         """The section called ``name`` (``PagePart.NAME``), or None if no domain gave it."""
         return self._by_name.get(name)
 
+    def open_section(self, name: str):
+        """Open a folded section (built the first time) as a tap on its heading does; the
+        section, or None if no domain gave it."""
+        if name in self.folds:
+            self.folds[name].open()
+        return self.section(name)
+
     def __getattr__(self, name: str):
         # only called for names the shell lacks (see the class's doc)
         state = self.__dict__
@@ -114,10 +135,17 @@ class ResidentApp:
         if hasattr(self.session, name):
             return getattr(self.session, name)
         if name in self._by_name:
-            return self._by_name[name]
+            return self.open_section(name)
         for part in self.parts:
             if hasattr(part, name):
+                self.open_section(part.NAME)
                 return getattr(part, name)
+        # a widget of a section still folded: made when the section opens
+        for part in self.parts:
+            if not part.built:
+                self.open_section(part.NAME)
+                if hasattr(part, name):
+                    return getattr(part, name)
         raise AttributeError(f"the resident page has no {name!r}")
 
     # -- language -----------------------------------------------------------------------
@@ -143,7 +171,10 @@ class ResidentApp:
         self.map.set_language(lang)
         self.render_legend()
         for part in self.parts:
-            part.render()
+            if part.built:
+                part.render()
+        for fold in self.folds.values():
+            fold.render()
         if self.selected_space:
             self.show_space(self.selected_space)
 
@@ -177,7 +208,9 @@ class ResidentApp:
     def refresh(self) -> None:
         """Read the store again: every section redraws what it shows, and the map too."""
         for part in self.parts:
-            part.refresh()
+            part.refresh()  # a folded section reads only what the map shows
+        for fold in self.folds.values():
+            fold.render()
         self.render_legend()
 
     def render_legend(self) -> None:
@@ -211,7 +244,8 @@ class ResidentApp:
     def show_unexpected(self) -> None:
         """A callback failed (logged on the server, never shown): tell the resident."""
         for part in self.parts:
-            part.show_unexpected()
+            if part.built:
+                part.show_unexpected()
 
     # -- entry points -------------------------------------------------------------------
     @classmethod

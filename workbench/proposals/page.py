@@ -372,6 +372,9 @@ class ProposalList(PagePart):
     NAME = "proposal_list"
     ORDER = 20
     CSS = "page.css"
+    # folded at start: the map shows the proposals (read at start), the list when opened
+    LAZY = True
+    HEADING = "list.heading"
 
     def __init__(self, session, page):
         super().__init__(session, page)
@@ -384,9 +387,12 @@ class ProposalList(PagePart):
         self.list_limit = LIST_PAGE
         #: (proposal id, widget) shown right below that proposal's row (its discussion)
         self.beside: tuple[int, w.Widget] | None = None
+        self.page.map.proposals.on_click(self.page.safe(self._on_proposal_click))
+        self.popup: Popup | None = None  # made at the first tap on a proposal's marker
+        self.photos = ListedPhotos(self)  # which rows have a photo; a photo read when opened
+
+    def build(self) -> None:
         safe = self.page.safe
-        self.page.map.proposals.on_click(safe(self._on_proposal_click))
-        self.popup = Popup(child=w.HTML(), close_button=True, auto_close=True, max_width=280)
         self.list_html = w.HTML()
         self.list_rows = w.VBox()
         self.more_button = w.Button(layout={"width": "auto"})
@@ -396,7 +402,6 @@ class ProposalList(PagePart):
         self.widget.add_class("wb-list")
         self._row_widgets: dict[int, tuple[w.HTML, w.Button, w.Button]] = {}
         self._row_boxes: dict[int, w.HBox] = {}
-        self.photos = ListedPhotos(self)  # a row's photo is read when it is opened
         # every row shares one layout and style of each kind: a widget apiece would add
         # four widgets per row to the kernel and the page
         self._row_layout = w.Layout(align_items="flex-start")
@@ -440,10 +445,15 @@ class ProposalList(PagePart):
         """The list as the resident reads it (heading and every row), for checks."""
         return self.list_html.value + "".join(h.value for h, *_ in self._row_widgets.values())
 
+    def fold_label(self) -> str:
+        return f"{self.t('list.heading')} ({self.total_proposals})"
+
     def render(self) -> None:
+        if not self.built:
+            return  # drawn when opened
         t = self.t
-        head = (f"<h2>{esc(t('list.heading'))}</h2>"
-                f"<div class='wb-hint'>{esc(t('list.count', count=self.total_proposals))}</div>")
+        # the heading is the fold's (fold_label)
+        head = f"<div class='wb-hint'>{esc(t('list.count', count=self.total_proposals))}</div>"
         self.list_html.value = head + ("" if self.rows else f"<p>{esc(t('list.empty'))}</p>")
         colours = {s["code"]: s["color"] for s in vocabulary.scenarios()}
         spaces = self.community.public_spaces
@@ -495,6 +505,7 @@ class ProposalList(PagePart):
         False when the list does not show that proposal."""
         if proposal_id not in {r["id"] for r in self.rows[:self.list_limit]}:
             return False
+        self.page.open_section(self.NAME)
         self.beside = (proposal_id, widget)
         self.render()
         return True
@@ -520,6 +531,9 @@ class ProposalList(PagePart):
         if row is None:
             return
         supports_text = esc(self.t("support.count", count=self.counts.get(pid, 0)))
+        if self.popup is None:
+            self.popup = Popup(child=w.HTML(), close_button=True, auto_close=True,
+                               max_width=280)
         # the tap went on to the map too and put the resident's pin here (its space chosen)
         self.popup.child.value = (
             f"<b>{esc(row['title'])}</b><br>{supports_text}<br>"

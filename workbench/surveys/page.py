@@ -411,11 +411,15 @@ class OpenSurveys(PagePart):
     NAME = "surveys"
     ORDER = 60
     CSS = "page.css"
+    LAZY = True  # built, and the open surveys read, when first opened
+    HEADING = "survey.heading"
 
     def __init__(self, session, page):
         super().__init__(session, page)
         self.open_surveys: list[dict] = []
         self.survey_form: SurveyForm | None = None
+
+    def build(self) -> None:
         self.surveys_heading = w.HTML()
         self.survey_buttons = w.VBox()
         self._buttons: dict[str, w.Button] = {}
@@ -424,6 +428,8 @@ class OpenSurveys(PagePart):
         self.widget.add_class("wb-surveys")
 
     def refresh(self) -> None:
+        if not self.built:
+            return  # read when opened
         # every open survey is offered; one "per participant" (not anonymous) asks for the
         # page's participation code when opened
         self.open_surveys = [s for s in self.store.latest_survey_versions()
@@ -431,8 +437,11 @@ class OpenSurveys(PagePart):
         self.render()
 
     def render(self) -> None:
-        self.surveys_heading.value = f"<h2>{esc(self.t('survey.heading'))}</h2>" + (
-            "" if self.open_surveys else f"<p>{esc(self.t('survey.none_open'))}</p>")
+        if not self.built:
+            return  # drawn when opened
+        # the heading is the fold's
+        self.surveys_heading.value = ("" if self.open_surveys
+                                      else f"<p>{esc(self.t('survey.none_open'))}</p>")
         self._buttons = {}
         for row in self.open_surveys:
             title = row["definition"]["title"][self.lang]

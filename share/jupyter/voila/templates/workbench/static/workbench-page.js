@@ -11,6 +11,7 @@
    - landmarks: the page (.wb-app) is the main landmark, unless it holds a <main> already;
    - scrolling: an element that gets a new class wb-scroll-N is scrolled into view;
    - which of a row of toggle buttons is chosen (aria-pressed, from their class);
+   - a folded section (.wb-fold): its head is a heading, its button says whether it is open;
    - the "large text" switch (button.wb-large-toggle): html.wb-large-text, kept per browser
      in localStorage and applied before the page draws.
    Nothing here sends anything to the kernel. */
@@ -97,6 +98,20 @@
       var pressed = String(button.classList.contains("mod-active"));
       if (button.getAttribute("aria-pressed") !== pressed) {
         button.setAttribute("aria-pressed", pressed);
+      }
+    });
+    /* a folded section (workbench/page/fold.py): a heading holding its button */
+    each(".wb-fold", function (fold) {
+      var head = fold.querySelector(".wb-fold-head");
+      var button = head && head.querySelector("button");
+      if (!button) { return; }
+      if (head.getAttribute("role") !== "heading") {
+        head.setAttribute("role", "heading");
+        head.setAttribute("aria-level", "2");
+      }
+      var open = String(fold.classList.contains("wb-fold-open"));
+      if (button.getAttribute("aria-expanded") !== open) {
+        button.setAttribute("aria-expanded", open);
       }
     });
     each(".wb-large-toggle", function (button) {

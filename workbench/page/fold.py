@@ -1,0 +1,62 @@
+"""A folded section of the resident page: its heading, a button that opens the section (making
+its widgets the first time) and closes it again, and the place it opens in.
+
+A phone's first screen shows the map and the proposal form; the sections below them (the
+proposals, the agenda, statements, surveys) cost the kernel memory and the browser time to
+draw, and many visits never reach them. Folded, each is three small widgets until opened.
+The page's script gives the heading ``role=heading`` and the button ``aria-expanded`` from
+the classes set here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+
+
+class Fold:
+    """The place of a LAZY section (``part``) on the page (``.widget``)."""
+
+    def __init__(self, part, safe: Callable):
+        self.part = part
+        self.button = w.Button(layout={"width": "100%"})
+        self.button.add_class("wb-fold-button")
+        self.button.on_click(safe(lambda _b: self.toggle()))
+        self.head = w.HBox([self.button])
+        self.head.add_class("wb-fold-head")
+        self.body = w.VBox(layout={"display": "none"})
+        self.widget = w.VBox([self.head, self.body])
+        self.widget.add_class("wb-fold")
+        self.widget.add_class(f"wb-fold-{part.NAME}")
+
+    @property
+    def is_open(self) -> bool:
+        return self.body.layout.display != "none"
+
+    def toggle(self) -> None:
+        if self.is_open:
+            self.close()
+        else:
+            self.open()
+
+    def open(self) -> None:
+        """Show the section, made and read from the store the first time."""
+        part = self.part
+        if not part.built:
+            part.build()
+            part.built = True
+            part.refresh()  # reads what the section shows and draws it
+            self.body.children = part.widgets
+        self.body.layout.display = None
+        self.widget.add_class("wb-fold-open")
+        self.render()
+
+    def close(self) -> None:
+        self.body.layout.display = "none"
+        self.widget.remove_class("wb-fold-open")
+        self.render()
+
+    def render(self) -> None:
+        """The heading in the page's language (after a switch, or a count changed)."""
+        self.button.description = self.part.fold_label()
