@@ -198,3 +198,30 @@ def test_old_client_keys_are_forgotten(store, flood):
     assert store.flood_hides_of("test")[0]["client_key"] == ""
     assert all(row["client_key"] is None
                for table in (proposals, comments, statements) for row in _rows(store, table))
+
+
+def test_the_command_forgets_client_keys_older_than_the_setting(monkeypatch, capsys):
+    """``workbench privacy forget-clients`` on the settings' database (SQLite)."""
+    from workbench.cli import main, open_community
+
+    store, community = open_community()
+    for title in ("旧的", "新的"):
+        store.add_proposal(community.id, proposal(title=title), client=A)
+    with store.engine.begin() as conn:  # the first made "40 days ago"
+        row = conn.execute(proposals.select().where(proposals.c.title == "旧的")).one()
+        conn.execute(update(proposals).where(proposals.c.id == row.id).values(
+            created_at=row.created_at - timedelta(days=40)))
+    store.dispose()
+    capsys.readouterr()
+    monkeypatch.setenv("WORKBENCH_CLIENT_KEY_DAYS", "30")
+    assert main(["privacy", "forget-clients", "--lang", "en"]) == 0
+    assert "cleared from 1 submissions older than 30 days" in capsys.readouterr().out
+    assert main(["privacy", "export", "--lang", "en"]) == 1  # whose? said, not a crash
+    assert "say whose data" in capsys.readouterr().err
+    store, community = open_community()
+    try:
+        keys = {r["title"]: r["client_key"] for r in _rows(store, proposals)
+                if r["title"] in ("旧的", "新的")}
+    finally:
+        store.dispose()
+    assert keys == {"旧的": None, "新的": A}

@@ -1,5 +1,6 @@
 """The participation commands: ``workbench codes issue|list|revoke|reissue`` and
-``workbench privacy export|forget`` (a resident's rights over their personal data)."""
+``workbench privacy export|forget`` (a resident's rights over their personal data), and
+``workbench privacy forget-clients`` (the clients' hashes kept no longer than a setting says)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,11 @@ def _privacy(args) -> int:
 
     lang = args.lang or settings.get("default_language")
     store, community = open_community()
+    if args.action == "forget-clients":
+        return _forget_clients(store, lang)
+    if not args.code:
+        print(t(lang, "privacy.code_needed"), file=sys.stderr)
+        return 1
     resident = find_resident(store, community.id, args.code)
     if resident is None:
         print(t(lang, "privacy.not_found"), file=sys.stderr)
@@ -70,6 +76,19 @@ def _privacy(args) -> int:
         return 0
     had = forget(store, community.id, resident, args.planner or getpass.getuser())
     print(t(lang, "privacy.forgotten" if had else "privacy.nothing_to_forget", who=who))
+    return 0
+
+
+def _forget_clients(store, lang: str) -> int:
+    """Clear the client keys older than the ``client_key_days`` setting (run it daily)."""
+    from datetime import datetime, timedelta, timezone
+
+    from workbench import settings
+    from workbench.i18n import t
+
+    days = settings.get("client_key_days")
+    cleared = store.forget_client_keys(datetime.now(timezone.utc) - timedelta(days=days))
+    print(t(lang, "privacy.clients_forgotten", count=cleared, days=days))
     return 0
 
 
@@ -90,9 +109,12 @@ def register(subparsers) -> None:
                                      "export CODE OUT.json (a copy of it and of their "
                                      "contributions), forget CODE (deletes it; their "
                                      "contributions stay, anonymous). CODE: their "
-                                     "participation code, or a proposal's receipt")
-    p.add_argument("action", choices=["export", "forget"])
-    p.add_argument("code", help="the resident's participation code or proposal receipt")
+                                     "participation code, or a proposal's receipt. "
+                                     "forget-clients: clear the clients' hashes older than "
+                                     "the client_key_days setting (run it daily)")
+    p.add_argument("action", choices=["export", "forget", "forget-clients"])
+    p.add_argument("code", nargs="?", default="",
+                   help="the resident's participation code or proposal receipt")
     p.add_argument("out", nargs="?", default="", help="the JSON file to write (export)")
     p.add_argument("--planner", default="", help="who does it, for the moderation log "
                                                  "(default: the system user)")
