@@ -6,6 +6,7 @@ and the agenda's items must be there, and a title that is markup must show as te
 import pytest
 
 from agenda_samples import MARKUP_TITLE, sample_snapshot
+from file_pages import FilePage
 from map_samples import add_proposals
 from workbench.layers.export_map import community_page
 
@@ -21,28 +22,12 @@ def test_exported_map_works_offline_with_layers_clusters_and_heat(browser, tmp_p
     path = tmp_path / "usb" / "map.html"
     path.parent.mkdir()
     path.write_text(community_page(store, community, lang), encoding="utf-8")
-    url = path.resolve().as_uri()
-    context = browser.new_context(viewport={"width": 1000, "height": 760}, locale="en-US")
-    page = context.new_page()
-    blocked, requests, dialogs, errors = [], [], [], []
-
-    def route(route):
-        if route.request.url == url:
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(url, wait_until="load")
+    with FilePage(browser, path, {"width": 1000, "height": 760}) as opened:
+        page = opened.page
+        opened.open()
         page.locator(".leaflet-control-layers").wait_for()
         page.wait_for_timeout(400)        # a late onerror or fetch would have happened by now
-        assert blocked == [] and dialogs == [] and errors == []
-        assert [r for r in requests if r != url and not r.startswith("data:")] == []
+        assert opened.outside() == [] and opened.dialogs == [] and opened.errors == []
         assert page.locator(".leaflet-tile").count() == 0          # no tiles at all
         overlays = page.locator(".leaflet-control-layers-overlays label")
         assert overlays.count() == 7       # boundary, roads, buildings, spaces, proposals,
@@ -84,9 +69,7 @@ def test_exported_map_works_offline_with_layers_clusters_and_heat(browser, tmp_p
         assert page.locator(".leaflet-popup-content img").count() == 0
         page.wait_for_timeout(300)         # the popup has faded in
         screenshots(page, f"export-map-popup-{lang}")
-        assert blocked == [] and dialogs == [] and errors == []
-    finally:
-        context.close()
+        assert opened.outside() == [] and opened.dialogs == [] and opened.errors == []
 
 
 def test_the_panels_framed_map_fits_the_community_once_shown(browser, tmp_path, store,
@@ -106,15 +89,9 @@ def test_the_panels_framed_map_fits_the_community_once_shown(browser, tmp_path, 
         "<div id='tab' style='display: none'></div><script>"
         f"document.getElementById('tab').innerHTML = {json.dumps(panel.view.value)};"
         "</script></body></html>", encoding="utf-8")
-    context = browser.new_context(viewport={"width": 960, "height": 660}, locale="zh-CN")
-    page = context.new_page()
-    requests, errors = [], []
-    context.route("**/*", lambda route: route.continue_() if route.request.url ==
-                  host.as_uri() else route.abort())
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        page.goto(host.as_uri(), wait_until="load")
+    with FilePage(browser, host, {"width": 960, "height": 660}, "zh-CN") as opened:
+        page = opened.page
+        opened.open()
         page.wait_for_timeout(500)
         page.evaluate("() => { document.getElementById('tab').style.display = 'block'; }")
         frame = page.frame_locator("iframe.wb-take-away")
@@ -124,8 +101,5 @@ def test_the_panels_framed_map_fits_the_community_once_shown(browser, tmp_path, 
             .find((k) => k.startsWith('map_'))].getZoom()""")
         assert zoom >= 16          # the community fills the frame (not the lowest zoom, 12)
         assert frame.locator(".leaflet-control-layers-overlays label").count() == 6
-        assert [r for r in requests if r != host.as_uri() and not r.startswith("data:")] == []
-        assert errors == []
+        assert opened.outside() == [] and opened.errors == []
         screenshots(page, "panel-frame")
-    finally:
-        context.close()
