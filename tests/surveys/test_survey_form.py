@@ -172,3 +172,20 @@ def test_any_valid_survey_file_renders_and_saves(tmp_path, source, store):
         block.set_value(answers.get(qid))
     assert form.save(), [b.error.value for b in form.blocks.values() if b.error.value]
     assert store.response_of(version, "device-any")["answers"] == answers
+
+
+def test_a_point_in_a_public_space_is_named_on_the_place_line(form, community):
+    from communities import INSIDE_P1
+
+    where = form.blocks["where"]
+    where.map.widget._interaction_callbacks(type="click",
+                                            coordinates=[INSIDE_P1[1], INSIDE_P1[0]])
+    p = community.public_spaces["P1"]["properties"]
+    assert p["name_en"] in where.point_text.value and "Point on the map" not in \
+        where.point_text.value
+    # a point on no space still says where it is
+    where.map.widget._interaction_callbacks(type="click",
+                                            coordinates=[INSIDE_OPEN[1], INSIDE_OPEN[0]])
+    assert "Point on the map" in where.point_text.value
+    # the answer stays the point (the check of the response is unchanged)
+    assert where.value() == {"lon": INSIDE_OPEN[0], "lat": INSIDE_OPEN[1]}

@@ -17,9 +17,9 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import settings, vocabulary
 from workbench.geo.projection import M_PER_DEG_LAT
-from workbench.geo.tapping import metres_per_pixel, space_at_tap
 from workbench.page.access import chip, link_message, live, scroll_to
 from workbench.page.part import PagePart
+from workbench.page.places import place_text, space_tapped
 from workbench.escaping import esc
 from workbench.page.safety import server_log
 from workbench.proposals.photo_widget import ListedPhotos, PhotoField
@@ -177,10 +177,7 @@ class ProposalForm(PagePart):
             return
         self.lon, self.lat = lon, lat
         # a tap within a marker's size of a small space (or on a marker at its centre) means it
-        space = None
-        if math.isfinite(lon) and math.isfinite(lat) and abs(lat) < 90:
-            scale = metres_per_pixel(lat, self.page.map.widget.zoom or 16)
-            space = space_at_tap(self.community, lon, lat, scale)
+        space = space_tapped(self.community, lon, lat, self.page.map.widget.zoom)
         self._set_space_silently(space or "")
         self.page.map.show_pin(lon, lat)
         self.errors.pop("location", None)
@@ -218,15 +215,11 @@ class ProposalForm(PagePart):
         self._render_errors()
 
     def _render_place(self) -> None:
-        space = self.community.public_spaces.get(self.space_input.value or "")
         if self.lon is None:
             text = self.t("form.place_choose")
-        elif space is not None:
-            p = space["properties"]
-            kind = self.community.kinds.get(p["kind"], {}).get(self.lang, p["kind"])
-            text = self.t("form.place_space", space=p[f"name_{self.lang}"], kind=kind)
         else:
-            text = self.t("form.place_point", lat=self.lat, lon=self.lon)
+            text = place_text(self.community, self.lang, self.lon, self.lat,
+                              self.space_input.value)
         self.place_text.value = (f"<span class='wb-hint'><b>{esc(self.t('form.place'))}:</b> "
                                  f"{esc(text)}</span>")
 

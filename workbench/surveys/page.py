@@ -24,6 +24,7 @@ from workbench.surveys.answers import (check_response, is_visible, next_pairs, p
                                survey_is_open, survey_view, text_of)
 from workbench.page.access import link_message, live, name_note, scroll_to
 from workbench.page.part import PagePart
+from workbench.page.places import place_text, space_tapped
 from workbench.escaping import esc
 from workbench.page.safety import guarded, server_log
 
@@ -49,6 +50,7 @@ class QuestionBlock:
         self.q = question
         self.lang = lang
         self.on_change = on_change
+        self.community = community
         self.heading = w.HTML()
         self.help = w.HTML()
         self.error = w.HTML()
@@ -61,6 +63,7 @@ class QuestionBlock:
         self._pairs: list[tuple[str, str]] = []
         self._picks: list[dict] = []
         self._point: dict | None = None
+        self._space: str | None = None  # the public space the point is in, if any
         build = getattr(self, f"_build_{question.type}")
         body = build(community, map_factory)
         link_message(self.key, body, self.error)
@@ -155,7 +158,12 @@ class QuestionBlock:
 
     def set_point(self, lon: float, lat: float) -> None:
         self._point = {"lon": lon, "lat": lat}
-        if getattr(self, "map", None) is not None:
+        shown = getattr(self, "map", None)
+        # the place line names the public space a tap meant, as the proposal form does
+        self._space = (space_tapped(self.community, lon, lat,
+                                    shown.widget.zoom if shown is not None else None)
+                       if self.community is not None else None)
+        if shown is not None:
             self.map.show_pin(lon, lat)
         self.render_text()
         self.on_change()
@@ -196,8 +204,14 @@ class QuestionBlock:
                            if getattr(self.q, "help", None) else "")
         if self.q.type == "map_point":
             point = self._point
-            self.point_text.value = esc(t("form.place_point", lat=point["lat"], lon=point["lon"])
-                                        if point else t("survey.tap_map"))
+            if point is None:
+                self.point_text.value = esc(t("survey.tap_map"))
+            elif self.community is None:
+                self.point_text.value = esc(t("form.place_point", lat=point["lat"],
+                                              lon=point["lon"]))
+            else:
+                self.point_text.value = esc(place_text(self.community, self.lang, point["lon"],
+                                                       point["lat"], self._space))
             if self.q.follow_up is not None:
                 self.follow_label.value = esc(text_of(self.q.follow_up.text, self.lang))
         if self.q.type == "pairwise":
