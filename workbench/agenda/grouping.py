@@ -69,11 +69,17 @@ def _counts(texts: list[str], split: int | None = None):
     from scipy.sparse import csr_matrix
 
     vocabulary: dict[str, int] = {}
+    # a text sent many times (a forwarded message) is read once
+    known: dict[str, tuple[list[int], list[int]]] = {}
     indptr, indices, values = [0], [], []
     for text in texts:
-        for gram, count in ngrams(text).items():
-            indices.append(vocabulary.setdefault(gram, len(vocabulary)))
-            values.append(count)
+        if text not in known:
+            grams = ngrams(text)
+            known[text] = ([vocabulary.setdefault(g, len(vocabulary)) for g in grams],
+                           list(grams.values()))
+        columns, counts = known[text]
+        indices += columns
+        values += counts
         indptr.append(len(indices))
     matrix = csr_matrix((np.array(values, dtype=np.float64), np.array(indices, dtype=np.int64),
                          np.array(indptr, dtype=np.int64)),
@@ -136,8 +142,9 @@ def _texts_and_places(proposals: pd.DataFrame, place_names: list[str] | None):
     if place_names:
         pattern = _names_pattern(place_names)
         names_in = _names_found(pattern, [f"{t} {d}" for t, d in zip(titles, descriptions)])
-        titles = [pattern.sub(" ", t) for t in titles]
-        descriptions = [pattern.sub(" ", d) for d in descriptions]
+        unnamed = {text: pattern.sub(" ", text) for text in {*titles, *descriptions}}
+        titles = [unnamed[t] for t in titles]
+        descriptions = [unnamed[d] for d in descriptions]
     places = _Places(np.radians(proposals["lon"].to_numpy(dtype=float)),
                      np.radians(proposals["lat"].to_numpy(dtype=float)),
                      proposals["public_space_id"].fillna("").to_numpy(dtype=object), names_in)
@@ -197,15 +204,15 @@ def alike_pairs(vectors, threshold: float) -> pd.DataFrame:
     computed a chunk of rows at a time: never an n x n matrix in memory."""
     n = vectors.shape[0]
     csr = vectors.tocsr().astype(np.float32)
-    transposed = csr.T.tocsr()
     rows, cols, sims = [], [], []
     for start in range(0, n, CHUNK_ROWS):
-        block = (csr[start:start + CHUNK_ROWS] @ transposed).tocoo()
-        r = block.row + start
+        # only the rows from this chunk on: each pair once, half the product of all rows
+        block = (csr[start:start + CHUNK_ROWS] @ csr[start:].T).tocoo()
+        r, c = block.row + start, block.col + start
         # float32 rounding: 1e-6 below the threshold still counts (a tie is not a miss)
-        keep = (block.col > r) & (block.data >= threshold - 1e-6)
+        keep = (c > r) & (block.data >= threshold - 1e-6)
         rows.append(r[keep])
-        cols.append(block.col[keep])
+        cols.append(c[keep])
         sims.append(np.minimum(block.data[keep], 1.0))
     return pd.DataFrame({"i": np.concatenate(rows).astype(np.int64),
                          "j": np.concatenate(cols).astype(np.int64),
@@ -230,9 +237,12 @@ def _names_found(pattern, texts: list[str]):
     from scipy.sparse import csr_matrix
 
     columns: dict[str, int] = {}
+    found: dict[str, set[str]] = {}
     rows, cols = [], []
     for row, text in enumerate(texts):
-        for name in {m.group(0).lower() for m in pattern.finditer(text)}:
+        if text not in found:
+            found[text] = {m.group(0).lower() for m in pattern.finditer(text)}
+        for name in found[text]:
             rows.append(row)
             cols.append(columns.setdefault(name, len(columns)))
     return csr_matrix((np.ones(len(rows)), (rows, cols)),
@@ -298,12 +308,16 @@ def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_T
     if n == 0:
         return []
     whole, asked, places = _texts_and_places(proposals, place_names)
-    copies = alike_pairs(whole, text_threshold)
-    i, j = copies["i"].to_numpy(), copies["j"].to_numpy()
+    # the same words at the very same place (space and pin) are one row for finding copies:
+    # a message forwarded round a group chat costs one row, not the square of its copies
+    first = _first_of_each(proposals, places)
+    distinct = np.flatnonzero(first == np.arange(n))
+    copies = alike_pairs(whole[distinct], text_threshold)
+    i, j = distinct[copies["i"].to_numpy()], distinct[copies["j"].to_numpy()]
     # copies fold when at one place and in the same space (or both in none): a copy in no
     # space between two spaces must not fold the two spaces' copies together
     same = _where(places, i, j, distance_m)[3] & (places.space[i] == places.space[j])
-    point = _components(n, i[same], j[same])
+    point = _components(n, np.r_[i[same], np.arange(n)], np.r_[j[same], first])
     weights = np.bincount(point)
     first = np.flatnonzero(np.r_[True, np.diff(np.sort(point, kind="stable")) != 0])
     representative = np.argsort(point, kind="stable")[first]
@@ -317,6 +331,17 @@ def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_T
     for k, label in enumerate(labels):
         groups.setdefault(int(label), []).append(int(ids[k]))
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def _first_of_each(proposals: pd.DataFrame, places: _Places) -> np.ndarray:
+    """For each row, the first row with the same title, description, public space and pin
+    (itself when it has no place: two such rows are not known to be at one place)."""
+    keys = [proposals[c].fillna("").astype(str)
+            for c in ("title", "description", "public_space_id", "lon", "lat")]
+    codes, _ = pd.factorize(keys[0].str.cat(keys[1:], sep="\x1f"))
+    _, first = np.unique(codes, return_index=True)
+    unplaced = (places.space == "") & np.isnan(places.lon)
+    return np.where(unplaced, np.arange(len(codes)), first[codes])
 
 
 def _components(n: int, i, j) -> np.ndarray:
