@@ -43,7 +43,7 @@ class TakeAwayMap:
 
     def filename(self) -> str:
         return safe_filename(f"{self.community.name.get(self.lang) or self.community.id}.html",
-                             "map.html")
+                             "community-map.html")
 
     def show(self) -> None:
         """Make the page from the store as it is now, show it and offer it."""
