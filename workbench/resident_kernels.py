@@ -16,11 +16,19 @@ idle cull ten minutes later. Three things keep the server whole:
 
 The rules are plain Python; :mod:`workbench.voila_app` applies them to page requests before a
 kernel is started.
+
+A kernel belongs to the browser its page was rendered for (:meth:`ResidentKernels.claim`): only
+that browser may shut it down. Jupyter's xsrf check does not say who is asking (any program
+may send the same made-up token as cookie and header), so without an owner any client that
+knew a kernel's id could end a resident's page.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
+import re
 import time
 from collections import deque
 from datetime import datetime, timezone
@@ -33,6 +41,10 @@ from workbench import settings
 RATE_WINDOW = 60.0
 #: clients remembered at most by the per-client limit (the oldest are forgotten first)
 RATE_CLIENTS = 100_000
+#: the cookie naming a browser to the resident server (random, HttpOnly): whose kernels are whose
+OWNER_COOKIE = "wb_page_owner"
+#: what the server makes for that cookie: anything else a client sends is replaced
+OWNER_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 class ResidentKernels(AsyncMappingKernelManager):
@@ -42,6 +54,28 @@ class ResidentKernels(AsyncMappingKernelManager):
 
     #: kernels being started (a pool's refill among them): not listed yet, soon resident
     starting = 0
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        #: kernel id -> hash of its browser's owner token (the page's cookie)
+        self.owners: dict[str, str] = {}
+        # a page ends its kernel through the owner-checked shutdown alone: a shutdown_request
+        # over the websocket would let anyone connected to a kernel end it
+        self.allowed_message_types = [t for t in self.allowed_message_types
+                                      if t != "shutdown_request"]
+
+    def claim(self, kernel_id: str, owner: str) -> None:
+        """The page rendered for the browser with the owner token ``owner`` runs on this
+        kernel (kernels gone meanwhile are forgotten)."""
+        for gone in set(self.owners) - set(self.list_kernel_ids()):
+            del self.owners[gone]
+        self.owners[kernel_id] = _digest(owner)
+
+    def owned_by(self, kernel_id: str, owner: str | None) -> bool:
+        """Whether the browser with the owner token ``owner`` may end this kernel."""
+        expected = self.owners.get(kernel_id)
+        return (expected is not None and isinstance(owner, str)
+                and hmac.compare_digest(expected, _digest(owner)))
 
     async def start_kernel(self, *args, **kwargs):
         self.starting += 1
@@ -54,6 +88,10 @@ class ResidentKernels(AsyncMappingKernelManager):
         super().notify_disconnect(kernel_id)
         if kernel_id in self and self.kernel_model(kernel_id)["connections"] == 0:
             self.get_kernel(kernel_id).last_activity = datetime.now(timezone.utc)
+
+
+def _digest(owner: str) -> str:
+    return hashlib.sha256(owner.encode("utf-8", "replace")).hexdigest()
 
 
 def kernel_cap(available_bytes: int, *, kernel_mib: float, reserve_mib: float) -> int:

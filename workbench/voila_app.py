@@ -12,21 +12,34 @@ the cap on resident kernels or the client's pages per minute, the visitor gets t
 bilingual "try again in a minute" page (:mod:`workbench.busy_page`) instead of a kernel. An
 admitted page's kernel learns its client as a keyed hash of the address, never the address
 (:mod:`workbench.participation.floods`: flood limits counted across pages).
+
+A kernel is ended only for the browser its page was rendered for (the ``wb_page_owner``
+cookie, :meth:`workbench.resident_kernels.ResidentKernels.claim`): the page's goodbye and
+``DELETE /api/kernels/<id>`` from anyone else are refused (403), whatever xsrf token they
+carry.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from functools import partial
 
 from jupyter_server.log import log_request
+from jupyter_server.services.kernels.handlers import KernelHandler
+from tornado import web
 from tornado.web import HTTPError, RequestHandler
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.busy_page import RETRY_SECONDS, STATUS, busy_page
 from workbench.participation.floods import CLIENT_HEADER, client_key, client_secret
-from workbench.resident_kernels import Admission, client_address
+from workbench.resident_kernels import OWNER_COOKIE, OWNER_TOKEN, Admission, client_address
+
+#: the kernel id in a rendered page (its page config), as the page's script reads it
+KERNEL_ID = re.compile(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"')
 
 #: raw (percent-encoded) request paths no handler may see: a NUL byte, and Jupyter's logout
 #: page (the resident server has no login to end)
@@ -64,6 +77,8 @@ class ResidentPage(TornadoVoilaHandler):
         self.admission = admission
         self.client_secret = client_secret
         self.rendering = False
+        self.owner: str | None = None
+        self.kernel_id: str | None = None
         super().initialize(**kwargs)
 
     async def prepare(self):
@@ -95,6 +110,23 @@ class ResidentPage(TornadoVoilaHandler):
         # with the cookie's token) when the browser leaves it; without the cookie that request
         # was refused (403) and only the cull ended a closed page's kernel
         self.xsrf_token  # noqa: B018 - read for its effect: it sets the cookie
+        # the browser's owner token: its page's kernel will be its own to end
+        owner = self.get_cookie(OWNER_COOKIE)
+        self.owner = owner if owner and OWNER_TOKEN.fullmatch(owner) else secrets.token_hex(16)
+        self.set_cookie(OWNER_COOKIE, self.owner, httponly=True, samesite="Lax")
+
+    @web.authenticated
+    async def get(self, path=None):
+        """Voilà's page (as its handler writes it), its kernel claimed for this browser
+        before the page naming the kernel leaves the server."""
+        async for html in self.get_generator(path=path):
+            if self.kernel_id is None and self.owner is not None:
+                found = KERNEL_ID.search(html)
+                if found:
+                    self.kernel_id = found.group(1)
+                    self.kernel_manager.claim(self.kernel_id, self.owner)
+            self.write(html)
+            self.flush()
 
     def resident_kernels(self) -> int:
         """Kernels alive or being started, plus the preheated pool's size: a page that took a
@@ -120,6 +152,30 @@ class ResidentPage(TornadoVoilaHandler):
         super().on_connection_close()
 
 
+def refuse_unless_owner(handler, kernel_id: str) -> None:
+    """403 unless the request comes from the browser the kernel's page was rendered for."""
+    if not handler.kernel_manager.owned_by(kernel_id, handler.get_cookie(OWNER_COOKIE)):
+        handler.log.warning("kernel shutdown refused: not the page's own browser")
+        raise HTTPError(403)
+
+
+class OwnKernelShutdown(VoilaShutdownKernelHandler):
+    """The page's goodbye (sendBeacon when the browser leaves it) ends its own kernel only."""
+
+    async def post(self, kernel_id):
+        refuse_unless_owner(self, kernel_id)
+        await super().post(kernel_id)
+
+
+class OwnKernel(KernelHandler):
+    """A kernel's model for anyone who knows its id (as before); its shutdown for its page's
+    browser only."""
+
+    async def delete(self, kernel_id):
+        refuse_unless_owner(self, kernel_id)
+        await super().delete(kernel_id)
+
+
 #: The access log's line for a request, a QR slip's participation code (``?code=``) and any
 #: token in its query or referer replaced by ``[secret]`` (Tornado's own line logs the whole
 #: address: every refused or failed page would write the resident's code to the log).
@@ -141,6 +197,10 @@ class ResidentVoila(Voila):
         for pattern, handler, *options in super().init_handlers():
             if handler is TemplateStaticFileHandler:
                 handler = TemplateStatic
+            elif handler is VoilaShutdownKernelHandler:
+                handler = OwnKernelShutdown
+            elif handler is KernelHandler:
+                handler = OwnKernel
             elif handler is TornadoVoilaHandler:
                 handler = ResidentPage
                 options = [{**(options[0] if options else {}), "admission": admission,
