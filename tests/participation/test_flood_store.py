@@ -225,3 +225,21 @@ def test_the_command_forgets_client_keys_older_than_the_setting(monkeypatch, cap
     finally:
         store.dispose()
     assert keys == {"旧的": None, "新的": A}
+
+
+def test_pages_submitting_at_the_same_moment_pass_no_limit(store, monkeypatch):
+    # eight kernels of one client, each with its own store, submit together: exactly the
+    # limit is stored, the rest refused
+    from stores import in_threads
+
+    monkeypatch.setenv("WORKBENCH_FLOOD_PROPOSALS_PER_CLIENT", "3/10min")
+    refused = []
+
+    def submit(s, n):
+        try:
+            s.add_proposal("test", proposal(title=f"同时{n}"), client=A)
+        except FloodLimited:
+            refused.append(n)
+
+    assert in_threads(store.url, submit, 8) == []
+    assert store.count_proposals("test") == 3 and len(refused) == 5

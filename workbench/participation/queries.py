@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import (LargeBinary, String, case, delete, func, insert, literal, or_, select,
-                        update)
+from sqlalchemy import (LargeBinary, String, case, delete, false, func, insert, literal, or_,
+                        select, update)
 from sqlalchemy.exc import IntegrityError
 
 from workbench.deliberation.tables import comments, moderation_actions, statements, topics
@@ -23,12 +23,22 @@ def refuse_flood(conn, kind: str, table, *, client: str | None, code_id: int | N
     :class:`~workbench.participation.floods.FloodLimited` (and so write nothing) when the
     client or the code already holds a limit's count of ``kind`` in its window. ``table``
     has ``client_key``, ``created_at`` and (for the code) ``code_id``. One query per scope,
-    on an index of (key, created_at). Writers at the same moment may together pass a limit
-    by a few: a flood limit, not an exact quota."""
+    on an index of (key, created_at).
+
+    Exact under concurrent writers: on SQLite the count is read holding the write lock; on
+    PostgreSQL the submissions of one client (or code) take turns by a transaction-scoped
+    advisory lock, taken client first, then code, so two never wait on each other."""
     for scope, column, value in (("client", "client_key", client), ("code", "code_id", code_id)):
         limits = floods.limits(kind, scope) if value is not None else ()
         if not limits:
             continue
+        if conn.dialect.name == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(
+                func.hashtext(f"flood:{kind}:{scope}:{value}"))))
+        elif conn.dialect.name == "sqlite":
+            # a write that changes nothing takes the write lock before the count is read (a
+            # read alone would not: pysqlite begins the transaction at the first write)
+            conn.execute(update(table).where(false()).values(client_key=None))
         since = {limit: now - timedelta(seconds=limit.seconds) for limit in limits}
         row = conn.execute(select(*[
             func.coalesce(func.sum(case((table.c.created_at > since[limit], 1), else_=0)), 0)
