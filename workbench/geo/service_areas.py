@@ -60,9 +60,18 @@ def _area(analysis: WalkingAnalysis, dist: np.ndarray, metres: float, spaces) ->
     from its road; and the spaces themselves."""
     band = float(settings.get("walking_band_m"))
     starts, ends, left_start, left_end = reached_pieces(analysis.graph, dist, metres)
-    discs_a = shapely.buffer(shapely.points(starts), np.minimum(left_start, band), quad_segs=4)
-    discs_b = shapely.buffer(shapely.points(ends), np.minimum(left_end, band), quad_segs=4)
-    shapes = list(shapely.convex_hull(shapely.union(discs_a, discs_b))) if len(starts) else []
+    # pieces with the whole band left at both ends: a capsule each; the rest narrow
+    # towards where the walk runs out
+    full = (left_start >= band) & (left_end >= band)
+    shapes = list(shapely.buffer(shapely.linestrings(np.stack([starts[full], ends[full]],
+                                                              axis=1)), band, quad_segs=4)) \
+        if full.any() else []
+    if (~full).any():
+        discs_a = shapely.buffer(shapely.points(starts[~full]),
+                                 np.minimum(left_start[~full], band), quad_segs=4)
+        discs_b = shapely.buffer(shapely.points(ends[~full]),
+                                 np.minimum(left_end[~full], band), quad_segs=4)
+        shapes += list(shapely.convex_hull(shapely.union(discs_a, discs_b)))
     stops = analysis.graph.stop[:len(analysis.home_xy)]
     reached = dist[stops] + analysis.home_access <= metres
     if reached.any():
