@@ -1,4 +1,5 @@
-"""Resident kernels start without ipykernel's debugger (some 8 MiB of every page's kernel)."""
+"""Resident kernels start without ipykernel's debugger (some 8 MiB of every page's kernel)
+and without IPython's history."""
 
 from jupyter_client.manager import KernelManager
 
@@ -30,11 +31,12 @@ def test_a_resident_kernel_runs_code_without_debugpy():
         client.wait_for_ready(timeout=60)
         reply = client.execute_interactive(
             "import sys\n"
-            "print(sys.modules.get('debugpy'), 'pydevd' in sys.modules, 6 * 7)",
+            "print(sys.modules.get('debugpy'), 'pydevd' in sys.modules, 6 * 7,\n"
+            "      get_ipython().history_manager.enabled)",
             timeout=60, output_hook=printed.append)
         assert reply["content"]["status"] == "ok"
         text = "".join(m["content"].get("text", "") for m in printed)
-        assert text.split() == ["None", "False", "42"]
+        assert text.split() == ["None", "False", "42", "False"]
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)

@@ -26,6 +26,7 @@ from workbench.layers.current import current_community, refresh_spaces
 from workbench.layers.map_widget import CommunityMap
 from workbench.page.access import document_note, name_note
 from workbench.page.fold import Fold
+from workbench.page.ipykernel_resident import give_back_freed_memory
 from workbench.page.part import SLOTS, stylesheet
 from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire
@@ -275,4 +276,5 @@ class ResidentApp:
             self.session.use_code(code[0])
         for part in self.parts:
             part.start(query)
+        give_back_freed_memory()
         return self.widget
