@@ -40,17 +40,17 @@ def test_a_flood_hidden_in_one_action_after_its_count_and_shown_again(store, flo
     floods.find_button.click()  # the last hour, as the panel opens
     assert [c["client_key"] for c in floods.clients] == [A, B]
     first = floods.clients_box.children[0]
-    assert "Client aaaaaaaa: 5 proposals, 2 comments, 0 statements" in first.children[0].value
+    assert "Client aaaaaaaa: 5 proposal(s), 2 comment(s), 0 statement(s)" in first.children[0].value
     assert "&lt;b&gt;x&lt;/b&gt;" in first.children[0].value  # resident text escaped
-    first.children[1].click()  # "Hide…": the count first, nothing hidden yet
+    first.children[1].children[0].click()  # "Hide…": the count first, nothing hidden yet
     assert floods.confirm_box.layout.display is None
-    assert "This hides 5 proposals, 2 comments and 0 statements" in floods.confirm_text.value
+    assert "This hides 5 proposal(s), 2 comment(s) and 0 statement(s)" in floods.confirm_text.value
     assert store.hidden_items("test") == []
     floods.confirm_button.click()  # no reason: refused beside it
     assert "needs a reason" in floods.reason_error.value and store.hidden_items("test") == []
     floods.reason.value = "刷屏广告"
     floods.confirm_button.click()
-    assert "Flood #1 hidden: 5 proposals, 2 comments, 0 statements" in floods.status.value
+    assert "Flood #1 hidden: 5 proposal(s), 2 comment(s), 0 statement(s)" in floods.status.value
     assert len(store.hidden_items("test")) == 7
     assert store.hidden_proposals("test").keys().isdisjoint({flood})  # B's stays
     # the panel around it read its lists again: hidden now, and the log names the flood
@@ -60,9 +60,9 @@ def test_a_flood_hidden_in_one_action_after_its_count_and_shown_again(store, flo
     assert [c["client_key"] for c in floods.clients] == [B]  # nothing left of A's
 
     (line,) = floods.hides_box.children
-    assert "5 proposals" not in line.children[0].value and "7 things" in line.children[0].value
-    line.children[1].click()  # show again
-    assert "Flood #1 shown again: 5 proposals, 2 comments" in floods.status.value
+    assert "5 proposal" not in line.children[0].value and "7 thing(s)" in line.children[0].value
+    line.children[1].children[0].click()  # show again
+    assert "Flood #1 shown again: 5 proposal(s), 2 comment(s)" in floods.status.value
     assert store.hidden_items("test") == [] and panel.hidden_rows == {}
     log = store.moderation_log("test")
     assert [(e["target_kind"], e["action"], e["moderator"]) for e in log] == [
@@ -107,7 +107,7 @@ def test_a_window_typed_in_the_community_time_zone(store, flood, panel):
     floods.find()
     assert [(c["client_key"], c["proposal"], c["comment"]) for c in floods.clients] == [
         (A, 5, 0)]
-    assert floods.ask(A) and "5 proposals, 0 comments" in floods.confirm_text.value
+    assert floods.ask(A) and "5 proposal(s), 0 comment(s)" in floods.confirm_text.value
 
 
 def test_the_panel_in_chinese(store, flood):

@@ -110,8 +110,9 @@ class FloodCleanup:
                    f"<p class='wb-hint'>{esc(t('planner.flood.explain'))}</p>"
                    f"<p class='wb-hint'>{esc(t('planner.flood.times', zone=str(self.zone)))}"
                    "</p>"),
+            # the question stands above the list, where the planner's eyes are after "find"
             w.HBox([self.start, self.end, self.find_button]), self.window_error,
-            self.clients_box, self.confirm_box, self.status,
+            self.confirm_box, self.status, self.clients_box,
             w.HTML(f"<h4>{esc(t('planner.flood.hides_heading'))}</h4>"), self.hides_box])
 
     def _show_unexpected(self) -> None:
@@ -155,7 +156,7 @@ class FloodCleanup:
             button = w.Button(description=self.t("planner.flood.ask"), button_style="warning",
                               layout=w.Layout(width="auto"))
             button.on_click(safe(lambda _b, key=client["client_key"]: self.ask(key)))
-            row = w.VBox([html, button])
+            row = w.VBox([html, w.HBox([button])])  # the button its own width
             row.add_class("wb-item")
             rows.append(row)
         self.clients_box.children = rows or [
@@ -263,7 +264,7 @@ class FloodCleanup:
                 button = w.Button(description=self.t("planner.flood.unhide"),
                                   layout=w.Layout(width="auto"))
                 button.on_click(safe(lambda _b, hide_id=hide["id"]: self.unhide(hide_id)))
-                parts.append(button)
+                parts.append(w.HBox([button]))
             row = w.VBox(parts)
             row.add_class("wb-item")
             rows.append(row)
