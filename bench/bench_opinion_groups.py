@@ -1,6 +1,20 @@
-"""Opinion groups (the Pol.is method) on a conversation far bigger than a community's.
+"""Opinion groups (the Pol.is method): against Pol.is's own groups on ten real conversations,
+and on a generated conversation far bigger than a community's.
 
-A generated conversation of 2,000 participants × 1,000 statements with three planted opinion
+**Real conversations.** The ten Pol.is exports in ``shared/data/polis`` beside the project
+(its README: where they come from, their licence). For each, ``compare_with_polis``
+(workbench/deliberation/polis_comparison.py): the adjusted Rand index (ARI) between our groups
+and Pol.is's ``group-id`` on the participants both cluster, and the Spearman correlation of the
+group-informed consensus from our groups with Pol.is's (its column, or computed from Pol.is's
+groups where the export lacks it); side by side, in the same run, the plain method (2-D PCA of
+the mean-imputed votes, k-means with k by silhouette, same participants and statements).
+Targets: mean ARI >= 0.75, no conversation below the plain method, Spearman >= 0.95 on each.
+Determinism: the ARI between our groups and those of another seed, and of the rows shuffled,
+must be >= 0.98. A full run also writes the table per conversation to
+``bench/results/opinion_groups_polis.md`` (docs/opinion-groups.md quotes it). A quick run
+takes the three smallest conversations. When the folder is missing, one figure says so.
+
+**Generated conversation.** A generated conversation of 2,000 participants × 1,000 statements with three planted opinion
 groups (half, 30 % and 20 % of the people). Like real conversations it is sparse: each
 participant votes on a random 5-30 % of the statements (about 350,000 vote events). Planted
 groups agree or disagree with a statement as a group; a member follows the group 75 % of the
@@ -22,6 +36,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,6 +53,14 @@ PARTICIPATION = (0.05, 0.30)
 #: How often a member votes as their group does (otherwise at random).
 LOYALTY = 0.75
 SEED = 0
+DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "polis"
+TABLE = Path(__file__).resolve().parent / "results" / "opinion_groups_polis.md"
+#: Goals on the real conversations.
+MEAN_ARI_TARGET = 0.75
+SPEARMAN_TARGET = 0.95
+SAME_GROUPS_TARGET = 0.98
+#: Conversations of a quick run: the smallest, by vote events.
+QUICK_CONVERSATIONS = 3
 
 
 def planted_votes(participants: int, statements: int, *, shares=GROUP_SHARES,
@@ -96,6 +119,107 @@ def _plain_kmeans(matrix: pd.DataFrame) -> tuple[np.ndarray, float]:
         return labels, time.perf_counter() - t0
 
 
+def conversations(folder: Path = DATA_DIR, quick: bool = False) -> list[Path]:
+    """The export folders (those with a participants-votes.csv), by name; the smallest ones
+    (by size of votes.csv) in a quick run."""
+    found = sorted(p for p in folder.iterdir() if (p / "participants-votes.csv").is_file())
+    if quick:
+        found = sorted(sorted(found, key=lambda p: (p / "votes.csv").stat().st_size)
+                       [:QUICK_CONVERSATIONS])
+    return found
+
+
+def same_groups(conv, seed: int = SEED) -> tuple[float, float]:
+    """ARI between our groups (seed ``seed``) and those of another seed, and of the vote
+    matrix's rows shuffled."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from workbench.deliberation.opinion_groups import opinion_groups, vote_matrix
+
+    matrix = vote_matrix(conv.votes)
+    hidden = conv.moderated_out()
+    first = opinion_groups(matrix, moderated_out=hidden, seed=seed).by_voter()
+    other = opinion_groups(matrix, moderated_out=hidden, seed=seed + 1).by_voter()
+    shuffled = matrix.sample(frac=1.0, random_state=seed + 2)
+    moved = opinion_groups(shuffled, moderated_out=hidden, seed=seed).by_voter()
+    return (float(adjusted_rand_score(first, other.reindex(first.index))),
+            float(adjusted_rand_score(first, moved.reindex(first.index))))
+
+
+def polis_rows(quick: bool) -> list[dict]:
+    """One row of figures per real conversation (see the module doc)."""
+    from workbench.deliberation.polis_comparison import compare_with_polis
+    from workbench.deliberation.polis_files import read_polis_export
+
+    rows = []
+    for folder in conversations(quick=quick):
+        conv = read_polis_export(folder)
+        figures = compare_with_polis(folder, seed=SEED, conv=conv)
+        figures["seed_ari"], figures["shuffled_ari"] = same_groups(conv)
+        rows.append({"conversation": folder.name, **figures})
+    return rows
+
+
+def polis_table(rows: list[dict]) -> str:
+    """The rows as a markdown table, with the mean."""
+    lines = ["| conversation | participants × statements | clustered (Pol.is) | groups: ours "
+             "(Pol.is) | ARI ours | ARI plain | consensus Spearman ours | plain | same groups "
+             "(seed, shuffled) |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r['conversation']} | {r['participants']} × {r['statements']} | "
+            f"{r['clustered']} ({r['polis_grouped']}) | {r['sizes']} ({r['polis_sizes']}) | "
+            f"{r['ari']:.3f} | {r['plain_ari']:.3f} | {r['spearman']:.3f} | "
+            f"{r['plain_spearman']:.3f} | {r['seed_ari']:.2f}, {r['shuffled_ari']:.2f} |")
+    lines.append(f"| **mean** | | | | **{np.mean([r['ari'] for r in rows]):.3f}** | "
+                 f"**{np.mean([r['plain_ari'] for r in rows]):.3f}** | "
+                 f"{np.mean([r['spearman'] for r in rows]):.3f} | "
+                 f"{np.mean([r['plain_spearman'] for r in rows]):.3f} | |")
+    return "\n".join(lines) + "\n"
+
+
+def polis_figures(quick: bool) -> list[Figure]:
+    """Figures against Pol.is's own groups on the real conversations."""
+    if not DATA_DIR.is_dir():
+        return [Figure(BENCHMARK, "Pol.is conversations", 0, "", "the data folder", False,
+                       "shared/data/polis beside the project is missing: nothing measured")]
+    rows = polis_rows(quick)
+    figures = []
+    for r in rows:
+        name = r["conversation"]
+        setup = (f"{r['participants']} participants × {r['statements']} statements, "
+                 f"{r['compared']} compared")
+        figures.append(Figure(
+            BENCHMARK, f"ARI vs Pol.is: {name}", round(r["ari"], 3), "",
+            f">= plain {r['plain_ari']:.3f}", bool(r["ari"] >= r["plain_ari"]),
+            f"{setup}; groups {r['sizes']}, Pol.is {r['polis_sizes']}, plain k = "
+            f"{r['plain_k']}"))
+        figures.append(Figure(
+            BENCHMARK, f"consensus Spearman vs Pol.is: {name}", round(r["spearman"], 3), "",
+            f">= {SPEARMAN_TARGET}", bool(r["spearman"] >= SPEARMAN_TARGET),
+            f"{setup}; plain {r['plain_spearman']:.3f}; reference: "
+            f"{r['consensus_reference']}"))
+        same = min(r["seed_ari"], r["shuffled_ari"])
+        figures.append(Figure(
+            BENCHMARK, f"same groups, another seed / rows shuffled: {name}", round(same, 3),
+            "", f">= {SAME_GROUPS_TARGET}", bool(same >= SAME_GROUPS_TARGET),
+            f"ARI with seed {SEED + 1}: {r['seed_ari']:.3f}, rows shuffled: "
+            f"{r['shuffled_ari']:.3f}"))
+    mean, plain = np.mean([r["ari"] for r in rows]), np.mean([r["plain_ari"] for r in rows])
+    below = [r["conversation"] for r in rows if r["ari"] < r["plain_ari"]]
+    figures.append(Figure(
+        BENCHMARK, f"mean ARI vs Pol.is, {len(rows)} conversations", round(float(mean), 3),
+        "", f">= {MEAN_ARI_TARGET}", bool(mean >= MEAN_ARI_TARGET),
+        f"plain method {plain:.3f}; below the plain method: {', '.join(below) or 'none'}"))
+    if not quick:
+        TABLE.parent.mkdir(parents=True, exist_ok=True)
+        TABLE.write_text("# Opinion groups against Pol.is's own, per conversation\n\n"
+                         "Written by `python -m bench opinion_groups` "
+                         "(bench/bench_opinion_groups.py).\n\n" + polis_table(rows),
+                         encoding="utf-8")
+    return figures
+
+
 def run(quick: bool) -> list[Figure]:
     from sklearn.metrics import adjusted_rand_score
 
@@ -141,4 +265,4 @@ def run(quick: bool) -> list[Figure]:
              f"votes, one thread, same run; its ARI vs planted {plain_ari:.3f}")
     fig("ratio opinion groups / plain KMeans", round(t_groups / t_plain, 2) if t_plain else 0.0,
         "×", note=f"{setup}; wall time of vote matrix + opinion groups over the baseline's")
-    return figures
+    return figures + polis_figures(quick)
