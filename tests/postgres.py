@@ -34,9 +34,18 @@ class TempPostgres:
     def start(self) -> str:
         self._run(self.initdb, "-D", self.data, "-A", "trust", "-U", "workbench",
                   "-E", "UTF8", "--locale=C")
+        return self.launch()
+
+    def launch(self) -> str:
+        """Start the server on the existing data folder (again, after a crash: PostgreSQL
+        recovers from its write-ahead log); returns its URL."""
         self._run(self.pg_ctl, "-D", self.data, "-w", "-l", os.path.join(self.dir, "log"),
                   "-o", f"-k {self.dir} -c listen_addresses='' -p 5433 -c fsync=off", "start")
         return f"postgresql+psycopg://workbench@/postgres?host={self.dir}&port=5433"
+
+    def postmaster_pid(self) -> int:
+        with open(os.path.join(self.data, "postmaster.pid")) as f:
+            return int(f.readline())
 
     def stop(self) -> None:
         try:
