@@ -19,7 +19,7 @@ import pandas as pd
 from workbench.geo import network as nw
 from workbench.geo.walking import STRAIGHT, Access, Threshold, WalkingAnalysis
 
-__all__ = ["candidate_reach", "rank_sites", "greedy_sites"]
+__all__ = ["candidate_reach", "rank_sites", "greedy_sites", "candidate_sites", "SitesInvalid"]
 
 
 def candidate_reach(analysis: WalkingAnalysis, candidates, th: Threshold) -> np.ndarray:
@@ -111,3 +111,61 @@ def _ids(candidates) -> list[str]:
     if "id" in candidates.columns:
         return [str(x) for x in candidates["id"]]
     return [str(i + 1) for i in range(len(candidates))]
+
+
+#: the most candidate sites one ranking takes (each is a search)
+MAX_SITES = 200
+#: the largest candidates file read
+MAX_BYTES = 2_000_000
+
+
+class SitesInvalid(ValueError):
+    """Candidate sites that cannot be used: ``key`` (under walk.sites.) and ``params``."""
+
+    def __init__(self, key: str, **params):
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def candidate_sites(features, boundary):
+    """Candidate sites from GeoJSON (bytes of a file, or a list of Feature dicts such as a
+    map's drawing tool gives): Polygons or Points in WGS-84, inside the community (a
+    ``boundary`` grown by 50 m), at most :data:`MAX_SITES`. Raises :class:`SitesInvalid`."""
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    if isinstance(features, (bytes, bytearray)):
+        if len(features) > MAX_BYTES:
+            raise SitesInvalid("too_large", mib=MAX_BYTES // 1_000_000)
+        try:
+            data = json.loads(features.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise SitesInvalid("not_geojson") from None
+        features = data.get("features") if isinstance(data, dict) else None
+        if not isinstance(features, list):
+            raise SitesInvalid("not_geojson")
+    if not features:
+        raise SitesInvalid("none")
+    if len(features) > MAX_SITES:
+        raise SitesInvalid("too_many", n=len(features), most=MAX_SITES)
+    near = boundary.buffer(0.0005)          # about 50 m
+    rows = []
+    for n, feature in enumerate(features, start=1):
+        try:
+            geom = shape(feature["geometry"])
+        except Exception:  # noqa: BLE001 - any unreadable geometry is the same message
+            raise SitesInvalid("bad_geometry", n=n) from None
+        if geom.is_empty or geom.geom_type not in ("Point", "Polygon", "MultiPolygon") \
+                or not geom.is_valid:
+            raise SitesInvalid("bad_geometry", n=n)
+        west, south, east, north = geom.bounds
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise SitesInvalid("not_lonlat", n=n)
+        if not near.covers(geom):
+            raise SitesInvalid("outside", n=n)
+        props = feature.get("properties") or {}
+        name = str(props.get("id") or props.get("name") or n)[:40]
+        rows.append({"id": name, "geometry": geom})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
