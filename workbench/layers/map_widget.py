@@ -206,6 +206,7 @@ class CommunityMap:
         from shapely.geometry import shape
 
         markers = []
+        west, _south, east, _north = self.community.boundary.bounds
         for feature in self.community.layers["public_spaces"]["features"]:
             label = status_label(self.lang, feature["properties"])
             if label is None:
@@ -213,10 +214,13 @@ class CommunityMap:
             point = shape(feature["geometry"]).representative_point()
             # Leaflet's own div icon (white, thin border) is the label's box; sized to the
             # text (a Chinese character is about twice a Latin letter) and set above the
-            # space, so that the space itself still takes the tap
+            # space, so that the space itself still takes the tap. A space near the west
+            # edge has its label reach east, one near the east edge west: it stays on a
+            # phone's narrow map
             width = sum(13 if ord(ch) > 0x2e80 else 7 for ch in label) + 10
+            share = min(1.0, max(0.0, (point.x - west) / ((east - west) or 1)))
             icon = DivIcon(html=f"<span class='wb-status-label'>{escape(label)}</span>",
-                           icon_size=[width, 18], icon_anchor=[width // 2, 30])
+                           icon_size=[width, 18], icon_anchor=[round(width * share), 30])
             markers.append(Marker(location=(point.y, point.x), icon=icon, draggable=False,
                                   keyboard=False, title=label))
         self.status_labels.layers = tuple(markers)

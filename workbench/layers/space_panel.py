@@ -110,7 +110,7 @@ class SpaceEditor:
             else:
                 widget = w.Text(description=label)
             widget.layout.width = "100%"
-            widget.style.description_width = "7.5em"
+            widget.style.description_width = "10em"
             widget.add_class(f"wb-field-{name}")
             self.inputs[name] = widget
         self.inputs["opening_hours"].placeholder = t("editor.hours_placeholder")
