@@ -19,11 +19,11 @@ from workbench import settings, vocabulary
 from workbench.geo.projection import M_PER_DEG_LAT
 from workbench.page.access import chip, link_message, live, scroll_to
 from workbench.page.part import PagePart
-from workbench.page.places import place_text, space_tapped
+from workbench.page.places import place_text, space_tapped, tapped_point
 from workbench.escaping import esc
 from workbench.page.safety import server_log
 from workbench.proposals.photo_widget import ListedPhotos, PhotoField
-from workbench.proposals.rules import ProposalInvalid, validate_proposal
+from workbench.proposals.rules import ProposalInvalid, finite_number, validate_proposal
 from workbench.proposals.similarity import most_similar
 
 #: newest proposals read for the map, the numbering and the duplicate warning (plain dicts)
@@ -163,17 +163,15 @@ class ProposalForm(PagePart):
 
     # -- the place ------------------------------------------------------------------------
     def _on_map_interaction(self, **event) -> None:
-        if event.get("type") != "click":
-            return
-        lat, lon = event.get("coordinates", (None, None))
-        self.place_at(lon, lat)
+        point = tapped_point(event)
+        if point is not None:
+            self.place_at(*point)
 
     def place_at(self, lon, lat) -> None:
         """Put the proposal's pin where the resident tapped; a tap inside a public space also
         picks that space. Values are checked again on submit."""
-        try:
-            lon, lat = float(lon), float(lat)
-        except (TypeError, ValueError):
+        lon, lat = finite_number(lon), finite_number(lat)
+        if lon is None or lat is None:
             return
         self.lon, self.lat = lon, lat
         # a tap within a marker's size of a small space (or on a marker at its centre) means it

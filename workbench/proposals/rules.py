@@ -93,6 +93,18 @@ def check_text(value: Any, *, required: bool, max_chars: int, multiline: bool = 
     return text, None
 
 
+def finite_number(value: Any) -> float | None:
+    """A number sent as an int or a float, as a finite float; None for anything else (a
+    bool, text, NaN, an infinity, or an integer too large for a float, which JSON allows)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def validate_proposal(raw: dict, community) -> Proposal:
     """Check a resident's proposal against every rule; raise :class:`ProposalInvalid`.
 
@@ -132,8 +144,7 @@ def validate_proposal(raw: dict, community) -> Proposal:
     if "location" not in errors:
         if lon is None or lat is None:
             errors["location"] = ("error.location_required", {})
-        elif not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                     and math.isfinite(v) for v in (lon, lat)):
+        elif finite_number(lon) is None or finite_number(lat) is None:
             errors["location"] = ("error.location_invalid", {})
         elif not community.contains(float(lon), float(lat)):
             errors["location"] = ("error.location_outside", {})

@@ -21,14 +21,13 @@ pairwise           a list of {"a": idea, "b": idea, "pick": idea}
 
 from __future__ import annotations
 
-import math
 import random
 from collections import Counter
 from typing import Any
 
 from types import SimpleNamespace
 
-from workbench.proposals.rules import check_text
+from workbench.proposals.rules import check_text, finite_number
 
 NOT_USED = "na"  # Likert's "not used / don't know": an answer, but not a score
 LIKERT_POINTS = (1, 2, 3, 4, 5)
@@ -95,12 +94,6 @@ def is_visible(question, answers: dict) -> bool:
     return isinstance(given, list) and cond.includes in given
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def _values(question) -> list[str]:
     return [o.value for o in question.options]
 
@@ -128,7 +121,7 @@ def check_answer(question, value: Any, community=None) -> tuple[Any, Problem | N
             return value, None
         return None, ("error.number_range", {"min": 0, "max": 10})
     if kind == "number":
-        number = _number(value)
+        number = finite_number(value)
         if number is None:
             return None, ("error.not_a_number", {})
         if question.integer and number != int(number):
@@ -165,7 +158,7 @@ def _fmt(x: float):
 def _check_point(question, value, community) -> tuple[Any, Problem | None]:
     if not isinstance(value, dict):
         return None, ("error.location_required", {})
-    lon, lat = _number(value.get("lon")), _number(value.get("lat"))
+    lon, lat = finite_number(value.get("lon")), finite_number(value.get("lat"))
     if lon is None or lat is None:
         return None, ("error.location_invalid", {})
     if community is not None and not community.contains(lon, lat):

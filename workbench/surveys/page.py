@@ -24,7 +24,7 @@ from workbench.surveys.answers import (check_response, is_visible, next_pairs, p
                                survey_is_open, survey_view, text_of)
 from workbench.page.access import link_message, live, name_note, scroll_to
 from workbench.page.part import PagePart
-from workbench.page.places import place_text, space_tapped
+from workbench.page.places import place_text, space_tapped, tapped_point
 from workbench.escaping import esc
 from workbench.page.safety import guarded, server_log
 
@@ -148,13 +148,9 @@ class QuestionBlock:
         return w.VBox(parts)
 
     def _on_map(self, **event):
-        if event.get("type") != "click":
-            return
-        try:
-            lat, lon = (float(v) for v in event.get("coordinates"))
-        except (TypeError, ValueError):
-            return
-        self.set_point(lon, lat)
+        point = tapped_point(event)
+        if point is not None:
+            self.set_point(*point)
 
     def set_point(self, lon: float, lat: float) -> None:
         self._point = {"lon": lon, "lat": lat}
