@@ -238,10 +238,7 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
                                              "fillOpacity": 0.5}).add_to(m)
     folium.GeoJson(_with_popups(layers["roads"], lambda p: None),
                    name=t("export_map.layer.roads"), **options,
-                   style_function=lambda f: {
-                       "color": ROAD_STYLES.get(f["properties"]["class"], (3, "#b8b8b8"))[1],
-                       "weight": ROAD_STYLES.get(f["properties"]["class"], (3, "#b8b8b8"))[0]}
-                   ).add_to(m)
+                   style_function=_road_style).add_to(m)
     folium.GeoJson(_with_popups(layers["buildings"], lambda p: None),
                    name=t("map.buildings"), **options,
                    style_function=lambda f: {"color": "#8d8171", "weight": 1,
@@ -250,10 +247,7 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
                    name=t("export_map.layer.public_spaces"), **options,
                    marker=folium.CircleMarker(radius=8, weight=2, fill=True, fill_opacity=0.9),
                    on_each_feature=bind_popup,
-                   style_function=lambda f: {
-                       "color": _colour(kinds.get(f["properties"]["kind"], {}).get("color")),
-                       "fillColor": _colour(kinds.get(f["properties"]["kind"], {}).get("color")),
-                       "weight": 2, "fillOpacity": 0.55}).add_to(m)
+                   style_function=lambda f: _space_style(kinds, f)).add_to(m)
 
     cluster = MarkerCluster(name=t("map.proposals")).add_to(m)
     Points(proposals).add_to(cluster)
@@ -269,6 +263,16 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
     _inline_libraries(m, root)
     root.title = esc(t("export_map.title", name=community.name.get(lang) or community.id))
     return m
+
+
+def _road_style(feature) -> dict:
+    weight, colour = ROAD_STYLES.get(feature["properties"]["class"], (3, "#b8b8b8"))
+    return {"color": colour, "weight": weight}
+
+
+def _space_style(kinds: dict, feature) -> dict:
+    colour = _colour(kinds.get(feature["properties"]["kind"], {}).get("color"))
+    return {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.55}
 
 
 class Points(MacroElement):
