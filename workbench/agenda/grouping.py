@@ -312,11 +312,17 @@ def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_T
     # a message forwarded round a group chat costs one row, not the square of its copies
     first = _first_of_each(proposals, places)
     distinct = np.flatnonzero(first == np.arange(n))
-    copies = alike_pairs(whole[distinct], text_threshold)
-    i, j = distinct[copies["i"].to_numpy()], distinct[copies["j"].to_numpy()]
     # copies fold when at one place and in the same space (or both in none): a copy in no
-    # space between two spaces must not fold the two spaces' copies together
-    same = _where(places, i, j, distance_m)[3] & (places.space[i] == places.space[j])
+    # space between two spaces must not fold the two spaces' copies together. So copies
+    # are only looked for within each space (and among the proposals in none).
+    i, j = [], []
+    for space in np.unique(places.space[distinct]):
+        rows = distinct[places.space[distinct] == space]
+        copies = alike_pairs(whole[rows], text_threshold)
+        i.append(rows[copies["i"].to_numpy()])
+        j.append(rows[copies["j"].to_numpy()])
+    i, j = (np.concatenate(i), np.concatenate(j)) if i else (np.zeros(0, int),) * 2
+    same = _where(places, i, j, distance_m)[3]
     point = _components(n, np.r_[i[same], np.arange(n)], np.r_[j[same], first])
     weights = np.bincount(point)
     first = np.flatnonzero(np.r_[True, np.diff(np.sort(point, kind="stable")) != 0])
