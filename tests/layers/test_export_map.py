@@ -161,3 +161,28 @@ def test_a_community_imported_from_openstreetmap_is_credited_on_its_map(tmp_path
     assert html.count(credit) == 4
     assert "<p class='wb-credit'>© OpenStreetMap contributors" in html
     assert not FETCHING.search(html)
+
+
+def test_spaces_as_the_planners_edited_them_planned_drawn_as_planned(store, community):
+    """The map shows the database's current spaces (as the resident page does): a space
+    marked planned in the editor is dashed and faint, labelled so, and in the legend."""
+    from workbench.layers.editing import from_layer_file, snapshot
+
+    store.load_public_spaces(community.id, [snapshot(*from_layer_file(f)) for f in
+                                            community.layers["public_spaces"]["features"]],
+                             "王规划")
+    before = store.public_space(community.id, "P1")
+    props = {k: v for k, v in before["feature"]["properties"].items() if k != "id"}
+    store.change_public_space(community.id, "P1", {**props, "status": "planned",
+                                                   "name_en": "Little Bridge Park (new)"},
+                              before["feature"]["geometry"], "王规划", 1, "edit")
+    html = export_map.community_page(store, community, "en")
+    spaces = next(json.loads(m.group(1)) for m in re.finditer(
+        r"geo_json_\w+_add\((\{.*?\})\);", html, re.S) if "Little Bridge" in m.group(1))
+    p1 = next(f for f in spaces["features"] if f["properties"]["id"] == "P1")
+    assert p1["properties"]["status"] == "planned"
+    assert "Little Bridge Park (new)</b><br>Pocket park · planned" in p1["properties"]["popup"]
+    assert export_map.SPACE_STATUS["planned"]["dashArray"] in html
+    assert "<i class='wb-key-status-planned'" in html and "Planned (dashed outline)" in html
+    others = [f for f in spaces["features"] if f["properties"]["id"] != "P1"]
+    assert others and all(f["properties"]["status"] is None for f in others)

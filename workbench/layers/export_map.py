@@ -40,6 +40,11 @@ from workbench.escaping import esc
 MIN_ZOOM, MAX_ZOOM = 12, 20
 ROAD_STYLES = {"primary": (7, "#8d8d8d"), "secondary": (5, "#a5a5a5"),
                "residential": (3.5, "#b8b8b8"), "footway": (2, "#9e8a6a")}
+#: a space not (or no longer) there is drawn apart, as on the planner's map: planned dashed and
+#: faint, under construction dotted, closed grey (the legend says which is which)
+SPACE_STATUS = {"planned": {"dashArray": "7 5", "weight": 3, "fillOpacity": 0.18},
+                "under_construction": {"dashArray": "2 5", "weight": 3, "fillOpacity": 0.35},
+                "closed": {"color": "#757575", "fillColor": "#bdbdbd", "fillOpacity": 0.3}}
 DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#f9a825", "decline": "#757575"}
 OSM_LICENCE = "ODbL-1.0"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
@@ -180,7 +185,8 @@ def _with_popups(fc: dict, popup) -> dict:
     features = []
     for f in fc["features"]:
         p = f["properties"]
-        props = {"id": p["id"], "kind": p.get("kind"), "class": p.get("class")}
+        props = {"id": p["id"], "kind": p.get("kind"), "class": p.get("class"),
+                 "status": p.get("status") if p.get("status") in SPACE_STATUS else None}
         text = popup(p)
         if text:
             props["popup"] = text
@@ -193,6 +199,10 @@ def legend_html(community, lang: str, n_proposals: int, n_items: int, credit: st
     present = {f["properties"]["kind"] for f in community.layers["public_spaces"]["features"]}
     keys = [(kinds[k][lang], _colour(kinds[k].get("color")), "square")
             for k in kinds if k in present]
+    statuses = {f["properties"].get("status")
+                for f in community.layers["public_spaces"]["features"]}
+    keys += [(i18n.t(lang, f"map.status.{status}"), "#ffffff", f"status-{status}")
+             for status in SPACE_STATUS if status in statuses]
     keys.append((i18n.t(lang, "map.buildings"), "#d7cfc2", "square"))
     keys += [(s[lang], _colour(s.get("color")), "dot") for s in vocabulary.scenarios()]
     items = "".join(f"<span class='wb-key'><i class='wb-key-{shape}' style='background:{colour}'>"
@@ -226,6 +236,8 @@ def take_away_map(community, proposals: list[dict], agenda: list[dict], lang: st
 
     def space_popup(p):
         kind = kinds.get(p.get("kind"), {}).get(lang, "")
+        if p.get("status") in SPACE_STATUS:
+            kind = f"{kind} · {t('space.status.' + p['status'])}"
         return (f"<div class='wb-popup'><b>{esc(p.get(f'name_{lang}') or p['id'])}</b>"
                 f"<br>{esc(kind)}</div>")
 
@@ -272,7 +284,8 @@ def _road_style(feature) -> dict:
 
 def _space_style(kinds: dict, feature) -> dict:
     colour = _colour(kinds.get(feature["properties"]["kind"], {}).get("color"))
-    return {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.55}
+    return {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.55,
+            **SPACE_STATUS.get(feature["properties"].get("status"), {})}
 
 
 class Points(MacroElement):
@@ -357,8 +370,12 @@ def page_html(community, proposals: list[dict], agenda: list[dict], lang: str = 
 
 
 def community_page(store, community, lang: str = "zh") -> str:
-    """The page of a community as the store holds it now: its proposals and the newest
-    published agenda."""
+    """The page of a community as the store holds it now: its current public spaces, its
+    proposals and the newest published agenda."""
+    from workbench.layers.current import current_community
+
+    # the spaces as the planners have edited them, as the resident page shows them
+    community = current_community(community.folder, store)
     rows = store.list_proposals(community.id)
     supports = store.support_counts(community.id)
     snapshot = store.agenda_version(community.id, None)
