@@ -23,7 +23,7 @@ import numpy as np
 from sklearn.cluster import KMeans
 
 #: k-means++ starts of the group step (all run at once, vectorised).
-STARTS = 100
+STARTS = 300
 #: Lloyd iterations of the group step (Pol.is stops at 20, clusters.clj ``kmeans``
 #: ``max-iters``; the starts here begin far from the end, so they get more).
 ITERATIONS = 100
@@ -75,29 +75,47 @@ def _plus_plus(points: np.ndarray, weights: np.ndarray, k: int, starts: int,
     return points[picks]
 
 
+def _nearest(points: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For starts × k centres: each point's nearest centre and squared distance (s × n)."""
+    d = np.zeros((centres.shape[0], points.shape[0], centres.shape[1]))
+    for dim in range(points.shape[1]):
+        d += (points[None, :, dim, None] - centres[:, None, :, dim]) ** 2
+    labels = d.argmin(axis=2)
+    return labels, np.take_along_axis(d, labels[..., None], axis=2)[..., 0]
+
+
+def _weighted_sums(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Per start and group: the weight (s × k) and the weighted sum of the points (s × k × d)."""
+    s = labels.shape[0]
+    index = (np.arange(s)[:, None] * k + labels).ravel()
+    mass = np.bincount(index, weights=np.tile(weights, s), minlength=s * k).reshape(s, k)
+    sums = np.stack([np.bincount(index, weights=np.tile(weights * points[:, dim], s),
+                                 minlength=s * k).reshape(s, k)
+                     for dim in range(points.shape[1])], axis=-1)
+    return mass, sums
+
+
 def grouping(points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator,
              min_weight: float, starts: int = STARTS) -> np.ndarray | None:
     """Weighted k-means of ``points`` into ``k`` groups: of ``starts`` k-means++ starts, the
     lowest-inertia clustering whose every group weighs at least ``min_weight`` (label per
     point); None when no start gives one."""
     centres = _plus_plus(points, weights, k, starts, rng)
-    one_hot = np.eye(k)
+    active = np.arange(starts)            # the starts still moving
     for _ in range(ITERATIONS):
-        d = ((points[None, :, None, :] - centres[:, None, :, :]) ** 2).sum(-1)   # s × n × k
-        labels = d.argmin(axis=2)
-        member = one_hot[labels] * weights[None, :, None]                        # s × n × k
-        mass = member.sum(axis=1)                                                # s × k
-        sums = np.einsum("snk,nd->skd", member, points)
+        c = centres[active]
+        labels = _nearest(points, c)[0]
+        mass, sums = _weighted_sums(points, weights, labels, k)
         # an emptied group keeps its centre (it then fails the floor below)
-        moved = np.where(mass[..., None] > 0, sums / np.maximum(mass, 1e-300)[..., None],
-                         centres)
-        if np.allclose(moved, centres, rtol=0, atol=1e-12):
+        moved = np.where(mass[..., None] > 0, sums / np.maximum(mass, 1e-300)[..., None], c)
+        centres[active] = moved
+        active = active[np.abs(moved - c).max(axis=(1, 2)) > 1e-12]
+        if not len(active):
             break
-        centres = moved
-    d = ((points[None, :, None, :] - centres[:, None, :, :]) ** 2).sum(-1)
-    labels = d.argmin(axis=2)
-    inertia = (d.min(axis=2) * weights[None, :]).sum(axis=1)
-    mass = (one_hot[labels] * weights[None, :, None]).sum(axis=1)
+    labels, d = _nearest(points, centres)
+    inertia = (d * weights[None, :]).sum(axis=1)
+    mass = _weighted_sums(points, weights, labels, k)[0]
     fits = mass.min(axis=1) >= min_weight
     if not fits.any():
         return None

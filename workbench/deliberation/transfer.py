@@ -3,7 +3,10 @@
 - :func:`import_polis` reads a Pol.is export folder (:mod:`.polis_files`) into a new topic:
   statements keep their Pol.is comment-id (``external_id``) and author-id; Pol.is's moderation
   becomes the statement's status (moderated 1 or 0 -> shown, -1 -> hidden with the reason
-  "moderated out in Pol.is"); each participant's last vote on each statement is kept, under
+  "moderated out in Pol.is"); a meta statement (is-meta) is hidden with the reason
+  ``META_IN_POLIS``, since Pol.is keeps meta statements out of the opinion groups
+  (conversation.clj ``mod-update``) and the store has no meta flag: the groups of the imported
+  topic are then those of the export read directly; each participant's last vote on each statement is kept, under
   the voter key "polis-<voter id>".
 - :func:`export_polis` writes a topic as a Pol.is export folder: its statements and current
   votes, with the opinion groups and group-informed consensus computed here
@@ -14,8 +17,9 @@
   after the highest Pol.is id: never the code, nor the code's id.
 
 Plain Python over the store object: no SQL, no widgets. What the export cannot carry back:
-Pol.is's "not yet moderated" (0) comes back as shown (1), and is-meta as false (the store has
-no such flag); statements waiting for a moderator here are exported as 0.
+Pol.is's "not yet moderated" (0) comes back as shown (1); a statement hidden as meta comes
+back as moderated 1 with is-meta true, every other as is-meta false; statements waiting for a
+moderator here are exported as 0.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from pathlib import Path
 from workbench.deliberation.polis_files import PolisConversation, read_polis_export, write_polis_export
 
 HIDDEN_IN_POLIS = "moderated out in Pol.is"
+META_IN_POLIS = "meta statement in Pol.is (not part of the opinion groups)"
 POLIS_VOTER = "polis-"
 TITLE_MAX_CHARS = 200
 _MODERATED = {"shown": 1, "pending": 0, "hidden": -1}
@@ -54,10 +59,11 @@ def conversation_rows(conv: PolisConversation) -> tuple[list[dict], list[dict]]:
     comments_rows = []
     for c in conv.comments.itertuples(index=False):
         hidden = int(c.moderated) == -1
+        reason = HIDDEN_IN_POLIS if hidden else (META_IN_POLIS if c.is_meta else None)
         comments_rows.append({
             "external_id": int(c.statement), "body": str(c.body), "author": str(int(c.author)),
-            "is_seed": bool(c.is_seed), "status": "hidden" if hidden else "shown",
-            "hidden_reason": HIDDEN_IN_POLIS if hidden else None,
+            "is_seed": bool(c.is_seed), "status": "hidden" if reason else "shown",
+            "hidden_reason": reason,
             "created_at": _when(c.timestamp)})
     votes = conv.votes.sort_values("timestamp", kind="mergesort")  # ties keep file order
     last = votes.drop_duplicates(["voter", "statement"], keep="last")
@@ -117,6 +123,11 @@ def _comment_ids(statements: list[dict]) -> dict[int, int]:
     return ids
 
 
+def _is_meta(statement: dict) -> bool:
+    """Hidden only because it was a meta statement in Pol.is (see the module doc)."""
+    return statement["status"] == "hidden" and statement["hidden_reason"] == META_IN_POLIS
+
+
 def export_polis(store, topic_id: int, folder) -> Path:
     """Write the topic as a Pol.is export folder (comments.csv, votes.csv,
     participants-votes.csv, summary.csv); returns the folder. Raises LookupError for an
@@ -151,10 +162,12 @@ def export_polis(store, topic_id: int, folder) -> Path:
         "statement": [comment_id[s["id"]] for s in statements],
         "author": [author(s) for s in statements],
         "body": [s["body"] for s in statements],
-        "moderated": [_MODERATED.get(s["status"], 0) for s in statements],
+        "moderated": [1 if _is_meta(s) else _MODERATED.get(s["status"], 0)
+                      for s in statements],
         "is_seed": [bool(s["is_seed"]) for s in statements],
+        "is_meta": [_is_meta(s) for s in statements],
         "timestamp": [_ms(s["created_at"]) for s in statements],
-    }, columns=["statement", "author", "body", "moderated", "is_seed", "timestamp"])
+    }, columns=["statement", "author", "body", "moderated", "is_seed", "is_meta", "timestamp"])
     out_votes = pd.DataFrame({
         "voter": [participant(v) for v in votes["voter"]],
         "statement": [comment_id[s] for s in votes["statement"]],
