@@ -300,9 +300,14 @@ def _time_zone(meta_path: Path, value) -> str:
 
 def read_layers(layers_dir: str | Path) -> dict:
     """Every layer of a community as a GeoDataFrame in EPSG:4326, validated first."""
+    return layer_frames(load_community(layers_dir))
+
+
+def layer_frames(community: Community) -> dict:
+    """Every layer of a loaded community (its spaces as edited, when it holds the
+    database's) as a GeoDataFrame in EPSG:4326."""
     import geopandas as gpd
 
-    community = load_community(layers_dir)
     return {
         name: gpd.GeoDataFrame.from_features(fc["features"], crs="EPSG:4326")
         for name, fc in community.layers.items()

@@ -12,7 +12,7 @@ from ipyleaflet import DivIcon, LayerGroup, Marker, Popup
 from workbench import i18n, settings, vocabulary
 from workbench.assets import style_tag
 from workbench.escaping import esc
-from workbench.layers.community import load_community
+from workbench.layers.current import current_community
 from workbench.layers.map_widget import CommunityMap
 from workbench.layers.take_away_panel import TakeAwayMap
 from workbench.page.formats import NO_VALUE, local_time
@@ -87,7 +87,8 @@ class PlannerMap:
 
     @classmethod
     def from_settings(cls, lang: str = "zh", store: Store | None = None) -> "PlannerMap":
-        return cls(load_community(settings.get("layers_dir")), store or Store(), lang,
+        store = store or Store()
+        return cls(current_community(settings.get("layers_dir"), store), store, lang,
                    basemap=settings.get("basemap"))
 
     def t(self, key: str, **params) -> str:

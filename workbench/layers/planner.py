@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from workbench import settings
 from workbench.proposals import analysis
-from workbench.layers.community import load_community, read_layers
+from workbench.layers.community import layer_frames
+from workbench.layers.current import current_community
 from workbench.store import Store
 from workbench.layers.map_widget import CommunityMap
 
 
 class PlannerSession:
     def __init__(self, layers_dir: str, store: Store, lang: str = "zh"):
-        self.community = load_community(layers_dir)
-        self.layers = read_layers(layers_dir)
+        self.community = current_community(layers_dir, store)
+        self.layers = layer_frames(self.community)
         self.store = store
         self.lang = lang
 
