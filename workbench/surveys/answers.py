@@ -183,7 +183,7 @@ def _check_point(question, value, community) -> tuple[Any, Problem | None]:
 
 
 def _check_pairs(question, value) -> tuple[Any, Problem | None]:
-    ideas = set(_values(question))
+    ideas = _values(question)  # a list: a client's idea may be any value, unhashable too
     if not isinstance(value, list) or len(value) > question.pairs:
         return None, ("error.not_option", {})
     clean = []
