@@ -307,3 +307,43 @@ def test_workbench_coverage_prints_the_table(capsys):
     assert main(["coverage", "--kind", "nope", "--lang", "en"]) == 2
     assert "Unknown kind" in capsys.readouterr().err
     assert main(["coverage", "--kind", "square", "--minutes", "99"]) == 2
+
+
+# -- the agenda's households within reach -----------------------------------------------------
+
+def items_at(town, *places):
+    """Agenda items at (x, y) metres, or at a public space by id."""
+    import pandas as pd
+
+    spaces = town["public_spaces"].set_index("id")
+    rows = []
+    for n, place in enumerate(places, start=1):
+        point = spaces.geometry[place].centroid if isinstance(place, str) else Point(at(*place))
+        lon, lat = gpd.GeoSeries([point], crs=UTM).to_crs(4326).iloc[0].coords[0]
+        rows.append({"item_id": n, "lon": lon, "lat": lat,
+                     "public_space_id": place if isinstance(place, str) else None})
+    return pd.DataFrame(rows)
+
+
+def test_the_agenda_counts_households_by_walking_where_there_are_roads():
+    from workbench.geo import reach
+    from workbench.geo.walking_reach import households_within
+
+    town = river_town()
+    items = items_at(town, "P", (300, -60))
+    walked = households_within(items, town["buildings"], town["public_spaces"], town["roads"])
+    park, south = walked.to_dict("records")
+    # the park serves B (220 m on foot); A, 100 m across the river, walks 680 m
+    assert (park["households_300"], park["households_500"]) == (40, 40)
+    assert park["reach_method"] == NETWORK
+    # from A's own door: A itself, and C (30 + 650 + 30 m) is beyond the 10-minute walk
+    assert south["households_300"] == 50 and south["households_500"] == 50
+    straight = reach.households_within(items, town["buildings"], town["public_spaces"])
+    assert straight.loc[0, "households_300"] == 90       # the proxy counted A too
+    # no roads: the straight-line proxy, named so
+    plain = households_within(items, town["buildings"], town["public_spaces"], None)
+    assert plain.loc[0, "households_300"] == 90 and set(plain["reach_method"]) == {STRAIGHT}
+    # no household counts at all: unknown, not 0
+    town["buildings"]["households"] = None
+    unknown = households_within(items, town["buildings"], town["public_spaces"], town["roads"])
+    assert unknown["households_300"].isna().all()

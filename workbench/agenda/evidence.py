@@ -2,7 +2,9 @@
 comment stances, consensus from statements (group-informed consensus), survey evidence for
 its scenario and place, and the households within reach.
 
-Plain pandas and geopandas; households within reach come from :mod:`workbench.geo.reach`.
+Plain pandas and geopandas; households within reach come from
+:mod:`workbench.geo.walking_reach` (walking along the roads, or the straight line of
+:mod:`workbench.geo.reach` where a community has none; ``reach_method`` says which).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 COLUMNS = ["item_id", "proposals", "supports", "supporters", "external_supports",
            "comments_for", "comments_against", "comments_neutral", "stance_balance",
            "consensus", "satisfaction", "needs", "households_300", "households_500",
-           "underserved_households", "workshop_dots"]
+           "underserved_households", "reach_method", "workshop_dots"]
 def item_evidence(items: list[dict], proposals: pd.DataFrame,
                   supports: list[tuple[int, int]], stances: list[tuple[int, str, int]],
                   statement_consensus: dict[int, float] | None = None,
@@ -82,6 +84,10 @@ def item_evidence(items: list[dict], proposals: pd.DataFrame,
             row[col] = (float(reach_rows.loc[item["id"], col])
                         if reach_rows is not None and item["id"] in reach_rows.index
                         else math.nan)
+        # how the households were measured: "network" (walking) or "straight_line"
+        row["reach_method"] = (reach_rows.loc[item["id"]].get("reach_method")
+                               if reach_rows is not None and item["id"] in reach_rows.index
+                               else None)
         row["workshop_dots"] = int(workshop_dots.get(item["id"], 0))
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)

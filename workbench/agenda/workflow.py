@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from workbench.agenda import evidence as ev
-from workbench.geo.reach import homes_recorded, households_within
+from workbench.geo.reach import homes_recorded
+from workbench.geo.walking_reach import households_within
 from workbench.agenda import grouping, scoring
 from workbench.agenda.snapshot import FORMAT
 
@@ -158,9 +159,12 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
     if layers and "buildings" in layers and "public_spaces" in layers:
         frame = pd.DataFrame({"item_id": [i["id"] for i in items],
                               "lon": [i["lon"] for i in items],
-                              "lat": [i["lat"] for i in items]}).astype(
-            {"lon": float, "lat": float})
-        reach = households_within(frame, layers["buildings"], layers["public_spaces"])
+                              "lat": [i["lat"] for i in items],
+                              "public_space_id": [i.get("public_space_id") for i in items]}
+                             ).astype({"lon": float, "lat": float})
+        # walking along the roads where the layers have them, else the straight line
+        reach = households_within(frame, layers["buildings"], layers["public_spaces"],
+                                  layers.get("roads"))
     from workbench.workshops.rules import dots_by_item
 
     return ev.item_evidence(items, proposals, store.supports_rows(community.id),

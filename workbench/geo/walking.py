@@ -226,6 +226,11 @@ class WalkingAnalysis:
             out.append(xy)
         return out
 
+    def entrance_access(self, places) -> np.ndarray:
+        """Each place's shortest straight leg from its edge to a road, metres."""
+        return np.array([nw.snap(self.network, xy, self._tree).access.min()
+                         for xy in self.entrance_points(places)])
+
     def place_graph(self, places) -> nw.SearchGraph:
         """The search graph with the homes and these places (each entered at its edge)."""
         entrances = self.entrance_points(places)
