@@ -14,11 +14,12 @@ must be >= 0.98. A full run also writes the table per conversation to
 ``bench/results/opinion_groups_polis.md`` (docs/opinion-groups.md quotes it). A quick run
 takes the three smallest conversations. When the folder is missing, one figure says so.
 
-**Generated conversation.** A generated conversation of 2,000 participants × 1,000 statements with three planted opinion
-groups (half, 30 % and 20 % of the people). Like real conversations it is sparse: each
-participant votes on a random 5-30 % of the statements (about 350,000 vote events). Planted
-groups agree or disagree with a statement as a group; a member follows the group 75 % of the
-time and otherwise votes at random; a third of the statements are shared by all groups.
+**Generated conversation.** A generated conversation of 2,000 participants × 1,000 statements
+with three planted opinion groups (half, 30 % and 20 % of the people). Like real conversations
+it is sparse: each participant votes on a random 5-30 % of the statements (about 350,000 vote
+events). Planted groups agree or disagree with a statement as a group; a member follows the
+group 75 % of the time and otherwise votes at random; a third of the statements are shared by
+all groups.
 
 Timed with ``time.perf_counter``: the vote matrix and the opinion groups
 (:func:`vote_matrix` + :func:`opinion_groups`), then group-informed consensus and the

@@ -194,7 +194,8 @@ def opinion_groups(matrix: pd.DataFrame, *, previous_k: int | None = None,
 
     Deterministic for a given ``seed``, whatever the order of the rows. Runs on one thread:
     the work is small, and with several kernels on a busy 2-core server the BLAS/OpenMP
-    threads' busy-waiting made it 5 to 10 times slower (measured with the benchmark, bench/bench_opinion_groups.py).
+    threads' busy-waiting made it 5 to 10 times slower (measured with the benchmark,
+    bench/bench_opinion_groups.py).
     """
     with threadpool_limits(limits=1):
         return _opinion_groups(matrix, previous_k=previous_k, k_range=k_range,
