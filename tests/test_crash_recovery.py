@@ -445,7 +445,8 @@ def test_kill_9_of_postgres_and_the_server_loses_and_doubles_nothing(tmp_path):
 
     run_and_record(
         "crash_postgres", "Crashes: PostgreSQL killed -9, then the server (PostgreSQL)",
-        "As above, on PostgreSQL. In each round the postmaster is killed -9 at a random moment "
-        "while the pages submit and restarted at once (crash recovery from its write-ahead "
-        "log) while the pages go on; then the whole workbench server is killed at a later "
-        "random moment.", run, shown)
+        "The same stream of pages on PostgreSQL. In each round the postmaster is killed -9 at "
+        "a random moment while the pages submit and restarted at once (crash recovery from its "
+        "write-ahead log) while the pages go on, their submissions meanwhile refused with a "
+        "message; then the whole workbench server is killed at a later random moment, started "
+        "again, and every acknowledged submission looked up.", run, shown)
