@@ -38,6 +38,9 @@ def validate_topic(title, description, seeds) -> tuple[str, str, list[str]]:
     if problem:
         errors["description"] = problem
     clean_seeds = []
+    if seeds is not None and not isinstance(seeds, (list, tuple)):
+        errors["seed1"] = ("error.text_type", {})
+        seeds = []
     for i, seed in enumerate(seeds or []):
         if not str(seed or "").strip():
             continue
