@@ -341,3 +341,29 @@ def test_polis_export_and_a_direct_call_give_the_same_groups(bg2050, store, tmp_
     # and the meta statement goes out as Pol.is had it: shown, meta
     row = exported.comments.set_index("statement").loc[12]
     assert row["moderated"] == 1 and row["is_meta"]
+
+
+# -- the k-means steps -------------------------------------------------------------------------
+def test_base_clusters_start_the_same_whatever_the_row_order():
+    from workbench.deliberation.opinion_kmeans import base_clusters
+
+    points = np.random.default_rng(3).normal(size=(200, 2))
+    order = np.random.default_rng(4).permutation(200)
+    labels, centres = base_clusters(points, 30)
+    moved, moved_centres = base_clusters(points[order], 30)
+    assert len(centres) == 30
+    assert adjusted_rand_score(labels[order], moved) == 1.0
+    assert np.allclose(np.sort(centres, axis=0), np.sort(moved_centres, axis=0))
+
+
+def test_grouping_keeps_every_group_at_the_floor_or_gives_none():
+    from workbench.deliberation.opinion_kmeans import grouping
+
+    rng = np.random.default_rng(0)
+    points = np.vstack([rng.normal(0, 0.3, (20, 2)), rng.normal(3, 0.3, (20, 2)), [[40, 40]]])
+    weights = np.ones(len(points))
+    free = grouping(points, weights, 2, np.random.default_rng(1), min_weight=1)
+    assert np.bincount(free).min() == 1                   # the optimum: the far-out one alone
+    floored = grouping(points, weights, 2, np.random.default_rng(1), min_weight=2)
+    assert sorted(np.bincount(floored)) == [20, 21]       # the two real groups
+    assert grouping(points, weights, 2, np.random.default_rng(1), min_weight=30) is None

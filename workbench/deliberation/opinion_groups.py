@@ -230,6 +230,7 @@ def _opinion_groups(matrix: pd.DataFrame, *, previous_k, k_range, base_clusters,
         base_labels, base_centres = opinion_kmeans.base_clusters(coords, n_base)
     else:
         base_labels, base_centres = np.zeros(n, dtype=int), coords.mean(axis=0, keepdims=True)
+    n_base = len(base_centres)        # the start may hold fewer when positions nearly coincide
     weights = np.bincount(base_labels, minlength=n_base).astype(float)
 
     # Groups: weighted k-means over the base-cluster centres, k by silhouette.
