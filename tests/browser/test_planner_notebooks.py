@@ -6,16 +6,15 @@ error), on a database with survey answers, a topic with votes and a report. Scre
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from servers import DEMO_LAYERS, PROJECT_DIR, VoilaServer, free_port, wait_for_port
+from lab import jupyterlab, offline, run_all
+from servers import DEMO_LAYERS, PROJECT_DIR, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -62,33 +61,10 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab-root")
     for name in NOTEBOOKS:
         shutil.copy(PROJECT_DIR / "notebooks" / name, root / name)
-    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_LAYERS_DIR": str(DEMO_LAYERS),
-           "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime")}
     seed(home)    # workbench init, then the answers, votes and report
-    port, token = free_port(), "planner-test-token"
-    log = open(home / "lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.port_retries=0",
-         "--allow-root"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_port(port, proc, 120)
-        yield f"http://127.0.0.1:{port}", token, home
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def offline(context, base: str) -> None:
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                  else route.abort())
+    token = "planner-test-token"
+    with jupyterlab(root, home, token) as base:
+        yield base, token, home
 
 
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
@@ -101,20 +77,8 @@ def test_run_all_in_jupyterlab(browser, lab, name):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{base}/lab/tree/{name}?token={token}&reset")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached")
-        # the kernel is connected once the status bar says so
-        page.get_by_text(re.compile(r"\| Idle$")).first.wait_for()
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
+        tool = run_all(page, base, token, name, ".wb-planner")
         zh, en, offered = NOTEBOOKS[name]
-        tool = page.locator(".jp-OutputArea .wb-planner").first
-        tool.wait_for(state="visible")
-        page.get_by_text(re.compile(r"\| Idle$")).first.wait_for()
-        time.sleep(2)
-        news = page.get_by_role("button", name="No", exact=True)   # JupyterLab's news toast
-        if news.count():
-            news.first.click()
         outputs = page.locator(".jp-OutputArea")
         assert page.locator(".jp-OutputArea-output[data-mime-type="
                             "'application/vnd.jupyter.stderr']").count() == 0

@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,8 @@ from playwright.sync_api import expect
 from shapely.geometry import box, shape
 from shapely.ops import unary_union
 
-from servers import DEMO_LAYERS, PROJECT_DIR, free_port, wait_for_port
+from lab import jupyterlab, lab_env, offline, run_all
+from servers import DEMO_LAYERS, PROJECT_DIR
 from workbench.layers.community import load_community
 from workbench.store import Store
 
@@ -64,34 +64,11 @@ def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("lab-home")
     root = tmp_path_factory.mktemp("lab-root")
     shutil.copy(PROJECT_DIR / "notebooks" / "spaces.ipynb", root / "spaces.ipynb")
-    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_LAYERS_DIR": str(DEMO_LAYERS),
-           "JUPYTER_CONFIG_DIR": str(home / "jupyter-config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "jupyter-runtime")}
-    subprocess.run([sys.executable, "-m", "workbench.cli", "init"], env=env, check=True,
-                   timeout=300, capture_output=True)
-    port, token = free_port(), "space-editor-token"
-    log = open(home / "lab.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--ServerApp.port_retries=0",
-         "--allow-root"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_port(port, proc, 120)
-        yield f"http://127.0.0.1:{port}", token, home
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def offline(context, base: str) -> None:
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                  else route.abort())
+    subprocess.run([sys.executable, "-m", "workbench.cli", "init"], env=lab_env(home),
+                   check=True, timeout=300, capture_output=True)
+    token = "space-editor-token"
+    with jupyterlab(root, home, token) as base:
+        yield base, token, home
 
 
 def test_draw_a_space_in_jupyterlab(browser, lab):
@@ -104,18 +81,7 @@ def test_draw_a_space_in_jupyterlab(browser, lab):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto(f"{base}/lab/tree/spaces.ipynb?token={token}&reset")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached")
-        page.get_by_text(re.compile(r"\| Idle$")).first.wait_for()
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-        editor = page.locator(".jp-OutputArea .wb-space-editor").first
-        editor.wait_for(state="visible")
-        page.get_by_text(re.compile(r"\| Idle$")).first.wait_for()
-        time.sleep(2)
-        news = page.get_by_role("button", name="No", exact=True)   # JupyterLab's news toast
-        if news.count():
-            news.first.click()
+        editor = run_all(page, base, token, "spaces.ipynb", ".wb-space-editor")
         assert "公共空间" in editor.inner_text()
         boundary = editor.locator(BOUNDARY).first
         boundary.scroll_into_view_if_needed()

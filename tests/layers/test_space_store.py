@@ -16,6 +16,15 @@ def load(store, community, who="王规划"):
                                     who)
 
 
+def change(store, community, space_id, who="王", **new) -> dict:
+    """Change a space's attributes as read now; returns them as they were."""
+    read = store.public_space(community.id, space_id)
+    props = {k: v for k, v in read["feature"]["properties"].items() if k != "id"}
+    store.change_public_space(community.id, space_id, {**props, **new},
+                              read["feature"]["geometry"], who, read["version"], "edit")
+    return props
+
+
 def values(**kw):
     return {"name_zh": "小广场", "name_en": "Little Square", "kind": "square",
             "status": "planned", **kw}
@@ -58,10 +67,7 @@ def test_undo_refused_when_the_space_changed_since(store, community):
     from workbench.layers.tables import public_spaces
 
     load(store, community)
-    before = store.public_space(community.id, "P2")
-    props = {k: v for k, v in before["feature"]["properties"].items() if k != "id"}
-    store.change_public_space(community.id, "P2", {**props, "name_en": "A"},
-                              before["feature"]["geometry"], "王", 1, "edit")
+    change(store, community, "P2", name_en="A")
     # the row changed behind the history's back (a hand edit of the database, a race):
     # undo must not overwrite what it never saw
     with store.engine.begin() as conn:
@@ -76,10 +82,7 @@ def test_undo_refused_when_the_space_changed_since(store, community):
 
 def test_two_planners_undo_at_once_undo_once(store, community):
     load(store, community)
-    before = store.public_space(community.id, "P4")
-    props = {k: v for k, v in before["feature"]["properties"].items() if k != "id"}
-    store.change_public_space(community.id, "P4", {**props, "name_en": "X"},
-                              before["feature"]["geometry"], "王", 1, "edit")
+    props = change(store, community, "P4", name_en="X")
     results = []
 
     def undo(s, n):
@@ -92,6 +95,7 @@ def test_two_planners_undo_at_once_undo_once(store, community):
     assert in_threads(url, undo, 4) == []
     undos = [c for c in store.public_space_changes(community.id) if c["action"] == "undo"]
     assert len(undos) == 1      # the edit undone once; the others found nothing or a conflict
+    assert sum(isinstance(r, dict) for r in results) == 1 and len(results) == 4
     assert store.public_space(community.id, "P4")["feature"]["properties"]["name_en"] == \
         props["name_en"]
 
@@ -101,10 +105,7 @@ def test_pages_show_the_database_spaces(store, community_dir, community):
     assert shown.public_spaces["P1"]["properties"]["name_en"] == "Little Bridge Pocket Park"
     assert refresh_spaces(shown, store) is False       # nothing loaded: the file's spaces
     load(store, community)
-    before = store.public_space(community.id, "P1")
-    props = {k: v for k, v in before["feature"]["properties"].items() if k != "id"}
-    store.change_public_space(community.id, "P1", {**props, "status": "planned"},
-                              before["feature"]["geometry"], "王", 1, "edit")
+    change(store, community, "P1", status="planned")
     assert refresh_spaces(shown, store) is True
     assert shown.public_spaces["P1"]["properties"]["status"] == "planned"
     assert refresh_spaces(shown, store) is False
