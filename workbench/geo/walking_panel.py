@@ -72,7 +72,9 @@ class WalkingPanel:
         for layer in (self.area_layer, self.gap_layer, self.site_layer):
             self.map.widget.add(layer)
         self.draw = DrawControl(polygon={"shapeOptions": {"color": "#3f51b5"}},
-                                marker={}, circlemarker={}, polyline={}, rectangle={})
+                                # a non-empty dict turns a tool on, an empty one off
+                                marker={"repeatMode": False}, circlemarker={}, polyline={},
+                                rectangle={})
         self.draw.on_draw(guarded(self._failed)(self._on_draw))
         self.map.widget.add(self.draw)
         self.downloads = [
@@ -157,9 +159,7 @@ class WalkingPanel:
     def show(self) -> None:
         r = self.result
         row = r["row"]
-        share = "—" if row["share"] != row["share"] else f"{100 * row['share']:.0f} %"
-        self.summary.value = (f"<p><b>{esc(share)}</b> "
-                              f"{esc(sentence(row, self.lang))}</p>")
+        self.summary.value = f"<p><b>{esc(sentence(row, self.lang))}</b></p>"
         notes = [m.text(self.lang) for m in self.analysis.messages]
         method = self.t("walk.panel.method_network" if row["method"] == NETWORK
                         else "walk.panel.method_straight")
@@ -170,23 +170,26 @@ class WalkingPanel:
         for link in self.downloads:
             link.refresh()
 
-    def _table_html(self, rows: list[dict]) -> str:
-        head = "".join(f"<th scope='col'>{esc(self.t(k))}</th>" for k in (
-            "walk.col.walk", "walk.col.share", "walk.col.within", "walk.col.outside",
-            "walk.panel.buildings_outside", "walk.col.method"))
-        body = ""
-        for row in rows:
-            share = "—" if row["share"] != row["share"] else f"{100 * row['share']:.0f} %"
-            method = self.t("walk.method.network" if row["method"] == NETWORK
-                            else "walk.method.straight")
-            cells = [self.t("walk.threshold", minutes=f"{row['minutes']:g}",
-                            metres=f"{row['metres']:g}"), share,
-                     f"{row['households_within']:.0f} / {row['households']:.0f}",
-                     f"{row['households_outside']:.0f}",
-                     ", ".join(row["buildings_outside"]), method]
-            body += "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>"
+    def _table(self, head_keys, rows) -> str:
+        """An escaped table: headings by catalogue key, then rows of cells."""
+        head = "".join(f"<th scope='col'>{esc(self.t(k))}</th>" for k in head_keys)
+        body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>"
+                       for cells in rows)
         return (f"<div class='wb-table-wrap'><table class='wb-table'><thead><tr>{head}</tr>"
                 f"</thead><tbody>{body}</tbody></table></div>")
+
+    def _table_html(self, rows: list[dict]) -> str:
+        def cells(row):
+            method = "walk.method.network" if row["method"] == NETWORK else "walk.method.straight"
+            return [self.t("walk.threshold", minutes=f"{row['minutes']:g}",
+                           metres=f"{row['metres']:g}"), _percent(row["share"]),
+                    f"{row['households_within']:.0f} / {row['households']:.0f}",
+                    f"{row['households_outside']:.0f}", ", ".join(row["buildings_outside"]),
+                    self.t(method)]
+
+        return self._table(("walk.col.walk", "walk.col.share", "walk.col.within",
+                            "walk.col.outside", "walk.panel.buildings_outside",
+                            "walk.col.method"), [cells(r) for r in rows])
 
     # -- files ----------------------------------------------------------------------------
 
@@ -266,24 +269,20 @@ class WalkingPanel:
         self._progress(1.0, "walk.step.done")
 
     def _sites_html(self, ranking, steps) -> str:
-        def table(head_keys, rows):
-            head = "".join(f"<th scope='col'>{esc(self.t(k))}</th>" for k in head_keys)
-            body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>"
-                           for cells in rows)
-            return (f"<div class='wb-table-wrap'><table class='wb-table'><thead><tr>{head}"
-                    f"</tr></thead><tbody>{body}</tbody></table></div>")
-
-        ranked = table(("walk.panel.site", "walk.panel.gained", "walk.panel.buildings"),
-                       [(r["site"], f"{r['households_gained']:.0f}", ", ".join(r["buildings"]))
-                        for r in ranking.to_dict("records")])
-        chosen = table(("walk.panel.step", "walk.panel.site", "walk.panel.gain",
-                        "walk.panel.total", "walk.col.share"),
-                       [(s["step"], s["site"], f"{s['gain']:.0f}", f"{s['total']:.0f}",
-                         "—" if s["share"] != s["share"] else f"{100 * s['share']:.0f} %")
-                        for s in steps.to_dict("records")])
+        ranked = self._table(("walk.panel.site", "walk.panel.gained", "walk.panel.buildings"),
+                             [(r["site"], f"{r['households_gained']:.0f}",
+                               ", ".join(r["buildings"])) for r in ranking.to_dict("records")])
+        chosen = self._table(("walk.panel.step", "walk.panel.site", "walk.panel.gain",
+                              "walk.panel.total", "walk.col.share"),
+                             [(s["step"], s["site"], f"{s['gain']:.0f}", f"{s['total']:.0f}",
+                               _percent(s["share"])) for s in steps.to_dict("records")])
         none = "" if len(steps) else f"<p class='wb-hint'>{esc(self.t('walk.panel.no_gain'))}</p>"
         return (f"<h4>{esc(self.t('walk.panel.ranking'))}</h4>{ranked}"
                 f"<h4>{esc(self.t('walk.panel.greedy'))}</h4>{chosen}{none}")
+
+
+def _percent(share) -> str:
+    return "—" if share != share else f"{100 * share:.0f} %"
 
 
 def _empty() -> dict:
