@@ -11,22 +11,34 @@ the classes set here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import ipywidgets as w
+
+
+@dataclass
+class FoldLooks:
+    """The layouts and style every fold of a page shares (fewer models in the kernel and
+    the browser); each fold's body keeps its own layout, which opens and closes."""
+
+    box: w.Layout = field(default_factory=w.Layout)
+    button: w.Layout = field(default_factory=lambda: w.Layout(width="100%"))
+    button_style: w.ButtonStyle = field(default_factory=w.ButtonStyle)
 
 
 class Fold:
     """The place of a LAZY section (``part``) on the page (``.widget``)."""
 
-    def __init__(self, part, safe: Callable):
+    def __init__(self, part, safe: Callable, looks: FoldLooks | None = None):
+        looks = looks or FoldLooks()
         self.part = part
-        self.button = w.Button(layout={"width": "100%"})
+        self.button = w.Button(layout=looks.button, style=looks.button_style)
         self.button.add_class("wb-fold-button")
         self.button.on_click(safe(lambda _b: self.toggle()))
-        self.head = w.HBox([self.button])
+        self.head = w.HBox([self.button], layout=looks.box)
         self.head.add_class("wb-fold-head")
         self.body = w.VBox(layout={"display": "none"})
-        self.widget = w.VBox([self.head, self.body])
+        self.widget = w.VBox([self.head, self.body], layout=looks.box)
         self.widget.add_class("wb-fold")
         self.widget.add_class(f"wb-fold-{part.NAME}")
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import i18n, registry, settings
 from workbench.layers.current import current_community, refresh_spaces
 from workbench.layers.map_widget import CommunityMap
 from workbench.page.access import document_note, name_note
-from workbench.page.fold import Fold
+from workbench.page.fold import Fold, FoldLooks
 from workbench.page.ipykernel_resident import give_back_freed_memory
 from workbench.page.part import SLOTS, stylesheet
 from workbench.escaping import esc
@@ -56,6 +57,7 @@ class ResidentApp:
         self.session = ParticipantSession(store, community,
                                           lang if lang in i18n.LANGUAGES else "zh")
         self.selected_space: str | None = None
+        self._text_looks: tuple[w.Layout, HTMLStyle] | None = None
         #: how every callback of the page is wrapped: an error is logged, not shown
         self.safe = guarded(self.show_unexpected)
         self._build(basemap)
@@ -69,17 +71,17 @@ class ResidentApp:
     # -- building -----------------------------------------------------------------------
     def _build(self, basemap: str) -> None:
         safe = self.safe
-        self.title = w.HTML()
+        self.title = self.text()
         self.language = w.ToggleButtons(options=[(i18n.LANGUAGE_NAMES[c], c)
                                                  for c in i18n.LANGUAGES], value=self.lang,
                                         style={"button_width": "auto"})
         self.language.add_class("wb-language")
         self.language.observe(safe(self._on_language), names="value")
-        self.hint = w.HTML()
+        self.hint = self.text()
         self.map = CommunityMap(self.community, self.lang, basemap=basemap)
         self.map.public_spaces.on_click(safe(self._on_space_click))
         # the legend, and the map as a list for whoever cannot see or tap it
-        self.legend = w.HTML()
+        self.legend = self.text()
         self.space_info = w.HTML()
         self.space_info.add_class("wb-space")
         self.space_info.layout.display = "none"
@@ -88,13 +90,14 @@ class ResidentApp:
         self.parts = sorted(made, key=lambda p: (SLOTS.index(p.SLOT), p.ORDER))
         self._by_name = {part.NAME: part for part in self.parts}
         #: the folds of the LAZY sections, by name; the others are built now
-        self.folds = {part.NAME: Fold(part, safe) for part in self.parts if part.LAZY}
+        looks = FoldLooks()
+        self.folds = {part.NAME: Fold(part, safe, looks) for part in self.parts if part.LAZY}
         for part in self.parts:
             if not part.LAZY:
                 part.build()
                 part.built = True
         css = [stylesheet(type(self))] + [stylesheet(type(part)) for part in self.parts]
-        self.style = w.HTML("<style>\n" + "".join(dict.fromkeys(css)) + "</style>")
+        self.style = self.text("<style>\n" + "".join(dict.fromkeys(css)) + "</style>")
 
         # the browser's device key arrives through this hidden field (the page's template)
         self.device = w.Text(layout={"display": "none"})
@@ -116,6 +119,15 @@ class ResidentApp:
         self.widget = w.VBox([self.style, header, *widgets("top"), main, *widgets("below"),
                               self.device])
         self.widget.add_class("wb-app")
+
+    def text(self, value: str = "") -> w.HTML:
+        """An HTML widget that never moves or hides (a heading, a note, a message line): all
+        such share the page's one layout and style, two models fewer each in the kernel
+        and the browser."""
+        if self._text_looks is None:
+            self._text_looks = (w.Layout(), HTMLStyle())
+        layout, style = self._text_looks
+        return w.HTML(value, layout=layout, style=style)
 
     def section(self, name: str):
         """The section called ``name`` (``PagePart.NAME``), or None if no domain gave it."""

@@ -21,12 +21,12 @@ class CodeEntry(PagePart):
 
     def __init__(self, session, page):
         super().__init__(session, page)
-        self.code_heading = w.HTML()
+        self.code_heading = page.text()
         self.code_input = w.Text(continuous_update=False)
         self.code_input.add_class("wb-field")
         self.code_button = w.Button()
         self.code_button.on_click(page.safe(self._on_code))
-        self.code_status = w.HTML()
+        self.code_status = page.text()
         link_message("code", self.code_input, self.code_status)
         self.widget = w.VBox([self.code_heading, self.code_input, self.code_button,
                               self.code_status])

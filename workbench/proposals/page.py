@@ -66,18 +66,19 @@ class ProposalForm(PagePart):
     def _build(self) -> None:
         safe = self.page.safe
         self.page.map.widget.on_interaction(safe(self._on_map_interaction))
-        self.form_heading = w.HTML()
+        text = self.page.text  # lines that never move or hide share one layout and style
+        self.form_heading = text()
         self.title_input = w.Text(continuous_update=False)
         self.description_input = w.Textarea(continuous_update=False, rows=4)
         # while a resident types, proposals that look the same ("support this instead?")
-        self.similar_html = w.HTML()
+        self.similar_html = text()
         self.similar_html.add_class("wb-similar")
         self.title_input.observe(safe(self._on_text_typed), names="value")
         self.description_input.observe(safe(self._on_text_typed), names="value")
         self.scenario_input = w.Dropdown()
         self.space_input = w.Dropdown()
         self.space_input.observe(safe(self._on_space_chosen), names="value")
-        self.place_text = w.HTML()
+        self.place_text = text()
         live(self.place_text)
         # arrow buttons move the pin: a way to place it without tapping the map
         self.nudge_buttons = {}
@@ -91,13 +92,13 @@ class ProposalForm(PagePart):
         self.nudge_box = w.HBox(list(self.nudge_buttons.values()))
         self.nudge_box.add_class("wb-nudge")
         self.name_input = w.Text(continuous_update=False)
-        self.name_note = w.HTML()
+        self.name_note = text()
         for field in (self.title_input, self.description_input, self.scenario_input,
                       self.space_input, self.name_input):
             field.add_class("wb-field")
             field.layout.width = "100%"
         self.photo = PhotoField(self, self._render_errors)  # camera or gallery
-        self.field_errors = {name: w.HTML() for name in FORM_FIELDS}
+        self.field_errors = {name: text() for name in FORM_FIELDS}
         for label in self.field_errors.values():
             label.add_class("wb-error")
         for name in FORM_FIELDS:
@@ -105,7 +106,7 @@ class ProposalForm(PagePart):
         self.submit = w.Button(button_style="primary", icon="")
         self.submit.add_class("wb-submit")
         self.submit.on_click(safe(self._on_submit))
-        self.form_error = w.HTML()
+        self.form_error = text()
         self.form_error.add_class("wb-error")
         live(self.form_error)
         self.form = w.VBox([
@@ -118,7 +119,7 @@ class ProposalForm(PagePart):
             self.photo.widget, self.field_errors["photo"],
             self.submit, self.form_error,
         ])
-        self.receipt = w.HTML()
+        self.receipt = text()
         self.another = w.Button()
         self.another.add_class("wb-another")
         self.another.on_click(safe(self._on_another))
