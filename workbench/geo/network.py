@@ -35,6 +35,8 @@ __all__ = ["WalkingNetwork", "Snapped", "SearchGraph", "build_network", "metric_
 GRID_M = 0.01
 #: scipy's sparse graphs read a stored 0 as "no edge": a zero-length piece weighs this much
 TINY_M = 1e-6
+#: how far :func:`snap` looks first (most points are this close to a road)
+NEAR_M = 60.0
 
 
 def metric_crs(frame):
@@ -175,16 +177,39 @@ def snap(network: WalkingNetwork, xy: np.ndarray, tree=None) -> Snapped:
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     if tree is None:
         tree = shapely.STRtree(network.segments())
-    found, _dist = tree.query_nearest(shapely.points(xy), all_matches=False,
-                                      return_distance=True)
-    edge = np.empty(len(xy), dtype=np.int64)
-    edge[found[0]] = found[1]
+    points = shapely.points(xy)
+    edge = np.full(len(xy), -1, dtype=np.int64)
+    # the edges whose boxes are near each point, the nearest picked in numpy (far faster
+    # than GEOS's nearest search over many segments); the points with none: unbounded
+    boxes = shapely.box(xy[:, 0] - NEAR_M, xy[:, 1] - NEAR_M, xy[:, 0] + NEAR_M,
+                        xy[:, 1] + NEAR_M)
+    point, near = tree.query(boxes)           # bounding boxes only: no GEOS distance
+    _t, gap = _onto(network, xy[point], near) if len(point) else (None, None)
+    keep = gap <= NEAR_M if len(point) else np.zeros(0, bool)
+    point, near = point[keep], near[keep]
+    if len(point):
+        gap = gap[keep]
+        order = np.lexsort((gap, point))
+        first = np.r_[True, point[order][1:] != point[order][:-1]]
+        edge[point[order][first]] = near[order][first]
+    rest = np.flatnonzero(edge < 0)
+    if len(rest):
+        found = tree.query_nearest(points[rest], all_matches=False)
+        edge[rest[found[0]]] = found[1]
+    t, access = _onto(network, xy, edge)
+    a, b = network.xy[network.u[edge]], network.xy[network.v[edge]]
+    return Snapped(edge=edge, t=t, xy=a + t[:, None] * (b - a), access=access)
+
+
+def _onto(network: WalkingNetwork, xy: np.ndarray, edge: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """(fraction along each edge of the point's projection onto it, distance to it)."""
     a, b = network.xy[network.u[edge]], network.xy[network.v[edge]]
     ab = b - a
     denom = np.maximum((ab * ab).sum(axis=1), TINY_M)
     t = np.clip(((xy - a) * ab).sum(axis=1) / denom, 0.0, 1.0)
     on = a + t[:, None] * ab
-    return Snapped(edge=edge, t=t, xy=on, access=np.hypot(*(xy - on).T))
+    return t, np.hypot(*(xy - on).T)
 
 
 @dataclass
