@@ -1,5 +1,4 @@
-"""The layers' panels on the planners' home: the community's map with the proposals, and the
-public spaces' editor."""
+"""The layers' panel on the planners' home: the community's map with the proposals."""
 
 from workbench.page.planner_home import Panel
 
@@ -10,11 +9,4 @@ def _map(lang: str, _person: str):
     return PlannerMap.from_settings(lang=lang).widget
 
 
-def _spaces(lang: str, person: str):
-    from workbench.layers.space_panel import SpaceEditor
-
-    return SpaceEditor.from_settings(person, lang=lang).widget
-
-
-PANELS = [Panel("map", "planner.home.map", _map),
-          Panel("spaces", "planner.home.spaces", _spaces)]
+PANELS = [Panel("map", "planner.home.map", _map)]
