@@ -40,7 +40,7 @@ def _serve(args) -> int:
 
     if not args.no_init:
         init()
-    return serve(lab=not args.no_lab, workshop=args.workshop)
+    return serve(lab=not args.no_lab, workshop=args.workshop, screen=not args.no_screen)
 
 
 def open_community():
@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workshop", action="store_true",
                    help="meeting mode: also serve the workshop screen on the workshop_port "
                         "setting, and keep workshop_pool resident kernels ready")
+    p.add_argument("--no-screen", action="store_true",
+                   help="with --workshop, on a second resident server behind a proxy: the "
+                        "meeting's kernels without the screen (another server shows it)")
     p.set_defaults(func=_serve)
     p = sub.add_parser("export-map", help="the community's map as one HTML file that works "
                                           "offline: layers, proposals (clustered, heat map), "

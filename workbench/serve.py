@@ -174,13 +174,15 @@ def check_ports_free(ports: dict[str, int], bind: str) -> None:
                     f"with WORKBENCH_{name.upper()}") from exc
 
 
-def serve(lab: bool = True, workshop: bool = False) -> int:
+def serve(lab: bool = True, workshop: bool = False, screen: bool = True) -> int:
     """Run Voilà (and JupyterLab) in the foreground until Ctrl-C, then stop both cleanly.
 
     ``workshop``: meeting mode. The resident server keeps ``workshop_pool`` kernels ready
     instead of ``preheat_kernels`` (sixty phones scanning the QR code within a minute), and a
     second Voilà serves the projected screen on ``workshop_port``. Outside a meeting neither is
     wanted: the screen's server and kernel and the large pool cost memory and CPU for nobody.
+    ``screen`` False: meeting mode without the screen, for a second resident server behind a
+    proxy (README, "Two servers, one database"): one server shows the screen for both.
 
     The servers run in their own sessions so that Ctrl-C in the terminal reaches serve alone
     (JupyterLab would ask "Shutdown this Jupyter server (y/[n])?") and serve stops them in
@@ -188,7 +190,8 @@ def serve(lab: bool = True, workshop: bool = False) -> int:
     """
     bind = settings.get("bind")
     ports = {"voila_port": settings.get("voila_port")}
-    if workshop:
+    screen = workshop and screen
+    if screen:
         ports["workshop_port"] = settings.get("workshop_port")
     if lab:
         ports["lab_port"] = settings.get("lab_port")
@@ -205,7 +208,7 @@ def serve(lab: bool = True, workshop: bool = False) -> int:
     procs.append(subprocess.Popen(
         voila_command(preheat=pool, fill_delay=WORKSHOP_FILL_DELAY if workshop else None),
         **{**supervised, "env": meeting_env(env, pool) if workshop else env}))
-    if workshop:
+    if screen:
         procs.append(subprocess.Popen(
             voila_command(WORKSHOP_NOTEBOOK, port=settings.get("workshop_port"),
                           preheat=SCREEN_PREHEAT), **supervised))
@@ -213,7 +216,7 @@ def serve(lab: bool = True, workshop: bool = False) -> int:
         procs.append(subprocess.Popen(lab_command(token), **supervised))
     lines = [f"  Resident web app (Voilà):  http://{bind}:{settings.get('voila_port')}/"
              + (f"  ({pool} kernels kept ready)" if workshop else "")]
-    if workshop:
+    if screen:
         lines.append(f"  Workshop screen:           http://{bind}:{settings.get('workshop_port')}/"
                      "  (open the link 'workbench workshop open' printed: it carries the "
                      "facilitator's token)")
