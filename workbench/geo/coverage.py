@@ -12,21 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench import vocabulary
-from workbench.geo.walking import NETWORK, STRAIGHT, Access, Threshold, id_list, life_circles
+from workbench.geo.walking import (NETWORK, STRAIGHT, Access, Threshold, id_list, kind_label,
+                                   life_circles)
 from workbench.i18n import t
 
-__all__ = ["COLUMNS", "coverage_rows", "coverage_table", "sentence", "kind_label",
+__all__ = ["COLUMNS", "coverage_rows", "coverage_table", "sentence",
            "table_text"]
 
 COLUMNS = ["kind", "minutes", "metres", "source", "method", "households", "households_within",
            "share", "households_outside", "buildings_outside", "buildings_straight",
            "buildings_without_count"]
-
-
-def kind_label(kind: str, lang: str) -> str:
-    entry = vocabulary.public_space_kinds().get(kind)
-    return entry.get(lang, kind) if entry else kind
 
 
 def coverage_rows(access: Access, thresholds: list[Threshold] | None = None) -> list[dict]:

@@ -30,7 +30,7 @@ from workbench.geo.reach import household_counts
 from workbench.i18n import t
 
 __all__ = ["NETWORK", "STRAIGHT", "Threshold", "Message", "Access", "WalkingAnalysis",
-           "life_circles", "threshold", "kind_threshold", "life_circle_levels"]
+           "life_circles", "threshold", "kind_threshold", "life_circle_levels", "kind_label"]
 
 NETWORK = "network"
 STRAIGHT = "straight_line"
@@ -119,7 +119,16 @@ class Message:
     severity: str = "warning"
 
     def text(self, lang: str) -> str:
-        return t(lang, f"walk.msg.{self.key}", **self.params)
+        params = dict(self.params)
+        if "kind" in params:
+            params["kind"] = kind_label(params["kind"], lang)
+        return t(lang, f"walk.msg.{self.key}", **params)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """A kind of public space's name in ``lang`` (its code when the list lacks it)."""
+    entry = vocabulary.public_space_kinds().get(kind)
+    return entry.get(lang, kind) if entry else kind
 
 
 def id_list(ids, lang: str = "en") -> str:

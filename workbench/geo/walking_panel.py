@@ -19,11 +19,12 @@ from workbench import i18n, settings, vocabulary
 from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.geo import service_areas as sa
-from workbench.geo.coverage import coverage_rows, kind_label, sentence
+from workbench.geo.coverage import coverage_rows, sentence
 from workbench.geo.gap_map import AREA_COLOUR, GAP_COLOUR, gap_map_png
 from workbench.geo.siting import (SitesInvalid, candidate_reach, candidate_sites,
                                   greedy_sites, rank_sites)
-from workbench.geo.walking import NETWORK, WalkingAnalysis, kind_threshold, life_circles
+from workbench.geo.walking import (NETWORK, WalkingAnalysis, kind_label, kind_threshold,
+                                   life_circles)
 from workbench.page.download import CSV, DownloadLink
 from workbench.page.language import Bilingual
 from workbench.page.safety import guarded
@@ -160,7 +161,8 @@ class WalkingPanel:
         r = self.result
         row = r["row"]
         self.summary.value = f"<p><b>{esc(sentence(row, self.lang))}</b></p>"
-        notes = [m.text(self.lang) for m in self.analysis.messages]
+        notes = [m.text(self.lang) for m in self.analysis.messages     # this kind's, or all's
+                 if m.params.get("kind") in (None, self.kind.value)]
         method = self.t("walk.panel.method_network" if row["method"] == NETWORK
                         else "walk.panel.method_straight")
         self.notes.value = "".join(f"<p class='wb-hint'>{esc(n)}</p>" for n in [method] + notes)
