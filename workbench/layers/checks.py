@@ -20,7 +20,8 @@ from shapely.geometry import mapping as geojson_of, shape
 
 from workbench import vocabulary
 from workbench.i18n import t
-from workbench.layers.community import WGS84_NAMES, LayerError, layer_specs, load_community
+from workbench.layers.community import (WGS84_NAMES, LayerError, crs_name, layer_specs,
+                                        load_community)
 
 PLAUSIBLE_KM2 = (0.05, 20.0)
 KINDS_FILE = "workbench/data/public_space_kinds.yaml"
@@ -124,11 +125,10 @@ def _read(path: Path, problems) -> list | None:
     if not isinstance(data, dict) or not isinstance(data.get("features"), list):
         problems.append(Problem("error", path.name, None, "not_collection"))
         return None
-    crs = data.get("crs")
-    if crs is not None:
-        name = (crs.get("properties") or {}).get("name", "") if isinstance(crs, dict) else ""
-        if name not in WGS84_NAMES:
-            problems.append(Problem("error", path.name, None, "crs", {"crs": name or str(crs)}))
+    name = crs_name(data)
+    if name is not None and name not in WGS84_NAMES:
+        problems.append(Problem("error", path.name, None, "crs",
+                                {"crs": name or str(data.get("crs"))[:200]}))
     return data["features"]
 
 
@@ -141,7 +141,8 @@ def _check_layer(folder: Path, spec, kinds, problems, repair: bool) -> list:
         problems.append(Problem("error", path.name, None, "exactly_one", {"n": len(features)}))
     good, seen, repaired, projected = [], set(), {}, False
     for i, feature in enumerate(features):
-        props = (feature.get("properties") or {}) if isinstance(feature, dict) else {}
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        props = props if isinstance(props, dict) else {}  # any JSON may stand there
         label = f"#{i + 1}" + (f" (id={props['id']})" if isinstance(props.get("id"), str)
                                else "")
 
@@ -174,7 +175,8 @@ def _check_layer(folder: Path, spec, kinds, problems, repair: bool) -> list:
         for key, check in spec.properties.items():
             if key not in props and key not in spec.optional:
                 add("property_missing", name=key)
-            elif key == "kind" and props.get(key) not in kinds:
+            elif key == "kind" and not (isinstance(props.get(key), str)
+                                        and props[key] in kinds):
                 add("unknown_kind", kind=str(props.get(key)), known=", ".join(kinds),
                     package=KINDS_FILE, local=str(folder / "kinds.yaml"))
             elif (message := check(props.get(key))) is not None:

@@ -105,11 +105,22 @@ def layer_specs(kinds: dict[str, dict]) -> tuple[LayerSpec, ...]:
     )
 
 
-def _check_crs(path: Path, data: dict) -> None:
+def crs_name(data: dict) -> str | None:
+    """The CRS a GeoJSON file declares (old-style ``crs`` member): None when it declares
+    none, "" when what it declares cannot be read as a name."""
     crs = data.get("crs")
     if crs is None:
+        return None
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    name = props.get("name", "") if isinstance(props, dict) else ""
+    return name if isinstance(name, str) else ""
+
+
+def _check_crs(path: Path, data: dict) -> None:
+    name = crs_name(data)
+    if name is None:
         return
-    name = (crs.get("properties") or {}).get("name", "") if isinstance(crs, dict) else ""
+    crs = data.get("crs")
     if name not in WGS84_NAMES:
         raise LayerError(path, f"coordinates must be WGS-84 longitude/latitude (RFC 7946); "
                                f"the file declares CRS {name or crs!r}. Reproject it to EPSG:4326.")
