@@ -153,3 +153,42 @@ def test_a_layer_folder_of_any_geojson_is_checked_never_raises(tmp_path_factory,
     for lang in ("zh", "en"):
         assert isinstance(render(problems, lang), str)
     tally.tried_one("layers: check a folder", not problems)
+
+
+osm_tags = st.dictionaries(
+    st.sampled_from(["leisure", "amenity", "building", "highway", "name", "name:zh", "name:en",
+                     "building:levels", "households", "boundary", "admin_level", "id"]),
+    st.one_of(st.sampled_from(["park", "playground", "community_centre", "yes", "residential",
+                               "footway", "primary", "administrative", "8", "3", "公园"]),
+              json_values), max_size=5)
+lonlat = st.tuples(st.floats(120.19, 120.21), st.floats(30.24, 30.26))
+shapes = st.one_of(
+    lonlat.map(lambda p: {"type": "Point", "coordinates": list(p)}),
+    st.lists(lonlat, min_size=2, max_size=5).map(
+        lambda ps: {"type": "LineString", "coordinates": [list(p) for p in ps]}),
+    st.lists(lonlat, min_size=3, max_size=6).map(
+        lambda ps: {"type": "Polygon", "coordinates": [[list(p) for p in ps + ps[:1]]]}),
+    geometry)
+
+
+@given(features=st.lists(st.fixed_dictionaries({"type": st.just("Feature"), "geometry": shapes,
+                                                "properties": osm_tags}), max_size=8))
+def test_layer_import_of_any_features_builds_a_folder_that_passes_or_says_why(
+        tmp_path_factory, tally, features):
+    from workbench.layers.checks import check_folder
+    from workbench.layers.importing import ImportOptions, ImportProblem, import_layers
+
+    where = tmp_path_factory.mktemp("layer-import")
+    source = where / "source.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                      encoding="utf-8")
+    try:
+        import_layers([source], ImportOptions(out=where / "community", community_id="hostile",
+                                              name_zh="测试", name_en="Test"))
+    except ImportProblem as problem:
+        assert str(problem).strip()
+        tally.tried_one("layers: import a file", False)
+        return
+    tally.tried_one("layers: import a file", True)
+    errors = [p for p in check_folder(where / "community") if p.severity == "error"]
+    assert not errors, errors
