@@ -84,7 +84,7 @@ def render(sections: dict, bench_runs: dict) -> str:
              "below was written by the test (or benchmark) that measured it, at the end of its "
              "own run (`tests/reliability.py` keeps them in `docs/reliability.json`); "
              "`python tests/reliability.py` renders this page again. Do not edit it by hand.", ""]
-    for section in sections.values():
+    for _, section in sorted(sections.items()):  # by key: crash_*, hostile_*, ...
         mark = "" if section["outcome"] == "passed" else f" — FAILED: {section['outcome']}"
         lines += [f"## {section['title']}", "",
                   f"Run {section['date']}: `{section['command']}`{mark}.", ""]

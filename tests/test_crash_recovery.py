@@ -447,6 +447,7 @@ def test_kill_9_of_postgres_and_the_server_loses_and_doubles_nothing(tmp_path):
         "crash_postgres", "Crashes: PostgreSQL killed -9, then the server (PostgreSQL)",
         "The same stream of pages on PostgreSQL. In each round the postmaster is killed -9 at "
         "a random moment while the pages submit and restarted at once (crash recovery from its "
-        "write-ahead log) while the pages go on, their submissions meanwhile refused with a "
-        "message; then the whole workbench server is killed at a later random moment, started "
-        "again, and every acknowledged submission looked up.", run, shown)
+        "write-ahead log) while the pages go on (meanwhile a page says its action did not "
+        "complete: \"please try again\"); then the whole workbench server is killed at a "
+        "later random moment, started again, and every acknowledged submission looked up.",
+        run, shown)
