@@ -39,6 +39,7 @@ DOMAINS: tuple[str, ...] = (
     "deliberation",   # comments, reports and moderation, statements and opinion groups
     "agenda",         # the community public agenda: items, evidence, decisions, versions
     "workshops",      # meetings on a projected screen: live map, dot voting
+    "points",         # points (积分): the ledger, credits under review, the needs pool
 )
 
 PACKAGE = "workbench"
