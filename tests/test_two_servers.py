@@ -23,6 +23,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+import reliability
 from postgres import TempPostgres
 from servers import DEMO_LAYERS, PROJECT_DIR, free_port, wait_for_port
 
@@ -160,6 +161,47 @@ def wait_until(condition, timeout: float) -> bool:
 
 
 def test_a_workshop_split_across_two_servers_behind_nginx_loses_nothing(tmp_path):
+    result: dict = {}
+    outcome = "passed"
+    try:
+        workshop_through_nginx(tmp_path, result)
+    except BaseException as exc:
+        outcome = f"{type(exc).__name__}: {str(exc)[:200]}"
+        raise
+    finally:
+        if result:
+            reliability.record(
+                "two_servers", "Scale: two resident servers behind nginx, one PostgreSQL",
+                figures(result), command="pytest tests/test_two_servers.py", outcome=outcome,
+                about="Two `workbench serve --workshop` on two ports share one PostgreSQL "
+                      "behind nginx with deploy/nginx.conf.example (sticky by a cookie naming "
+                      f"the server). {PHONES} phones (widget-protocol clients) join a workshop "
+                      "through nginx, propose and spend their dots; one screen on the first "
+                      "server.")
+
+
+def figures(result: dict) -> list[dict]:
+    pages = result.get("pages", {})
+    return [
+        reliability.figure("phones' pages per server", " / ".join(
+            str(pages.get(server, 0)) for server in ("1", "2")) if pages else "-",
+            note="from nginx's log: the server that answered each page"),
+        reliability.figure("websockets that reached their page's server",
+                           result.get("sockets_followed", "-"), f"of {PHONES}"),
+        reliability.figure("acknowledged proposals stored exactly once",
+                           result.get("stored_once", "-"), f"of {PHONES}"),
+        reliability.figure("proposals on the one screen", result.get("on_screen", "-"),
+                           f"of {PHONES}"),
+        reliability.figure("joined on the screen", result.get("joined", "-"), f"of {PHONES}"),
+        reliability.figure("dots stored", result.get("dots", "-"), f"of {DOTS * PHONES}",
+                           note=f"{DOTS} each; the (N+1)th refused on "
+                                f"{result.get('refused', '-')} of {PHONES} phones"),
+        reliability.figure("dot total on the screen", result.get("screen_dots", "-"),
+                           f"of {DOTS * PHONES}"),
+    ]
+
+
+def workshop_through_nginx(tmp_path: Path, result: dict) -> None:
     from workbench import vocabulary
     from workbench.layers.community import load_community
     from workbench.participation.codes import issue_codes
@@ -230,6 +272,7 @@ def test_a_workshop_split_across_two_servers_behind_nginx_loses_nothing(tmp_path
         assert sorted(in_workshop) == sorted(row["id"] for row in stored.values())
         rows = stored_rows(store, receipts)
         assert sorted(code for code, _ in rows) == sorted(receipts)  # once each, no double
+        result["stored_once"] = sum(1 for n in Counter(c for c, _ in rows).values() if n == 1)
         # one client (this machine, as nginx told both servers) keyed alike on both
         client_keys = {key for _, key in rows}
         assert len(client_keys) == 1 and None not in client_keys, client_keys
@@ -239,15 +282,19 @@ def test_a_workshop_split_across_two_servers_behind_nginx_loses_nothing(tmp_path
         name = {f"127.0.0.1:{port_a}": "1", f"127.0.0.1:{port_b}": "2"}
         pages = Counter(up for up, status, req, _ in upstream_log(access_log)
                         if req.startswith("GET /?workshop=") and status == 200)
+        result["pages"] = {name[up]: n for up, n in pages.items() if up in name}
         assert sum(pages.values()) == PHONES and set(pages) == set(name), pages
         assert min(pages.values()) >= PHONES // 2 - 1, pages  # in turn: an even split
 
         # one screen shows the proposals and the joined phones of both servers
         ids = set(in_workshop)
-        assert wait_until(lambda: ids <= set(watcher.seen), SCREEN_WAIT), \
-            (sorted(ids - set(watcher.seen)), watcher.error)
+        shown = wait_until(lambda: ids <= set(watcher.seen), SCREEN_WAIT)
+        result["on_screen"] = len(ids & set(watcher.seen))
+        assert shown, (sorted(ids - set(watcher.seen)), watcher.error)
         assert store.joined_count(workshop_id) == PHONES
-        assert wait_until(lambda: watcher.joined == PHONES, SCREEN_WAIT), watcher.joined
+        shown = wait_until(lambda: watcher.joined == PHONES, SCREEN_WAIT)
+        result["joined"] = watcher.joined
+        assert shown, watcher.joined
 
         # a dot round across both servers: N dots each, the (N+1)th refused, exact counts
         options = [{"kind": "proposal", "id": r["id"], "title": r["title"]}
@@ -258,11 +305,14 @@ def test_a_workshop_split_across_two_servers_behind_nginx_loses_nothing(tmp_path
             p.round_go.set()
         for p in phones:
             assert p.done_dots.wait(timeout=300), f"phone {p.number + 1} still spending dots"
+        result["dots"] = sum(store.dot_tally(round_id).values())
+        result["refused"] = sum(1 for p in phones if p.dot_results[-1:] == ["refused"])
         assert [p.error for p in phones if p.error] == []
         assert [p.dot_results for p in phones] == [["taken"] * DOTS + ["refused"]] * PHONES
-        assert sum(store.dot_tally(round_id).values()) == DOTS * PHONES
-        assert wait_until(lambda: watcher.round_total[0] == DOTS * PHONES, SCREEN_WAIT), \
-            watcher.round_total
+        assert result["dots"] == DOTS * PHONES
+        shown = wait_until(lambda: watcher.round_total[0] == DOTS * PHONES, SCREEN_WAIT)
+        result["screen_dots"] = watcher.round_total[0]
+        assert shown, watcher.round_total
         assert [p.dropped for p in phones if p.dropped] == []
 
         # each page's websocket reached the server that rendered it, the one its cookie
@@ -277,6 +327,8 @@ def test_a_workshop_split_across_two_servers_behind_nginx_loses_nothing(tmp_path
             return [(up, status, cookie) for up, status, req, cookie in upstream_log(access_log)
                     if "/channels?" in req]
         assert wait_until(lambda: len(sockets()) >= PHONES, 30), sockets()
+        result["sockets_followed"] = sum(1 for up, status, cookie in sockets()
+                                         if status == 101 and name.get(up) == cookie)
         assert len(sockets()) == PHONES and all(s == 101 for _, s, _ in sockets()), sockets()
         assert all(name[up] == cookie for up, _, cookie in sockets()), sockets()
         assert Counter(up for up, _, _ in sockets()) == pages
