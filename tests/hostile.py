@@ -13,12 +13,15 @@ Each test module keeps a :class:`Tally` and records it at its end in the RELIABI
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 import reliability
+from communities import write_community
 
 #: enough values per property to find the usual faults, few enough for the fast suite;
 #: HYPOTHESIS_PROFILE=thorough runs ten times as many
@@ -97,3 +100,38 @@ class Tally:
             reliability.figure("exceptions", 0 if outcome == "passed" else "see the run",
                                note="a crash fails the property"),
         ], command=self.command, outcome=outcome, about=self.about)
+
+
+def module_tally(section: str, title: str, about: str):
+    """A module's autouse fixture: the :class:`Tally` its properties add to, recorded at the
+    module's end with the outcome of its tests."""
+    @pytest.fixture(scope="module", autouse=True)
+    def tally(request):
+        here = Path(request.module.__file__).resolve()
+        kept = Tally(section, title, f"pytest {here.relative_to(LOCALES.parent)}", about)
+        failed = request.session.testsfailed
+        yield kept
+        kept.record("passed" if request.session.testsfailed == failed else "failed")
+    return tally
+
+
+def small_community(tmp_path_factory):
+    """The small test community (tests/communities.py), once for a module: hypothesis runs
+    a property many times within one test."""
+    from workbench.layers.community import load_community
+
+    return load_community(write_community(tmp_path_factory.mktemp("community")))
+
+
+@contextmanager
+def sqlite_store(tmp_path_factory, community):
+    """A real SQLite store with the community, once for a module."""
+    from workbench.store import Store
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hostile.db'}")
+    store.upgrade()
+    store.ensure_community(community)
+    try:
+        yield store
+    finally:
+        store.dispose()

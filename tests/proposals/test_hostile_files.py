@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from communities import small_community_layers, write_community
-from hostile import Tally, json_values, texts
+from hostile import json_values, module_tally, small_community, sqlite_store, texts
 from workbench.proposals.intake import IntakeError, import_proposals
 
 MAP = ("title=title,description=description,category=category,latitude=lat,longitude=lon,"
@@ -21,34 +21,22 @@ MAP = ("title=title,description=description,category=category,latitude=lat,longi
 HEADER = ["title", "description", "category", "lat", "lon", "supports", "date", "id"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def tally(request):
-    kept = Tally("hostile_files", "Hostile input: imported files",
-                 "pytest tests/proposals/test_hostile_files.py",
-                 "Proposal spreadsheets (CSV in UTF-8, GBK and Windows-1252, with formula cells, "
-                 "broken quotes and any bytes), Pol.is exports of any cells, and layer folders "
-                 "of any GeoJSON.")
-    failed = request.session.testsfailed
-    yield kept
-    kept.record("passed" if request.session.testsfailed == failed else "failed")
+tally = module_tally(
+    "hostile_files", "Hostile input: imported files",
+    "Proposal spreadsheets (CSV in UTF-8, GBK and Windows-1252, with formula cells, broken "
+    "quotes and any bytes), Pol.is exports of any cells, layer folders of any GeoJSON, and "
+    "`workbench layers import` of any features.")
 
 
 @pytest.fixture(scope="module")
 def community(tmp_path_factory):
-    from workbench.layers.community import load_community
-
-    return load_community(write_community(tmp_path_factory.mktemp("community")))
+    return small_community(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, community):
-    from workbench.store import Store
-
-    s = Store(f"sqlite:///{tmp_path_factory.mktemp('db') / 'files.db'}")
-    s.upgrade()
-    s.ensure_community(community)
-    yield s
-    s.dispose()
+    with sqlite_store(tmp_path_factory, community) as kept:
+        yield kept
 
 
 cell = st.one_of(texts, st.sampled_from(["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "30.25",

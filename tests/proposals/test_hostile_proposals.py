@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from communities import INSIDE_OPEN, INSIDE_P1, OUTSIDE, write_community
-from hostile import Tally, coordinates, json_values, message_keys, texts
+from communities import INSIDE_OPEN, INSIDE_P1, OUTSIDE
+from hostile import (coordinates, json_values, message_keys, module_tally, small_community,
+                     sqlite_store, texts)
 from workbench import settings
 from workbench.proposals.rules import ProposalInvalid, validate_proposal
 
@@ -18,34 +19,23 @@ FIELDS = {"title", "description", "scenario", "location", "name"}
 KEYS = message_keys()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def tally(request):
-    kept = Tally("hostile_proposals", "Hostile input: proposals",
-                 "pytest tests/proposals/test_hostile_input.py",
-                 "Any JSON value in every field of a proposal, taps at any coordinates, through "
-                 "the rules and through the resident page's widgets with a real SQLite store.")
-    failed = request.session.testsfailed
-    yield kept
-    kept.record("passed" if request.session.testsfailed == failed else "failed")
+tally = module_tally(
+    "hostile_proposals", "Hostile input: proposals",
+    "Any JSON value in every field of a proposal, taps at any coordinates, through the rules "
+    "and through the resident page's widgets with a real SQLite store.")
 
 
 @pytest.fixture(scope="module")
 def community(tmp_path_factory):
-    from workbench.layers.community import load_community
-
-    return load_community(write_community(tmp_path_factory.mktemp("community")))
+    return small_community(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def app_and_store(tmp_path_factory, community):
     from workbench.page.resident import ResidentApp
-    from workbench.store import Store
 
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('db') / 'hostile.db'}")
-    store.upgrade()
-    store.ensure_community(community)
-    yield ResidentApp(community, store, lang="zh"), store
-    store.dispose()
+    with sqlite_store(tmp_path_factory, community) as store:
+        yield ResidentApp(community, store, lang="zh"), store
 
 
 places = st.one_of(st.sampled_from([INSIDE_P1, INSIDE_OPEN, OUTSIDE]).map(list), coordinates)

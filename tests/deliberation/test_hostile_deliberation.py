@@ -2,11 +2,10 @@
 client can send (property-based, hypothesis): a clean value or a known message, never an
 exception."""
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hostile import Tally, json_values, message_keys, texts
+from hostile import json_values, message_keys, module_tally, texts
 from workbench.deliberation.discussion import (COMMENT_MAX_CHARS, DiscussionInvalid,
                                                validate_comment, validate_reason)
 from workbench.deliberation.statements import (STATEMENT_MAX_CHARS, validate_statement,
@@ -17,15 +16,10 @@ KEYS = message_keys()
 anything = st.one_of(texts, json_values)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def tally(request):
-    kept = Tally("hostile_deliberation", "Hostile input: comments, statements, topics, votes, "
-                 "codes", "pytest tests/deliberation/test_hostile_input.py",
-                 "Any JSON value in every field of a comment, a report's reason, a statement, "
-                 "a topic and a vote, and as a participation code.")
-    failed = request.session.testsfailed
-    yield kept
-    kept.record("passed" if request.session.testsfailed == failed else "failed")
+tally = module_tally(
+    "hostile_deliberation", "Hostile input: comments, statements, topics, votes, codes",
+    "Any JSON value in every field of a comment, a report's reason, a statement, a topic and "
+    "a vote, and as a participation code.")
 
 
 def refused(invalid: DiscussionInvalid, fields: set[str] | None = None) -> None:

@@ -10,8 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from communities import write_community
-from hostile import Tally, json_values, message_keys, texts
+from hostile import json_values, message_keys, module_tally, small_community, texts
 from workbench.surveys import SurveyError, load_survey, load_surveys
 from workbench.surveys.answers import check_response
 
@@ -19,23 +18,15 @@ SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
 KEYS = message_keys()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def tally(request):
-    kept = Tally("hostile_surveys", "Hostile input: survey answers and survey files",
-                 "pytest tests/surveys/test_hostile_input.py",
-                 "Any JSON value as the answer to every question of the project's surveys (all "
-                 "nine question types), and survey files made of arbitrary and of almost-right "
-                 "YAML.")
-    failed = request.session.testsfailed
-    yield kept
-    kept.record("passed" if request.session.testsfailed == failed else "failed")
+tally = module_tally(
+    "hostile_surveys", "Hostile input: survey answers and survey files",
+    "Any JSON value as the answer to every question of the project's surveys (all nine "
+    "question types), and survey files made of arbitrary and of almost-right YAML.")
 
 
 @pytest.fixture(scope="module")
 def community(tmp_path_factory):
-    from workbench.layers.community import load_community
-
-    return load_community(write_community(tmp_path_factory.mktemp("community")))
+    return small_community(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
