@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+import requests
 
 import reliability
 from postgres import TempPostgres
@@ -236,6 +237,8 @@ def workshop_through_nginx(tmp_path: Path, result: dict) -> None:
         for port, proc in ((port_a, serve_a), (port_b, serve_b), (screen_port, serve_a),
                            (proxy_port, nginx)):
             wait_for_port(port, proc, timeout=180)
+        # one screen: the second serve started the resident server alone
+        assert [len(psutil.Process(p.pid).children()) for p in (serve_a, serve_b)] == [2, 1]
         # the meeting's kernels ready on both (and the screen's on the first)
         wait_for_kernels(serve_a, POOL + 1)
         wait_for_kernels(serve_b, POOL)
@@ -332,6 +335,12 @@ def workshop_through_nginx(tmp_path: Path, result: dict) -> None:
         assert len(sockets()) == PHONES and all(s == 101 for _, s, _ in sockets()), sockets()
         assert all(name[up] == cookie for up, _, cookie in sockets()), sockets()
         assert Counter(up for up, _, _ in sockets()) == pages
+
+        # the second server gone, a browser it served is served by the first, and its cookie
+        # moves there
+        stop(serve_b)
+        page = requests.get(f"{proxy}?lang=zh", cookies={"wb_server": "2"}, timeout=120)
+        assert page.status_code == 200 and page.cookies.get("wb_server") == "1", page.headers
     finally:
         for p in phones:
             p.round_go.set()
