@@ -1,0 +1,293 @@
+"""The store's part for points: accounts, the append-only ledger, credits under review,
+catalogue stock. Mixed into :class:`workbench.store.Store`; the rules live in
+:mod:`workbench.points.ledger` and :mod:`workbench.points.rule_file`.
+
+Why a debit can never take a balance below zero, on both databases: every debit (redeem,
+transfer away, expire, adjust down) starts its transaction by updating its resident's row of
+``points_accounts``. On PostgreSQL that UPDATE takes the row's lock until commit (what
+``SELECT ... FOR UPDATE`` takes), so a second debit of the same resident waits, then reads the
+sum the first committed (READ COMMITTED reads afresh per statement); residents do not wait
+for each other. On SQLite the same UPDATE, the transaction's first statement, takes the
+database's write lock (waiting through the busy timeout), so the sum read after it is the
+last committed one. The account row, not the resident's ``participation_codes`` row: the lock
+stays in this domain and never holds up the participation codes' own writes (a revocation).
+
+Why an award is made once: each credit and each entry has a unique ``event_key`` naming the
+event; a repeat or a race is refused by the constraint, and the store answers with the one
+already there.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from workbench.participation.tables import participation_codes
+from workbench.points.ledger import PointsRefused, check_debit, check_transfer, expiring
+from workbench.points.tables import points_accounts, points_credits, points_entries, \
+    points_stock
+from workbench.proposals.rules import new_receipt_code
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _lock_account(conn, code_id: int) -> bool:
+    """Take the resident's account lock for this transaction (see the module's note)."""
+    return conn.execute(update(points_accounts).where(points_accounts.c.code_id == code_id)
+                        .values(touched_at=_now())).rowcount == 1
+
+
+def _balance(conn, code_id: int) -> int:
+    return int(conn.execute(select(func.coalesce(func.sum(points_entries.c.points), 0))
+                            .where(points_entries.c.code_id == code_id)).scalar())
+
+
+def _entry_by_key(conn, event_key: str):
+    return conn.execute(select(points_entries).where(points_entries.c.event_key == event_key)
+                        ).first()
+
+
+def _add_entry(conn, **values) -> int:
+    return conn.execute(insert(points_entries).values(created_at=_now(), **values)
+                        ).inserted_primary_key[0]
+
+
+class PointsStore:
+    """Methods of :class:`Store` (which provides ``engine`` and ``write``)."""
+
+    # -- accounts ---------------------------------------------------------------------------
+    def open_points_account(self, code_id: int, household: str | None = None) -> None:
+        """The resident's account, opened if new (in their code's community); idempotent."""
+        def work(conn):
+            community = conn.execute(select(participation_codes.c.community_id).where(
+                participation_codes.c.id == code_id)).scalar()
+            if community is None:
+                raise PointsRefused("points.refused.no_code")
+            if conn.execute(select(points_accounts.c.code_id).where(
+                    points_accounts.c.code_id == code_id)).first() is None:
+                now = _now()
+                conn.execute(insert(points_accounts).values(
+                    code_id=code_id, community_id=community, household=household,
+                    opened_at=now, touched_at=now))
+            elif household is not None:
+                conn.execute(update(points_accounts).where(
+                    points_accounts.c.code_id == code_id).values(household=household))
+        self.write_again_if_raced(work)
+
+    def points_account(self, code_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(points_accounts).where(
+                points_accounts.c.code_id == code_id)).first()
+        return dict(row._mapping) if row else None
+
+    # -- credits: awarded, then reviewed ----------------------------------------------------
+    def award_points(self, community_id: str, code_id: int, event_key: str, rule_id: str,
+                     points: int, minutes: int, awarded_by: str) -> tuple[int, bool]:
+        """A credit waiting for review, once per ``event_key``: (its id, whether it is new).
+        A repeated or simultaneous award of the same event gets the first one's id."""
+        self.open_points_account(code_id)
+
+        def work(conn):
+            return conn.execute(insert(points_credits).values(
+                community_id=community_id, code_id=code_id, event_key=event_key,
+                rule_id=rule_id, minutes=minutes, points=points, status="pending",
+                awarded_by=awarded_by, created_at=_now())).inserted_primary_key[0]
+        try:
+            return self.write(work), True
+        except IntegrityError:
+            with self.engine.connect() as conn:
+                found = conn.execute(select(points_credits.c.id).where(
+                    points_credits.c.event_key == event_key)).scalar()
+            if found is None:
+                raise
+            return found, False
+
+    def review_credit(self, credit_id: int, reviewer: str, approve: bool,
+                      note: str | None = None, expires_on: date | None = None) -> dict:
+        """Approve a pending credit into the ledger (an ``earn`` entry) or reject it. A credit
+        already reviewed is left as it is: the answer is its status and entry."""
+        def work(conn):
+            credit = conn.execute(select(points_credits).where(
+                points_credits.c.id == credit_id)).first()
+            if credit is None:
+                raise PointsRefused("points.refused.no_credit")
+            _lock_account(conn, credit.code_id)
+            done = conn.execute(update(points_credits).where(and_(
+                points_credits.c.id == credit_id, points_credits.c.status == "pending"))
+                .values(status="approved" if approve else "rejected", reviewed_by=reviewer,
+                        reviewed_at=_now(), review_note=note))
+            if done.rowcount == 0:  # reviewed already (or by someone else just now)
+                row = conn.execute(select(points_credits.c.status, points_credits.c.entry_id)
+                                   .where(points_credits.c.id == credit_id)).first()
+                return {"status": row.status, "entry_id": row.entry_id, "new": False}
+            entry_id = None
+            if approve:
+                entry_id = _add_entry(
+                    conn, community_id=credit.community_id, code_id=credit.code_id,
+                    kind="earn", points=credit.points, event_key=f"credit:{credit_id}",
+                    rule_id=credit.rule_id, steward=reviewer, expires_on=expires_on)
+                conn.execute(update(points_credits).where(points_credits.c.id == credit_id)
+                             .values(entry_id=entry_id))
+            return {"status": "approved" if approve else "rejected", "entry_id": entry_id,
+                    "new": True}
+        return self.write(work)
+
+    def points_credits(self, community_id: str, status: str | None = "pending"
+                       ) -> list[dict]:
+        """The community's credits (pending ones by default), oldest first: the list a
+        steward reviews and the public notice (公示) shows."""
+        query = select(points_credits).where(points_credits.c.community_id == community_id)
+        if status is not None:
+            query = query.where(points_credits.c.status == status)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(points_credits.c.id))]
+
+    def service_minutes(self, code_id: int) -> int:
+        """A resident's approved service time, minutes (kept apart from points)."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.sum(points_credits.c.minutes), 0))
+                                    .where(points_credits.c.code_id == code_id,
+                                           points_credits.c.status == "approved")).scalar())
+
+    # -- debits -----------------------------------------------------------------------------
+    def redeem_points(self, code_id: int, community_id: str, item_id: str, price: int,
+                      stock: int | None = None, request_key: str | None = None) -> dict:
+        """Spend ``price`` points on a catalogue item in ``community_id``: a ``redeem`` entry
+        with a receipt code, and one of the item's ``stock`` (when limited). Refused (nothing
+        written) when the balance or the stock is short. A repeated ``request_key`` (a click
+        sent twice) answers with the first redemption's receipt."""
+        if stock is not None:
+            self.write_once(lambda conn: bool(conn.execute(insert(points_stock).values(
+                community_id=community_id, item_id=item_id, remaining=stock))))
+
+        def work(conn):
+            if not _lock_account(conn, code_id):
+                raise PointsRefused("points.refused.balance", balance=0, needed=price)
+            key = f"redeem:{code_id}:{request_key}" if request_key else None
+            found = _entry_by_key(conn, key) if key else None
+            if found is not None:
+                return {"receipt_code": found.receipt_code, "entry_id": found.id,
+                        "balance": _balance(conn, code_id), "new": False}
+            check_debit(_balance(conn, code_id), price)
+            if stock is not None and conn.execute(update(points_stock).where(and_(
+                    points_stock.c.community_id == community_id,
+                    points_stock.c.item_id == item_id, points_stock.c.remaining > 0))
+                    .values(remaining=points_stock.c.remaining - 1)).rowcount == 0:
+                raise PointsRefused("points.refused.sold_out")
+            receipt = new_receipt_code()
+            entry_id = _add_entry(conn, community_id=community_id, code_id=code_id,
+                                  kind="redeem", points=-price, rule_id=item_id,
+                                  event_key=key or f"redeem:{receipt}", receipt_code=receipt)
+            return {"receipt_code": receipt, "entry_id": entry_id,
+                    "balance": _balance(conn, code_id), "new": True}
+        return self.write_with_receipt(work)
+
+    def transfer_points(self, giver: int, taker: int, points: int, request_key: str,
+                        within_household: bool = True, expires_on: date | None = None
+                        ) -> bool:
+        """Move ``points`` (> 0) from one resident to another of the same household: two
+        entries, in one transaction. False when this ``request_key`` was done already."""
+        def work(conn):
+            for code_id in sorted({giver, taker}):  # one order: no deadlock between two
+                if not _lock_account(conn, code_id):
+                    raise PointsRefused("points.refused.household")
+            key = f"transfer:{giver}:{request_key}"
+            if _entry_by_key(conn, key + ":out") is not None:
+                return False
+            homes = dict(conn.execute(select(points_accounts.c.code_id, points_accounts.c.household)
+                                      .where(points_accounts.c.code_id.in_([giver, taker]))).all())
+            check_transfer(homes.get(giver), homes.get(taker), within_household,
+                           giver == taker)
+            check_debit(_balance(conn, giver), points)
+            community = conn.execute(select(points_accounts.c.community_id).where(
+                points_accounts.c.code_id == giver)).scalar()
+            _add_entry(conn, community_id=community, code_id=giver, kind="transfer",
+                       points=-points, event_key=key + ":out", counterpart_code_id=taker)
+            _add_entry(conn, community_id=community, code_id=taker, kind="transfer",
+                       points=points, event_key=key + ":in", counterpart_code_id=giver,
+                       expires_on=expires_on)
+            return True
+        return self.write(work)
+
+    def adjust_points(self, code_id: int, points: int, reason: str, steward: str,
+                      request_key: str, expires_on: date | None = None) -> bool:
+        """A correction (signed points) with its reason and steward; a debit only as far as
+        the balance goes. False when this ``request_key`` was done already."""
+        def work(conn):
+            if not _lock_account(conn, code_id):
+                raise PointsRefused("points.refused.no_account")
+            key = f"adjust:{code_id}:{request_key}"
+            if _entry_by_key(conn, key) is not None:
+                return False
+            if points < 0:
+                check_debit(_balance(conn, code_id), -points)
+            community = conn.execute(select(points_accounts.c.community_id).where(
+                points_accounts.c.code_id == code_id)).scalar()
+            _add_entry(conn, community_id=community, code_id=code_id, kind="adjust",
+                       points=points, event_key=key, reason=reason, steward=steward,
+                       expires_on=expires_on if points > 0 else None)
+            return True
+        return self.write(work)
+
+    def expire_points(self, community_id: str, on: date) -> dict[int, int]:
+        """Expire, for each resident of the community, the points due by ``on`` and not spent
+        (:func:`workbench.points.ledger.expiring`): one ``expire`` entry each, once per day
+        however often this runs. Returns {code id: points expired now}."""
+        with self.engine.connect() as conn:
+            codes = list(conn.execute(select(points_accounts.c.code_id).where(
+                points_accounts.c.community_id == community_id)).scalars())
+        expired = {}
+        for code_id in codes:  # one short transaction per resident: others' debits go on
+            def work(conn, code_id=code_id):
+                _lock_account(conn, code_id)
+                key = f"expire:{code_id}:{on.isoformat()}"
+                if _entry_by_key(conn, key) is not None:
+                    return 0
+                lots = conn.execute(select(points_entries.c.expires_on,
+                                           func.sum(points_entries.c.points))
+                                    .where(points_entries.c.code_id == code_id,
+                                           points_entries.c.points > 0)
+                                    .group_by(points_entries.c.expires_on)).all()
+                debited = -int(conn.execute(select(func.coalesce(
+                    func.sum(points_entries.c.points), 0)).where(
+                    points_entries.c.code_id == code_id, points_entries.c.points < 0)).scalar())
+                due = expiring([(until, int(total)) for until, total in lots], debited, on)
+                if due:
+                    _add_entry(conn, community_id=community_id, code_id=code_id,
+                               kind="expire", points=-due, event_key=key)
+                return due
+            due = self.write(work)
+            if due:
+                expired[code_id] = due
+        return expired
+
+    # -- reading ----------------------------------------------------------------------------
+    def points_balance(self, code_id: int) -> int:
+        """One resident's balance: the sum of their entries."""
+        with self.engine.connect() as conn:
+            return _balance(conn, code_id)
+
+    def points_balances(self, community_id: str) -> dict[int, int]:
+        """Every balance of the community's residents (and only theirs), by code id."""
+        totals = (select(points_entries.c.code_id, func.sum(points_entries.c.points)
+                         .label("points")).group_by(points_entries.c.code_id).subquery())
+        query = (select(points_accounts.c.code_id, func.coalesce(totals.c.points, 0))
+                 .select_from(points_accounts.outerjoin(
+                     totals, totals.c.code_id == points_accounts.c.code_id))
+                 .where(points_accounts.c.community_id == community_id))
+        with self.engine.connect() as conn:
+            return {code_id: int(points) for code_id, points in conn.execute(query)}
+
+    def points_history(self, code_id: int) -> list[dict]:
+        """A resident's entries, oldest first."""
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(points_entries).where(points_entries.c.code_id == code_id)
+                .order_by(points_entries.c.id))]
+
+
+STORE_PART = PointsStore
