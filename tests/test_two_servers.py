@@ -57,6 +57,7 @@ def render_example(a: int, b: int, listen: int) -> str:
     text = EXAMPLE.read_text(encoding="utf-8")
     for server, port in zip(EXAMPLE_SERVERS, (a, b)):
         host, example_port = server.split(":")
+        assert server in text, f"the example no longer names {server}"
         text = text.replace(server, f"{host}:{port}")
         text = text.replace(re.escape(host) + ":" + example_port, re.escape(host) + f":{port}")
     assert text.count("listen 80;") == 1
