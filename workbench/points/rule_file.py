@@ -213,7 +213,9 @@ def load_rules(path: str | Path) -> PointsRules:
     try:
         return PointsRules.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
+        # a typo (an unknown key) first: it usually explains a field missing beside it
+        errors = exc.errors(include_url=False)
+        err = min(errors, key=lambda e: e["type"] != "extra_forbidden")
         loc = tuple(err["loc"])
         problem = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":

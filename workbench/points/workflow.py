@@ -1,0 +1,82 @@
+"""What the points commands and pages do, in one place each: the rule file's rules applied,
+then one write through the store. Plain Python: no widgets, no SQL.
+
+Every function raises :class:`workbench.points.ledger.PointsRefused` (an i18n key and its
+params) when the rules refuse, having written nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workbench.points.ledger import PointsRefused, check_adjustment, check_points, expires_on, \
+    may_spend_in
+from workbench.points.rule_file import PointsRules
+
+#: the longest service one task may be credited with, minutes (a day)
+MAX_MINUTES = 24 * 60
+
+
+def check_minutes(value, most: float) -> int:
+    """Minutes of service given by a person: a whole number from 1 to the rule's most."""
+    limit = min(MAX_MINUTES, int(most * 60))
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+        raise PointsRefused("points.error.minutes", most=limit)
+    return value
+
+
+def award(store, rules: PointsRules, community_id: str, code_id: int, rule_id: str,
+          event_key: str, awarded_by: str, role: str, minutes: int = 0) -> tuple[int, bool]:
+    """A credit for ``event_key`` by the earn rule ``rule_id``, waiting for review: (its id,
+    whether it is new). Only the rule file's ``awarders`` may award."""
+    if role not in rules.awarders:
+        raise PointsRefused("points.refused.awarder", roles=", ".join(rules.awarders))
+    rule = rules.rule(rule_id)
+    if rule is None:
+        raise PointsRefused("points.refused.no_rule", rule=rule_id)
+    if rule.event == "volunteer_hours":
+        minutes = check_minutes(minutes, rule.max_hours)
+    else:
+        minutes = 0
+    return store.award_points(community_id, code_id, event_key, rule.id,
+                              rule.points_for(minutes), minutes, awarded_by)
+
+
+def review(store, rules: PointsRules, credit_id: int, reviewer: str, approve: bool,
+           note: str | None = None, today: date | None = None) -> dict:
+    """Approve (into the ledger, expiring as the rules say) or reject a pending credit."""
+    until = expires_on(rules.expiry.months if rules.expiry else None, today or date.today())
+    return store.review_credit(credit_id, reviewer, approve, note=note, expires_on=until)
+
+
+def redeem(store, rules: PointsRules, code_id: int, home: str, where: str, item_id: str,
+           across: bool, request_key: str | None = None) -> dict:
+    """Spend points on a catalogue item in community ``where`` (a resident of ``home``):
+    the receipt code, the entry and the balance after it."""
+    item = rules.item(item_id)
+    if item is None:
+        raise PointsRefused("points.refused.no_item", item=item_id)
+    if not may_spend_in(home, where, rules.communities, across):
+        raise PointsRefused("points.refused.elsewhere")
+    return store.redeem_points(code_id, where, item.id, item.price, stock=item.stock,
+                               request_key=request_key)
+
+
+def transfer(store, rules: PointsRules, giver: int, taker: int, points: int,
+             request_key: str, today: date | None = None) -> bool:
+    """Give points to someone of the same household (when the rules allow moving them)."""
+    if check_points(points) < 0:
+        raise PointsRefused("points.error.range", most=1_000_000)
+    until = expires_on(rules.expiry.months if rules.expiry else None, today or date.today())
+    return store.transfer_points(giver, taker, points, request_key,
+                                 within_household=rules.transfer_within_household,
+                                 expires_on=until)
+
+
+def adjust(store, rules: PointsRules, code_id: int, points, reason, steward,
+           request_key: str, today: date | None = None) -> bool:
+    """A correction by a steward, with its reason: a new entry, never an edit."""
+    points, reason, steward = check_adjustment(points, reason, steward)
+    until = expires_on(rules.expiry.months if rules.expiry else None, today or date.today())
+    return store.adjust_points(code_id, points, reason, steward, request_key,
+                               expires_on=until)
