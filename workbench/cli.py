@@ -45,13 +45,15 @@ def _serve(args) -> int:
 
 def open_community():
     """The store and the community a command works on: the schema brought up to date and
-    the community added if new (``init``, idempotent), the layers from the setting."""
+    the community added if new (``init``, idempotent), the layers from the setting with the
+    public spaces as planners edited them."""
     from workbench.demo import init
-    from workbench.layers.community import load_community
+    from workbench.layers.current import current_community
     from workbench.store import Store
 
     init()
-    return Store(), load_community(settings.get("layers_dir"))
+    store = Store()
+    return store, current_community(settings.get("layers_dir"), store)
 
 
 def _export_map(args) -> int:

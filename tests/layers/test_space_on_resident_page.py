@@ -45,3 +45,26 @@ def test_edited_and_planned_spaces_on_the_next_load(store, community_dir):
         assert "Candidate Pocket Park" in app.legend.value        # the map as a list
         # a resident can propose about the candidate space before it exists
         assert new_id in [v for _, v in app.space_input.options]
+
+
+def test_the_planners_tools_see_the_edited_spaces(store, community_dir, monkeypatch):
+    from workbench import cli
+    from workbench.agenda.builder import AgendaBuilder
+
+    monkeypatch.setenv("WORKBENCH_LAYERS_DIR", str(community_dir))
+    editor = SpaceEditor(current_community(community_dir, store), store, "王规划", "en")
+    editor.new_space()
+    editor.set_shape(rect(-120, 110, -40, 180))
+    for name, value in dict(name_zh="候选口袋公园", name_en="Candidate Pocket Park",
+                            kind="pocket_park", status="planned").items():
+        editor.inputs[name].value = value
+    assert editor.save() == "create"
+    new_id = editor.space_id
+    builder = AgendaBuilder.from_settings("王规划", store=store, lang="en")
+    assert builder.community.public_spaces[new_id]["properties"]["name_en"] == \
+        "Candidate Pocket Park"
+    assert new_id in set(builder.layers["public_spaces"]["id"])
+    monkeypatch.setattr("workbench.demo.init", lambda: None)
+    monkeypatch.setattr("workbench.store.Store", lambda: store)
+    _, community = cli.open_community()
+    assert new_id in community.public_spaces

@@ -127,11 +127,13 @@ class AgendaBuilder:
     def from_settings(cls, author: str, lang: str = "zh",
                       store: Store | None = None) -> "AgendaBuilder":
         """The builder for the settings' community, acting as ``author`` (e.g. "王主任")."""
-        from workbench.layers.community import load_community, read_layers
+        from workbench.layers.community import layer_frames
+        from workbench.layers.current import current_community
 
-        layers_dir = settings.get("layers_dir")
-        return cls(store or Store(), load_community(layers_dir), read_layers(layers_dir),
-                   lang=lang, author=author)
+        store = store or Store()
+        # the spaces as planners edited them (the database's), not as first imported
+        community = current_community(settings.get("layers_dir"), store)
+        return cls(store, community, layer_frames(community), lang=lang, author=author)
 
     # -- writing ----------------------------------------------------------------------------
     def act(self, action: Callable[[], Any], status: w.HTML,

@@ -42,11 +42,13 @@ class AgendaApp:
                       store: Store | None = None) -> "AgendaApp":
         """The app for the settings' community (``author``: the name first shown)."""
         from workbench import settings
-        from workbench.layers.community import load_community, read_layers
+        from workbench.layers.community import layer_frames
+        from workbench.layers.current import current_community
 
-        layers_dir = settings.get("layers_dir")
-        return cls(store or Store(), load_community(layers_dir), read_layers(layers_dir),
-                   author=author, lang=lang)
+        store = store or Store()
+        # the spaces as planners edited them (the database's), not as first imported
+        community = current_community(settings.get("layers_dir"), store)
+        return cls(store, community, layer_frames(community), author=author, lang=lang)
 
     @property
     def builder(self) -> AgendaBuilder | None:

@@ -50,7 +50,7 @@ class SurveyResults:
         """The newest published version of ``survey_id`` and its responses, from the
         database of the settings. ``all_versions=True`` also reads the responses to earlier
         versions (only their answers to questions still asked, by id)."""
-        from workbench.layers.community import load_community
+        from workbench.layers.current import current_community
 
         store = store or Store()
         latest = {s["survey_id"]: s for s in store.latest_survey_versions()}
@@ -61,7 +61,7 @@ class SurveyResults:
         rows = store.survey_responses(survey_id)
         if not all_versions:
             rows = [r for r in rows if r["version"] == found["version"]]
-        community = load_community(settings.get("layers_dir"))
+        community = current_community(settings.get("layers_dir"), store)
         return cls(survey_view(found["definition"]), rows, lang=lang, layers=community.layers,
                    version=found["version"], areas=community.areas)
 

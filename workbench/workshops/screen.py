@@ -32,7 +32,7 @@ import ipywidgets as w
 
 from workbench import i18n, settings
 from workbench.assets import style_tag
-from workbench.layers.community import load_community
+from workbench.layers.current import current_community
 from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire, server_log
 from workbench.participation.slips import page_url
@@ -98,16 +98,20 @@ class WorkshopScreen(FacilitatorControls):
         """Everything that does not depend on the request: imports, layers, database, map.
         Runs in a preheated kernel before the facilitator opens the page."""
         keep_output_off_the_wire()
-        return cls(load_community(settings.get("layers_dir")), Store(),
+        store = Store()
+        return cls(current_community(settings.get("layers_dir"), store), store,
                    lang=settings.get("default_language"))
 
     @classmethod
     def from_request(cls, query_string: str | None, community=None,
                      store: Store | None = None) -> "WorkshopScreen":
         """A screen for the page's link (``?workshop=<id>&token=<token>&lang=``)."""
-        screen = (cls.from_settings() if community is None and store is None
-                  else cls(community or load_community(settings.get("layers_dir")),
-                           store or Store()))
+        if community is None and store is None:
+            screen = cls.from_settings()
+        else:
+            store = store or Store()
+            screen = cls(community or current_community(settings.get("layers_dir"), store),
+                         store)
         screen.start(query_string)
         return screen
 
