@@ -96,7 +96,8 @@ class Tally:
                                     "shrunk failures included"),
             reliability.figure("refused with a message", self.refused,
                                note="an i18n key known in zh and en, nothing written"),
-            reliability.figure("accepted", self.accepted, note="clean values, written once"),
+            reliability.figure("accepted", self.accepted,
+                               note="clean values (written once where the path stores them)"),
             reliability.figure("exceptions", 0 if outcome == "passed" else "see the run",
                                note="a crash fails the property"),
         ], command=self.command, outcome=outcome, about=self.about)
