@@ -24,6 +24,8 @@ NOTEBOOK_SOURCE_MARKERS = ("ResidentApp.from_settings", "request_query_string",
 # Characteristic text of the files that must never be served.
 PRIVATE_MARKERS = (
     "planner_map_app",  # planner.ipynb
+    "space_editor_app",  # spaces.ipynb
+    "walking_app",  # walking.ipynb
     "地图与提案 · Map and proposals",  # planner.ipynb
     "ResidentApp",  # resident.ipynb (its source) and workbench/page/resident.py
     "def main(",  # workbench/cli.py
@@ -46,6 +48,10 @@ FORBIDDEN_PATHS = [
     "/workshop.ipynb",
     "/notebooks/planner.ipynb",
     "/notebooks/public/resident.ipynb",
+    # every planner notebook: served by JupyterLab only, never by the residents' server
+    *[f"/voila/render/{name}.ipynb" for name in ("agenda", "deliberation", "home", "spaces",
+                                                 "surveys", "walking")],
+    *[f"/voila/files/..%2F{name}.ipynb" for name in ("agenda", "spaces", "walking")],
     "/files/planner.ipynb",
     "/voila/files/../../workbench/cli.py",
     "/voila/files/..%2F..%2Fworkbench%2Fcli.py",
