@@ -19,6 +19,8 @@ already there.
 
 from __future__ import annotations
 
+import json
+
 from datetime import date, datetime, timezone
 
 from sqlalchemy import and_, func, insert, select, update
@@ -26,8 +28,9 @@ from sqlalchemy.exc import IntegrityError
 
 from workbench.participation.tables import participation_codes
 from workbench.points.ledger import PointsRefused, check_debit, check_transfer, expiring
-from workbench.points.tables import points_accounts, points_credits, points_entries, \
-    points_stock
+from workbench.points.needs import Need, check_move
+from workbench.points.tables import need_events, needs, points_accounts, points_credits, \
+    points_entries, points_stock, volunteers
 from workbench.proposals.rules import new_receipt_code
 
 
@@ -288,6 +291,135 @@ class PointsStore:
             return [dict(r._mapping) for r in conn.execute(
                 select(points_entries).where(points_entries.c.code_id == code_id)
                 .order_by(points_entries.c.id))]
+
+    # -- reissued codes ---------------------------------------------------------------------
+    @staticmethod
+    def carry_code_over(conn, old_code_id: int, new_code_id: int) -> None:
+        """A reissued code (a lost slip) carries the resident's points: the old balance moves
+        by a transfer pair (the ledger is never edited), expiring as the earliest it held;
+        their account's household, pending credits and volunteer skills move too."""
+        account = conn.execute(select(points_accounts).where(
+            points_accounts.c.code_id == old_code_id)).first()
+        if account is None:
+            return
+        now = _now()
+        conn.execute(insert(points_accounts).values(
+            code_id=new_code_id, community_id=account.community_id,
+            household=account.household, opened_at=now, touched_at=now))
+        _lock_account(conn, old_code_id)
+        left = _balance(conn, old_code_id)
+        if left > 0:
+            until = conn.execute(select(func.min(points_entries.c.expires_on)).where(
+                points_entries.c.code_id == old_code_id, points_entries.c.points > 0)).scalar()
+            for code_id, other, points, end in ((old_code_id, new_code_id, -left, "out"),
+                                               (new_code_id, old_code_id, left, "in")):
+                _add_entry(conn, community_id=account.community_id, code_id=code_id,
+                           kind="transfer", points=points, counterpart_code_id=other,
+                           event_key=f"reissue:{old_code_id}:{end}", reason="code reissued",
+                           expires_on=until if points > 0 else None)
+        conn.execute(update(points_credits).where(
+            points_credits.c.code_id == old_code_id, points_credits.c.status == "pending")
+            .values(code_id=new_code_id))
+        conn.execute(update(volunteers).where(volunteers.c.code_id == old_code_id)
+                     .values(code_id=new_code_id))
+
+    # -- volunteers and the needs pool ------------------------------------------------------
+    def register_volunteer(self, code_id: int, community_id: str, skills: list[str],
+                           availability: str = "") -> None:
+        """A volunteer of the steward team, or their skills and availability updated."""
+        def work(conn):
+            values = dict(skills=json.dumps(skills), availability=availability)
+            if conn.execute(update(volunteers).where(volunteers.c.code_id == code_id)
+                            .values(**values)).rowcount == 0:
+                conn.execute(insert(volunteers).values(code_id=code_id,
+                                                       community_id=community_id,
+                                                       registered_at=_now(), **values))
+        self.write_again_if_raced(work)
+
+    def volunteers(self, community_id: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(volunteers).where(
+                volunteers.c.community_id == community_id).order_by(volunteers.c.code_id))
+            return [dict(r._mapping, skills=json.loads(r.skills)) for r in rows]
+
+    def post_need(self, community_id: str, need: Need, posted_by_code_id: int | None,
+                  posted_by: str) -> int:
+        """A validated need (:func:`workbench.points.needs.validate_need`), open; its id."""
+        def work(conn):
+            now = _now()
+            need_id = conn.execute(insert(needs).values(
+                community_id=community_id, posted_by_code_id=posted_by_code_id,
+                posted_by=posted_by, title=need.title, description=need.description,
+                skill=need.skill, category=need.skill, public_space_id=need.public_space_id,
+                window_start=need.window_start, window_end=need.window_end, status="open",
+                created_at=now, updated_at=now)).inserted_primary_key[0]
+            conn.execute(insert(need_events).values(
+                need_id=need_id, action="post", status_from=None, status_to="open",
+                by_code_id=posted_by_code_id,
+                by_steward=None if posted_by_code_id else posted_by, at=now))
+            return need_id
+        return self.write(work)
+
+    def move_need(self, need_id: int, action: str, by_code_id: int | None = None,
+                  by_steward: str | None = None, minutes: int | None = None,
+                  note: str | None = None, credit: dict | None = None) -> str:
+        """One move of a need (:data:`workbench.points.needs.MOVES`), recorded with who and
+        when, and made only from the state the rules checked: of two claims at once, one
+        wins. ``credit`` (rule_id, points, awarded_by) goes with a confirmation, in the same
+        transaction: the volunteer's credit, waiting for review. Returns the new state."""
+        def work(conn):
+            need = conn.execute(select(needs).where(needs.c.id == need_id)).first()
+            if need is None:
+                raise PointsRefused("needs.refused.no_need")
+            skills = None
+            if action == "claim" and by_code_id is not None:
+                found = conn.execute(select(volunteers.c.skills).where(
+                    volunteers.c.code_id == by_code_id)).scalar()
+                skills = json.loads(found) if found else []
+            target = check_move(dict(need._mapping), action, by_code_id, by_steward, skills)
+            now = _now()
+            values = dict(status=target, updated_at=now)
+            if action == "claim":
+                values["claimed_by_code_id"] = by_code_id
+            elif action == "release":
+                values["claimed_by_code_id"] = None
+            elif action == "done":
+                values["minutes"] = minutes
+            if conn.execute(update(needs).where(needs.c.id == need_id,
+                                                needs.c.status == need.status)
+                            .values(**values)).rowcount == 0:
+                raise PointsRefused("needs.refused.state", state="changed")
+            conn.execute(insert(need_events).values(
+                need_id=need_id, action=action, status_from=need.status, status_to=target,
+                by_code_id=by_code_id, by_steward=by_steward, minutes=minutes, note=note,
+                at=now))
+            if credit is not None and action == "confirm":
+                conn.execute(insert(points_credits).values(
+                    community_id=need.community_id, code_id=need.claimed_by_code_id,
+                    event_key=f"need:{need_id}", minutes=need.minutes or 0, status="pending",
+                    created_at=now, **credit))
+            return target
+        return self.write(work)
+
+    def need(self, need_id: int) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(needs).where(needs.c.id == need_id)).first()
+        return dict(row._mapping) if row else None
+
+    def needs_of(self, community_id: str, status: str | None = None) -> list[dict]:
+        """The community's needs (in one state, or all), oldest first."""
+        query = select(needs).where(needs.c.community_id == community_id)
+        if status is not None:
+            query = query.where(needs.c.status == status)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(needs.c.id))]
+
+    def need_history(self, need_id: int) -> list[dict]:
+        """Every state change of a need, in order: who, when, from, to."""
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(need_events).where(need_events.c.need_id == need_id)
+                .order_by(need_events.c.id))]
 
 
 STORE_PART = PointsStore

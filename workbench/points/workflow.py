@@ -80,3 +80,36 @@ def adjust(store, rules: PointsRules, code_id: int, points, reason, steward,
     until = expires_on(rules.expiry.months if rules.expiry else None, today or date.today())
     return store.adjust_points(code_id, points, reason, steward, request_key,
                                expires_on=until)
+
+
+def need_done(store, rules: PointsRules, need_id: int, code_id: int, minutes) -> str:
+    """The volunteer who claimed a need marks it done with the time spent."""
+    need = store.need(need_id)
+    rule = _rule_for_skill(rules, need["skill"] if need else "")
+    return store.move_need(need_id, "done", by_code_id=code_id,
+                           minutes=check_minutes(minutes, rule.max_hours))
+
+
+def confirm_need(store, rules: PointsRules, need_id: int, by_code_id: int | None = None,
+                 by_steward: str | None = None) -> str:
+    """The one who posted a need, or a steward, confirms it done: in the same transaction
+    the volunteer's points (hours x the skill's coefficient) are credited, waiting for
+    review."""
+    need = store.need(need_id)
+    if need is None:
+        raise PointsRefused("needs.refused.no_need")
+    rule = _rule_for_skill(rules, need["skill"])
+    if need["claimed_by_code_id"] is not None:
+        store.open_points_account(need["claimed_by_code_id"])
+    credit = dict(rule_id=rule.id, points=max(1, rule.points_for(need["minutes"] or 0)),
+                  awarded_by=by_steward or "resident")
+    return store.move_need(need_id, "confirm", by_code_id=by_code_id, by_steward=by_steward,
+                           credit=credit)
+
+
+def _rule_for_skill(rules: PointsRules, skill: str):
+    rule = next((r for r in rules.earn if r.event == "volunteer_hours"
+                 and r.category == skill), None)
+    if rule is None:
+        raise PointsRefused("points.refused.no_rule", rule=skill)
+    return rule
