@@ -13,7 +13,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from test_resident_page import gap_below, open_resident_page, type_text
+from test_resident_page import gap_below, open_fold, open_resident_page, type_text
 from workbench import i18n, vocabulary
 from workbench.layers.community import load_community
 from workbench.proposals.rules import Proposal
@@ -170,6 +170,8 @@ def test_large_text_doubles_the_text_and_nothing_is_cut(phone, axe, screenshots,
     box = measure_map(page)
     assert box["land"]["left"] >= box["map"]["left"] - 1
     assert box["land"]["right"] <= box["map"]["right"] + 1
+    # the folded sections' headings fit too, and open
+    open_fold(page, "statement_voting")
     # the stance buttons read in full
     votes = page.locator(".wb-vote-row")
     for word in ("agree", "disagree", "pass"):
@@ -177,6 +179,7 @@ def test_large_text_doubles_the_text_and_nothing_is_cut(phone, axe, screenshots,
                ).to_have_count(1)
     votes.first.scroll_into_view_if_needed()
     screenshots(page, f"large-statements-{lang}", votes.first)
+    open_fold(page, "proposal_list")
     page.locator(".wb-discuss").first.click()
     expect(page.locator(".wb-discussion")).to_be_visible(timeout=15_000)
     page.wait_for_timeout(800)
@@ -246,6 +249,7 @@ def test_a_place_is_chosen_without_the_map(phone, db, community):
 def test_a_survey_opens_below_its_button_in_view_and_passes_axe(phone, axe, screenshots,
                                                                  lang):
     page = open_resident_page(phone, f"?lang={lang}")
+    open_fold(page, "surveys")
     button = page.locator(".wb-survey-open").first
     button.click()
     survey = page.locator(".wb-survey")

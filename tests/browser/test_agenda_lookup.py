@@ -12,6 +12,7 @@ from workbench.layers.community import load_community
 from workbench.store import Store
 
 from servers import DEMO_LAYERS
+from test_resident_page import open_fold
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +54,7 @@ def test_a_resident_looks_up_a_receipt_and_sees_the_decision(browser, voila_serv
         page.goto(f"{voila_server.url}?lang={lang}", wait_until="domcontentloaded",
                   timeout=READY)
         expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+        open_fold(page, "agenda_section")
         agenda = page.locator(".wb-agenda")
         expect(agenda).to_contain_text(words["progress"])
         expect(agenda).to_contain_text(words["declined"])
@@ -97,6 +99,7 @@ def test_the_agenda_at_workshop_size(browser, voila_server, published, screensho
             page.goto(f"{voila_server.url}?lang={lang}", wait_until="domcontentloaded",
                       timeout=READY)
             expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+            open_fold(page, "agenda_section")
             agenda = page.locator(".wb-agenda")
             expect(agenda).to_contain_text("45%")
             agenda.scroll_into_view_if_needed()

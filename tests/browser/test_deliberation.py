@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from test_resident_page import gap_below
+from test_resident_page import gap_below, open_fold
 
 from workbench.participation.codes import issue_codes
 from workbench.store import Store
@@ -23,6 +23,9 @@ def open_page(context, url, lang, code=None):
     page.goto(f"{url}?lang={lang}" + (f"&code={code}" if code else ""),
               wait_until="domcontentloaded", timeout=READY)
     expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+    # the proposals and the statements are folded until tapped
+    open_fold(page, "proposal_list")
+    open_fold(page, "statement_voting")
     return page
 
 
@@ -109,6 +112,7 @@ def test_comment_reply_report_and_vote_on_a_phone(browser, voila_server, screens
         db.moderate("heguang", "comment", cid, "hide", "广告 <i>ad</i>", "moderator")
         page.reload(wait_until="domcontentloaded")
         expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+        open_fold(page, "proposal_list")
         page.locator(".wb-list .widget-hbox", has_text=proposal["title"]).locator(
             ".wb-discuss").click()
         expect(page.locator(".wb-discussion")).to_contain_text(

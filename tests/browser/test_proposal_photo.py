@@ -14,6 +14,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from photo_files import camera_jpeg
+from test_resident_page import open_fold
 from workbench import i18n, settings
 from workbench.proposals.photos import megabytes
 from workbench.store import Store
@@ -71,6 +72,7 @@ def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_se
         assert "icc_profile" not in image.info and "comment" not in image.info
 
         # in the list: a button, and the photo only once the resident opens it
+        open_fold(page, "proposal_list")
         row = page.locator(".wb-list .widget-hbox", has_text=title)
         alt = en("photo.alt", title=title)
         expect(row.get_by_alt_text(alt)).to_have_count(0)

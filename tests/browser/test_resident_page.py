@@ -59,6 +59,17 @@ def open_resident_page(phone, query: str = "?lang=en"):
     return page
 
 
+def open_fold(page, name: str):
+    """Open a folded section (the proposals, the agenda, statements, surveys: built when
+    first opened) by tapping its heading, as a resident does; returns the fold."""
+    fold = page.locator(f".wb-fold-{name}")
+    button = fold.locator(".wb-fold-button")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    expect(button).to_have_attribute("aria-expanded", "true", timeout=30_000)
+    return fold
+
+
 def boundary_path(page):
     return page.locator('.leaflet-container path[stroke-dasharray="8 5"]')
 
@@ -211,6 +222,8 @@ def test_happy_path_in_english(phone, db, community, screenshots):
     assert row["lon"] == pytest.approx(lon_shown, abs=1e-5)
     assert db.count_proposals() == before + 1
 
+    expect(page.locator(".wb-fold-proposal_list")).to_contain_text(f"({before + 1})")
+    open_fold(page, "proposal_list")
     listing = page.locator(".wb-list")
     expect(listing).to_contain_text(title)
     expect(listing).to_contain_text(en("list.count", count=before + 1))
@@ -227,14 +240,14 @@ def test_chinese_is_the_default_and_english_toggle(phone, screenshots):
     for label in ("标题", "说明", "场景"):
         expect(field(page, label)).to_be_visible()
     expect(page.get_by_role("button", name="提交提案")).to_be_visible()
-    expect(page.locator(".wb-list")).to_contain_text("居民提案")
+    expect(page.locator(".wb-fold-proposal_list")).to_contain_text("居民提案")
     screenshots(page, "zh", element=field(page, "标题"))
 
     page.get_by_role("button", name="English").click()
     for label in ("Title", "Description", "Scenario"):
         expect(field(page, label)).to_be_visible()
     expect(page.get_by_role("button", name="Submit proposal")).to_be_visible()
-    expect(page.locator(".wb-list")).to_contain_text("Residents' proposals")
+    expect(page.locator(".wb-fold-proposal_list")).to_contain_text("Residents' proposals")
     expect(field(page, "标题")).to_have_count(0)
     expect(page.get_by_role("button", name="提交提案")).to_have_count(0)
     screenshots(page, "en", element=field(page, "Title"))
@@ -318,6 +331,7 @@ def test_resident_text_is_escaped_in_list_and_popup(phone, db, community, screen
         lon=lon, lat=lat, public_space_id=space), source="test")
 
     page = open_resident_page(phone)
+    open_fold(page, "proposal_list")
     listing = page.locator(".wb-list")
     expect(listing.get_by_text(EVIL_TITLE, exact=True)).to_be_visible()
     item = listing.locator(".wb-row").filter(has=page.get_by_text(EVIL_TITLE, exact=True))

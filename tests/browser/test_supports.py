@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from test_resident_page import open_fold
 from workbench.participation.codes import issue_codes
 from workbench.store import Store
 
@@ -19,6 +20,7 @@ def open_page(context, url, code=None):
     page.goto(url + "?lang=en" + (f"&code={code}" if code else ""),
               wait_until="domcontentloaded", timeout=READY)
     expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+    open_fold(page, "proposal_list")
     return page
 
 

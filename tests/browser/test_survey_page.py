@@ -9,6 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from servers import DEMO_LAYERS
+from test_resident_page import open_fold
+from workbench.layers.community import load_community
 from workbench.store import Store
 
 pytestmark = pytest.mark.browser
@@ -19,6 +22,7 @@ READY = 60_000
 def open_needs_survey(page, url):
     page.goto(url + "?lang=en", wait_until="domcontentloaded", timeout=READY)
     expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
+    open_fold(page, "surveys")
     page.locator(".wb-survey-open", has_text="needs").click()
     expect(page.locator(".wb-survey")).to_be_visible(timeout=30_000)
     return page.locator(".wb-survey")
@@ -62,8 +66,35 @@ def test_needs_survey_on_a_phone(phone, voila_server, screenshots):
     place = question(survey, "Mark on the map one place")
     place.locator(".leaflet-container").scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    map_box = place.locator(".leaflet-container").bounding_box()
-    page.mouse.click(map_box["x"] + map_box["width"] * 0.42, map_box["y"] + map_box["height"] * 0.55)
+    # a public space's dot: the place line names the space, as the proposal form's does
+    spaces = load_community(DEMO_LAYERS).public_spaces.values()
+    named = re.compile("|".join(re.escape(s["properties"]["name_en"]) for s in spaces))
+    # (the smallest space drawn: a point space's dot, whose centre is surely inside it)
+    x, y = place.locator(".leaflet-container").evaluate("""map => {
+        const spaces = [...map.querySelectorAll('path[fill-opacity="0.55"][stroke-width="2"]')]
+            .map(p => p.getBoundingClientRect()).filter(r => r.width > 0);
+        spaces.sort((a, b) => a.width * a.height - b.width * b.height);
+        return [spaces[0].x + spaces[0].width / 2, spaces[0].y + spaces[0].height / 2];
+    }""")
+    page.mouse.click(x, y)
+    expect(place.locator(".wb-live")).to_have_text(named, timeout=15_000)
+    expect(place.get_by_text("Point on the map")).to_have_count(0)
+    # a point of the community's own land, on no space: its coordinates
+    x, y = place.locator(".leaflet-container").evaluate("""map => {
+        const land = map.querySelector('path[stroke-dasharray="8 5"]');
+        const r = map.getBoundingClientRect(), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+        for (let d = 0; d < Math.min(r.width, r.height) / 2; d += 6)
+            for (let a = 0; a < 360; a += (d ? 15 : 360)) {
+                const x = cx + d * Math.cos(a * Math.PI / 180), y = cy + d * Math.sin(a * Math.PI / 180);
+                // land all round, further than a tap on a point space's dot may be from it
+                if ([0, 45, 90, 135, 180, 225, 270, 315].map(b => [16 * Math.cos(b * Math.PI / 180),
+                        16 * Math.sin(b * Math.PI / 180)]).concat([[0, 0]]).every(
+                        ([dx, dy]) => document.elementFromPoint(x + dx, y + dy) === land))
+                    return [x, y];
+            }
+        return null;
+    }""")
+    page.mouse.click(x, y)
     expect(place.get_by_text("Point on the map")).to_be_visible()
     place.locator("input[type=radio]").first.check()  # the follow-up: what kind of problem
     ideas = question(survey, "Which of these two ideas")
