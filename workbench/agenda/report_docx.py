@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 from workbench import i18n, vocabulary
+from workbench.layers.sources import attribution_text
 from workbench.agenda import presenter as show
 from workbench.agenda.report_parts import (check_language, decision_counts, document_title,
                                            map_png, published_line, text, unlocated_line,
@@ -227,5 +228,9 @@ def agenda_docx(snapshot: dict, community, path, lang: str = "zh") -> Path:
         _item_section(doc, item, lang, snapshot.get("score_unknown"))
     doc.add_paragraph()
     doc.add_paragraph(text(lang, "footer", version=snapshot.get("version", "–")))
+    # the map's layers may carry a licence that asks for credit (OpenStreetMap's ODbL)
+    credit = attribution_text(getattr(community, "folder", None))
+    if credit:
+        doc.add_paragraph(credit)
     doc.save(str(path))
     return path

@@ -19,6 +19,7 @@ from workbench.agenda.report_parts import (DECISION_COLOURS, DECISIONS, OTHER_CO
                                            unlocated_line, version_line)
 from workbench.geo.drawing import MAP_STYLE
 from workbench.escaping import esc
+from workbench.layers.sources import attribution_text
 
 STANCE_COLOURS = {"for": "#4caf50", "neutral": "#bdbdbd", "against": "#e53935"}
 #: Satisfaction 1-5, very dissatisfied to very satisfied (the survey charts' colours).
@@ -277,6 +278,8 @@ def agenda_html(snapshot: dict, community, lang: str = "zh") -> str:
                          for d, label, n in decision_counts(items, lang))
     unlocated = unlocated_line(items, lang)
     homes = show.homes_note(snapshot.get("homes"), lang)
+    # the map's layers may carry a licence that asks for credit (OpenStreetMap's ODbL)
+    credit = attribution_text(getattr(community, "folder", None))
     body = (
         f'<header class="doc-head"><div class="community">'
         f'{esc(community_name(snapshot, community, lang))}</div>'
@@ -293,7 +296,8 @@ def agenda_html(snapshot: dict, community, lang: str = "zh") -> str:
         f'<h2>{esc(text(lang, "items"))}</h2>'
         + "".join(_item_html(item, lang, snapshot.get("score_unknown")) for item in items)
         + _receipt_index(items, lang)
-        + f'<footer>{esc(text(lang, "footer", version=snapshot.get("version", "–")))}</footer>')
+        + f'<footer>{esc(text(lang, "footer", version=snapshot.get("version", "–")))}'
+        + (f'<br>{esc(credit)}' if credit else "") + '</footer>')
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

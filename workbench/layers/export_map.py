@@ -36,6 +36,7 @@ from folium.utilities import JsCode
 from workbench import i18n, vocabulary
 from workbench.assets import stylesheet
 from workbench.escaping import esc
+from workbench.layers.sources import attribution_text, layer_sources
 
 MIN_ZOOM, MAX_ZOOM = 12, 20
 ROAD_STYLES = {"primary": (7, "#8d8d8d"), "secondary": (5, "#a5a5a5"),
@@ -46,7 +47,6 @@ SPACE_STATUS = {"planned": {"dashArray": "7 5", "weight": 3, "fillOpacity": 0.18
                 "under_construction": {"dashArray": "2 5", "weight": 3, "fillOpacity": 0.35},
                 "closed": {"color": "#757575", "fillColor": "#bdbdbd", "fillOpacity": 0.3}}
 DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#f9a825", "decline": "#757575"}
-OSM_LICENCE = "ODbL-1.0"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}")
 _CSS_IMAGE = re.compile(r"url\((['\"]?)images/([\w.-]+\.png)\1\)")
 
@@ -104,23 +104,13 @@ def notices() -> str:
 # -- what the page shows ------------------------------------------------------------------
 def sources(folder: Path) -> list[dict]:
     """The layers' sources as ``community.yaml`` keeps them (written by ``layers import``)."""
-    try:
-        meta = yaml.safe_load((Path(folder) / "community.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return []
-    found = meta.get("sources") if isinstance(meta, dict) else None
-    return [s for s in found or [] if isinstance(s, dict)]
+    return layer_sources(folder)
 
 
 def attribution(folder: Path) -> str:
     """The attribution the layers carry on the map (HTML, escaped): OpenStreetMap's for
     OSM-sourced layers (ODbL asks for it wherever the data is shown)."""
-    texts = []
-    for source in sources(folder):
-        if str(source.get("licence")) == OSM_LICENCE:
-            text = str(source.get("attribution") or "© OpenStreetMap contributors")
-            texts.append(f"{text} · {OSM_LICENCE}")
-    return " | ".join(esc(t) for t in dict.fromkeys(texts))
+    return esc(attribution_text(folder))
 
 
 def proposal_points(community, rows: list[dict], supports: dict, lang: str) -> list[dict]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from html import escape
 
-from ipyleaflet import (CircleMarker, DivIcon, GeoJSON, LayerGroup, Map, Marker, TileLayer,
-                        basemaps, basemap_to_tiles)
+from ipyleaflet import (AttributionControl, CircleMarker, DivIcon, GeoJSON, LayerGroup, Map,
+                        Marker, TileLayer, basemaps, basemap_to_tiles)
 
 from workbench import vocabulary
+from workbench.layers.sources import attribution_text
 
 ROAD_STYLE = {
     "primary": {"color": "#8d8d8d", "weight": 7},
@@ -164,6 +165,16 @@ class CommunityMap:
             zoom_snap=ZOOM_STEP,
             layout={"height": height, "width": "100%"})
         self.widget.add_class("wb-map")
+        # the layers' own licence may ask for credit wherever they are shown (OpenStreetMap's
+        # ODbL does): the map says it, with or without tiles
+        credit = attribution_text(getattr(community, "folder", None))
+        shown = [c for c in self.widget.controls if isinstance(c, AttributionControl)]
+        for extra in shown[1:]:  # ipyleaflet 0.20 puts in two: the tiles' credit shown twice
+            self.widget.remove(extra)
+        if credit and shown:
+            shown[0].prefix = escape(credit)
+        elif credit:
+            self.widget.add(AttributionControl(position="bottomright", prefix=escape(credit)))
         # once the browser tells the map's size (its first bounds), zoom so that the whole
         # community shows: a narrow phone, a zoomed-in browser or a wide screen alike
         self._fitted = False
