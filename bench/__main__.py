@@ -12,7 +12,7 @@ from ._report import write
 
 #: Every benchmark, by name: module bench.bench_<name> with run(quick: bool) -> list[Figure].
 BENCHMARKS = ["store_writes", "resident_page", "opinion_groups", "agenda", "grouping", "workshop",
-              "kernels", "walking"]
+              "kernels", "walking", "points"]
 
 
 def main(argv=None) -> int:

@@ -276,12 +276,13 @@ class PointsStore:
 
     def points_balances(self, community_id: str) -> dict[int, int]:
         """Every balance of the community's residents (and only theirs), by code id."""
-        totals = (select(points_entries.c.code_id, func.sum(points_entries.c.points)
-                         .label("points")).group_by(points_entries.c.code_id).subquery())
-        query = (select(points_accounts.c.code_id, func.coalesce(totals.c.points, 0))
+        # the accounts first, then each one's entries by the (code_id, points) index
+        query = (select(points_accounts.c.code_id,
+                        func.coalesce(func.sum(points_entries.c.points), 0))
                  .select_from(points_accounts.outerjoin(
-                     totals, totals.c.code_id == points_accounts.c.code_id))
-                 .where(points_accounts.c.community_id == community_id))
+                     points_entries, points_entries.c.code_id == points_accounts.c.code_id))
+                 .where(points_accounts.c.community_id == community_id)
+                 .group_by(points_accounts.c.code_id))
         with self.engine.connect() as conn:
             return {code_id: int(points) for code_id, points in conn.execute(query)}
 
