@@ -163,3 +163,12 @@ def test_each_community_sees_only_its_own_residents(store, community):
     credited(store, community.id, code, 10, "need:1")
     assert store.points_balances(community.id) == {code: 10}
     assert store.points_balances("another") == {}
+
+
+def test_a_resident_of_another_community_is_not_credited_here(store, community):
+    (code,) = residents(store, community.id, 1)
+    with pytest.raises(PointsRefused, match="no_code"):
+        store.award_points("elsewhere", code, "need:1", "elderly_care", 5, 30, "steward")
+    with pytest.raises(PointsRefused, match="no_code"):
+        store.award_points(community.id, 99999, "need:2", "elderly_care", 5, 30, "steward")
+    assert store.points_credits(community.id, None) == []

@@ -135,3 +135,29 @@ def test_a_reissued_code_carries_its_points(store, community, rules):
     assert (store.points_balance(code), store.points_balance(new)) == (0, 30)
     assert store.points_account(new)["household"] == "1-1-101"
     assert store.points_credits(community.id)[0]["code_id"] == new
+
+
+def test_the_planners_tables(store, community, rules):
+    from workbench.points.team import hours_by_month, open_by_skill, team_table, \
+        time_to_fulfilment
+
+    poster, volunteer, idle = residents(store, community.id, 3)
+    store.register_volunteer(volunteer, community.id, ["skills_help"], "周末")
+    store.register_volunteer(idle, community.id, ["elderly_care"])
+    need_id = store.post_need(community.id, a_need(rules), poster, "resident")
+    store.post_need(community.id, a_need(rules), poster, "resident")
+    store.post_need(community.id, a_need(rules, skill="elderly_care"), poster, "resident")
+    store.move_need(need_id, "claim", by_code_id=volunteer)
+    workflow.need_done(store, rules, need_id, volunteer, 150)
+    workflow.confirm_need(store, rules, need_id, by_code_id=poster)
+    workflow.review(store, rules, store.points_credits(community.id)[0]["id"], "王", True)
+    credits = store.points_credits(community.id, None)
+    team = team_table(store.volunteers(community.id), credits).set_index("code_id")
+    assert team.loc[volunteer, ["hours", "tasks"]].tolist() == [2.5, 1]
+    assert team.loc[idle, ["hours", "tasks"]].tolist() == [0.0, 0]
+    assert open_by_skill(store.needs_of(community.id)).to_dict() == {"skills_help": 1,
+                                                                     "elderly_care": 1}
+    waited = time_to_fulfilment(store.need_events_of(community.id))
+    assert list(waited.index) == [need_id] and 0 <= waited[need_id] < 1
+    assert hours_by_month(credits).sum() == 2.5
+    assert hours_by_month([]).empty

@@ -91,8 +91,11 @@ class PointsStore:
     def award_points(self, community_id: str, code_id: int, event_key: str, rule_id: str,
                      points: int, minutes: int, awarded_by: str) -> tuple[int, bool]:
         """A credit waiting for review, once per ``event_key``: (its id, whether it is new).
-        A repeated or simultaneous award of the same event gets the first one's id."""
+        A repeated or simultaneous award of the same event gets the first one's id. Only a
+        resident of ``community_id`` is credited there: each community lists its own."""
         self.open_points_account(code_id)
+        if self.points_account(code_id)["community_id"] != community_id:
+            raise PointsRefused("points.refused.no_code")
 
         def work(conn):
             return conn.execute(insert(points_credits).values(
@@ -421,6 +424,14 @@ class PointsStore:
             return [dict(r._mapping) for r in conn.execute(
                 select(need_events).where(need_events.c.need_id == need_id)
                 .order_by(need_events.c.id))]
+
+    def need_events_of(self, community_id: str) -> list[dict]:
+        """Every recorded move of the community's needs, in order (for the planner's
+        figures, :mod:`workbench.points.team`)."""
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(
+                select(need_events).join(needs, needs.c.id == need_events.c.need_id)
+                .where(needs.c.community_id == community_id).order_by(need_events.c.id))]
 
 
 STORE_PART = PointsStore
