@@ -172,3 +172,23 @@ def test_a_resident_of_another_community_is_not_credited_here(store, community):
     with pytest.raises(PointsRefused, match="no_code"):
         store.award_points(community.id, 99999, "need:2", "elderly_care", 5, 30, "steward")
     assert store.points_credits(community.id, None) == []
+
+
+def test_transfers_both_ways_at_once_neither_deadlock_nor_go_below_zero(store, community):
+    one, other = residents(store, community.id, 2, household="5-1-301")
+    credited(store, community.id, one, 30, "need:1")
+    credited(store, community.id, other, 30, "need:2")
+    refused = []
+
+    def transfer(s, n):
+        giver, taker = (one, other) if n % 2 else (other, one)
+        try:
+            s.transfer_points(giver, taker, 7, f"t{n}")
+        except PointsRefused as exc:
+            refused.append(exc.key)
+
+    assert in_threads(store.url, transfer, 16) == []   # a deadlock would be an error here
+    balances = store.points_balances(community.id)
+    assert sum(balances.values()) == ledger_total(store) == 60
+    assert min(balances.values()) >= 0
+    assert set(refused) <= {"points.refused.balance"}

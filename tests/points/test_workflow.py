@@ -95,3 +95,15 @@ def test_adjustments_need_a_reason_and_a_steward(store, community, rules):
             workflow.adjust(store, rules, code, points, reason, steward, "a1")
     assert workflow.adjust(store, rules, code, 5, "paper slip counted", "王管家", "a1")
     assert store.points_balance(code) == 5
+
+
+def test_taking_part_earns_once_per_event(store, community, rules):
+    (code,) = residents(store, community.id, 1)
+    first = workflow.award_event(store, rules, community.id, code, "survey_completed", 3,
+                                 "committee", "committee")
+    again = workflow.award_event(store, rules, community.id, code, "survey_completed", 3,
+                                 "committee", "committee")
+    assert first[1] and again == (first[0], False)
+    assert store.points_credits(community.id)[0]["event_key"] == f"survey_completed:3:{code}"
+    assert workflow.award_event(store, rules, community.id, code, "volunteer_hours", 1,
+                                "committee", "committee") is None

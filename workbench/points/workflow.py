@@ -42,6 +42,20 @@ def award(store, rules: PointsRules, community_id: str, code_id: int, rule_id: s
                               rule.points_for(minutes), minutes, awarded_by)
 
 
+def award_event(store, rules: PointsRules, community_id: str, code_id: int, event: str,
+                ref: str | int, awarded_by: str, role: str) -> tuple[int, bool] | None:
+    """A credit for taking part (``proposal_adopted``, ``survey_completed``,
+    ``workshop_attended``, ``activity_attended``) by the rule file's rule for that event, keyed
+    ``event:ref:code`` so that the same participation never earns twice; None when the
+    rules give no points for it."""
+    rule = next((r for r in rules.earn if r.event == event and event != "volunteer_hours"),
+                None)
+    if rule is None:
+        return None
+    return award(store, rules, community_id, code_id, rule.id, f"{event}:{ref}:{code_id}",
+                 awarded_by, role)
+
+
 def review(store, rules: PointsRules, credit_id: int, reviewer: str, approve: bool,
            note: str | None = None, today: date | None = None) -> dict:
     """Approve (into the ledger, expiring as the rules say) or reject a pending credit."""
