@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from workbench.points.ledger import PointsRefused
-from workbench.points.rule_file import IDENTIFIER
 from workbench.proposals.rules import check_text
 
 #: action -> (the state it is allowed from, the state it leads to)
@@ -127,6 +126,10 @@ def _aware(moment: datetime) -> datetime:
 
 def check_skills(value) -> list[str]:
     """A volunteer's skills: identifiers, a few."""
+    # imported here: the rule file's module brings pydantic (some 7 MiB), and the store
+    # (this module with it) is in every resident's kernel
+    from workbench.points.rule_file import IDENTIFIER
+
     if not isinstance(value, list) or not 1 <= len(value) <= 20 or not all(
             isinstance(s, str) and IDENTIFIER.match(s) for s in value):
         raise PointsRefused("needs.error.skills")
