@@ -12,12 +12,20 @@ from workbench.i18n import t
 def _coverage(args) -> int:
     from workbench.geo.coverage import coverage_table, table_text
     from workbench.geo.walking import WalkingAnalysis, life_circles, threshold
-    from workbench.layers.community import LayerError, read_layers
+    from workbench.layers.community import LayerError, layer_frames, read_layers
 
     lang = args.lang or settings.get("default_language")
     folder = args.layers or settings.get("layers_dir")
     try:
-        layers = read_layers(folder)
+        if args.layers:  # a folder given: its files as they are
+            layers = read_layers(folder)
+        else:            # the community's, with its spaces as planners edited them
+            from workbench.layers.current import current_community
+            from workbench.store import Store
+
+            store = Store()
+            layers = layer_frames(current_community(folder, store))
+            store.dispose()
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

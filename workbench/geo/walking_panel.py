@@ -109,10 +109,13 @@ class WalkingPanel:
 
     @classmethod
     def from_settings(cls, lang: str = "zh") -> "WalkingPanel":
-        from workbench.layers.community import load_community, read_layers
+        from workbench.layers.community import layer_frames
+        from workbench.layers.current import current_community
+        from workbench.store import Store
 
-        folder = settings.get("layers_dir")
-        return cls(load_community(folder), read_layers(folder), lang)
+        # the spaces as planners edited them (planned ones included: where to build)
+        community = current_community(settings.get("layers_dir"), Store())
+        return cls(community, layer_frames(community), lang)
 
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)

@@ -15,9 +15,11 @@ from workbench.layers.community import Community, load_community
 
 
 def current_community(layers_dir: str | Path, store) -> Community:
-    """:func:`load_community`, with the database's current spaces when it has them."""
+    """:func:`load_community`, with the database's current spaces when it has them (a
+    database not set up yet by ``workbench init`` has none: the files' spaces)."""
     community = load_community(layers_dir)
-    refresh_spaces(community, store)
+    if store.schema_revision() is not None:
+        refresh_spaces(community, store)
     return community
 
 
