@@ -97,3 +97,23 @@ def test_a_proposal_marker_tapped_on_the_folded_list_shows_its_popup(app):
 def test_a_tap_inside_a_space_still_places_the_pin(app):
     app.place_at(*INSIDE_P1)
     assert app.space_input.value == "P1"
+
+
+def test_a_resident_kernel_imports_none_of_the_planners_heavy_libraries():
+    # every resident's kernel imports the page, its sections and the whole store: what they
+    # import at module level is in every kernel (pydantic through the store was 7 MiB)
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "geopandas", "pyproj", "sklearn", "scipy", "matplotlib", "pydantic",
+             "PIL", "docx", "openpyxl", "folium", "networkx", "alembic")
+    code = ("import sys\n"
+            "from workbench.page.resident import ResidentApp\n"
+            "from workbench import registry\n"
+            "registry.page_sections()\n"
+            "from workbench.store import Store\n"
+            "Store\n"
+            f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == []
