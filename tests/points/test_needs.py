@@ -161,3 +161,32 @@ def test_the_planners_tables(store, community, rules):
     assert list(waited.index) == [need_id] and 0 <= waited[need_id] < 1
     assert hours_by_month(credits).sum() == 2.5
     assert hours_by_month([]).empty
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from hostile import json_values  # noqa: E402
+from workbench.points.needs import Need  # noqa: E402
+
+FIELDS = ["title", "description", "skill", "public_space_id", "window_start", "window_end"]
+
+
+@given(field=st.sampled_from(FIELDS), value=json_values)
+def test_any_value_in_a_need_is_taken_or_refused_beside_its_field(rules, field, value):
+    try:
+        need = a_need(rules, **{field: value})
+    except NeedInvalid as invalid:
+        assert set(invalid.errors) <= set(FIELDS) | {"window"}
+        return
+    assert isinstance(need, Need) and need.title and need.skill in skills_of(rules)
+
+
+@given(minutes=json_values)
+def test_any_minutes_are_taken_or_refused(rules, minutes):
+    from workbench.points.workflow import check_minutes
+
+    try:
+        assert 1 <= check_minutes(minutes, 8) <= 480
+    except PointsRefused as refused:
+        assert refused.key == "points.error.minutes"

@@ -93,3 +93,46 @@ def test_a_missing_or_binary_file(tmp_path):
     (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00")
     with pytest.raises(PointsRulesError, match="UTF-8"):
         load_rules(tmp_path / "bin.yaml")
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+import yaml  # noqa: E402
+from hostile import json_values, texts  # noqa: E402
+from workbench.points.rule_file import PointsRules  # noqa: E402
+
+
+def _sample_with(path: tuple, value):
+    """The shipped sample's data with one place replaced by a hostile value."""
+    data = yaml.safe_load(open(settings.get("points_rules"), encoding="utf-8"))
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return data
+
+
+PLACES = [("id",), ("title",), ("awarders",), ("expiry",), ("earn",), ("catalogue",),
+          ("earn", 0, "points_per_hour"), ("earn", 4, "points"), ("earn", 0, "event"),
+          ("catalogue", 1, "stock"), ("catalogue", 0, "price"), ("communities",),
+          ("transfer_within_household",), ("earn", 0, "title", "zh")]
+
+
+@given(place=st.sampled_from(PLACES), value=json_values)
+def test_any_value_anywhere_loads_or_is_refused_with_a_line(tmp_path_factory, place, value):
+    path = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    path.write_text(yaml.safe_dump(_sample_with(place, value), allow_unicode=True),
+                    encoding="utf-8")
+    try:
+        assert isinstance(load_rules(path), PointsRules)
+    except PointsRulesError as error:
+        assert error.problem and (error.line is not None or not error.field)
+
+
+@given(text=texts)
+def test_any_text_as_a_rule_file_loads_or_is_refused(tmp_path_factory, text):
+    path = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    with pytest.raises(PointsRulesError):
+        load_rules(path)
