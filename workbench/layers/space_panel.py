@@ -43,6 +43,44 @@ SHAPE_STYLE = {"color": "#d81b60", "weight": 3, "fillColor": "#d81b60", "fillOpa
 MULTILINE = ("description_zh", "description_en")
 
 
+#: what the drawing tools report as a change of the shape on the map (besides "create")
+EDIT_ACTIONS = ("drag", "vertexdrag", "vertexremoved", "vertexadded", "rotateend", "edit")
+
+
+def draw_control(points: bool = True) -> GeomanDrawControl:
+    """The drawing tools for one shape at a time: a polygon or a rectangle, and with
+    ``points`` a point (a circle marker). The space editor and the import panel use them."""
+    return GeomanDrawControl(
+        polygon={"pathOptions": SHAPE_STYLE}, rectangle={"pathOptions": SHAPE_STYLE},
+        circlemarker={"pathOptions": {**SHAPE_STYLE, "radius": 10, "fillOpacity": 0.8}}
+        if points else {},
+        polyline={}, marker={}, circle={}, edit=True, drag=True, remove=False, cut=False,
+        rotate=False, position="topleft")
+
+
+def editable_shape(geometry: dict) -> dict:
+    """``geometry`` as the drawing tools take it back: a feature they let be edited."""
+    point = geometry.get("type") == "Point"
+    style = {**SHAPE_STYLE, "radius": 10} if point else SHAPE_STYLE
+    return {"type": "Feature", "geometry": geometry, "properties": {
+        "style": style, "type": "circlemarker" if point else "polygon", "options": style}}
+
+
+def drawn_shape(action: str, geo_json) -> tuple[str, dict] | None:
+    """("create" or "edit", the geometry) from what the drawing tools report (one feature or
+    a list; the newest counts); None when it is no shape or no change of one."""
+    features = geo_json if isinstance(geo_json, list) else [geo_json]
+    features = [f for f in features if isinstance(f, dict) and isinstance(f.get("geometry"),
+                                                                           dict)]
+    if not features:
+        return None
+    if action == "create":
+        return "create", features[-1]["geometry"]
+    if action in EDIT_ACTIONS:
+        return "edit", features[-1]["geometry"]
+    return None
+
+
 class SpaceEditor:
     """The editor (``.widget``) for ``community``'s public spaces, signing changes as
     ``person``. Its spaces are loaded from the layer file into the store the first time."""
@@ -80,11 +118,7 @@ class SpaceEditor:
         self.map = CommunityMap(self.community, self.lang, basemap=basemap, height=height)
         self.map.widget.scroll_wheel_zoom = True
         self.map.public_spaces.on_click(safe(self._on_space_click))
-        self.draw = GeomanDrawControl(
-            polygon={"pathOptions": SHAPE_STYLE}, rectangle={"pathOptions": SHAPE_STYLE},
-            circlemarker={"pathOptions": {**SHAPE_STYLE, "radius": 10, "fillOpacity": 0.8}},
-            polyline={}, marker={}, circle={}, edit=True, drag=True, remove=False, cut=False,
-            rotate=False, position="topleft")
+        self.draw = draw_control(points=True)
         self.draw.on_draw(safe(self._on_draw))
         self.map.widget.add(self.draw)
 
@@ -221,15 +255,8 @@ class SpaceEditor:
         the map as the editable shape. Checked on save, its area shown at once."""
         self.shape = geometry
         if draw:
-            self.draw.data = [self._editable(geometry)] if geometry else []
+            self.draw.data = [editable_shape(geometry)] if geometry else []
         self.shape_line.value = self.shape_html()
-
-    def _editable(self, geometry: dict) -> dict:
-        point = geometry.get("type") == "Point"
-        style = {**SHAPE_STYLE, "radius": 10} if point else SHAPE_STYLE
-        return {"type": "Feature", "geometry": geometry, "properties": {
-            "style": style, "type": "circlemarker" if point else "polygon",
-            "options": style}}
 
     def shape_html(self) -> str:
         from shapely.geometry import shape
@@ -248,16 +275,10 @@ class SpaceEditor:
                 f"{esc(self.t('editor.shape_area', area=f'{area_m2(geom):,.0f}'))}</span>")
 
     def _on_draw(self, _control=None, action: str = "", geo_json=None, **_) -> None:
-        features = geo_json if isinstance(geo_json, list) else [geo_json]
-        features = [f for f in features if isinstance(f, dict) and f.get("geometry")]
-        if not features:
-            return
-        if action == "create":
+        drawn = drawn_shape(action, geo_json)
+        if drawn is not None:
             # one shape at a time: what was drawn replaces the shape being edited
-            self.set_shape(features[-1]["geometry"], draw=True)
-        elif action in ("drag", "vertexdrag", "vertexremoved", "vertexadded", "rotateend",
-                        "edit"):
-            self.set_shape(features[-1]["geometry"])
+            self.set_shape(drawn[1], draw=drawn[0] == "create")
 
     def _on_space_click(self, event=None, feature=None, properties=None, **_) -> None:
         space_id = (properties or {}).get("id")
