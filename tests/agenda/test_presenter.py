@@ -152,3 +152,19 @@ def test_presenter_needs_no_pandas():
     code = ("import sys, workbench.agenda.presenter as p; p.evidence_facts({}, 'zh'); "
             "assert 'pandas' not in sys.modules and 'ipywidgets' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_households_say_how_they_were_measured(items):
+    """Walking along the roads where the community has them, else a straight line: said
+    beside the figures, in the resident's and the planner's words."""
+    for method, zh, en in (("network", "沿道路和步道的步行距离", "walking along the roads"),
+                           ("straight_line", "直线距离", "in a straight line")):
+        item = dict(items[12], evidence=dict(items[12]["evidence"], reach_method=method))
+        for lang, words in (("zh", zh), ("en", en)):
+            f = by_key(show.evidence_facts(item, lang))
+            for key in ("households_300", "households_500"):
+                assert any(words in note for note, _ in f[key].notes)
+    row = {"households_300": 3.0, "households_500": 9.0, "reach_method": "straight_line"}
+    assert show.evidence_of_row(row)["reach_method"] == "straight_line"
+    assert show.evidence_of_row({**row, "reach_method": "<b>"})["reach_method"] is None
+    assert not by_key(show.evidence_facts(items[12], "en"))["households_300"].notes

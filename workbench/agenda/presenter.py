@@ -269,6 +269,8 @@ def evidence_of_row(row: dict) -> dict:
             "households_300": number("households_300"),
             "households_500": number("households_500"),
             "underserved_households": number("underserved_households"),
+            "reach_method": (row.get("reach_method")
+                             if row.get("reach_method") in REACH_METHODS else None),
             "workshop_dots": number("workshop_dots")}
 
 
@@ -305,12 +307,21 @@ def _supporters(item: dict, ev: dict, lang: str) -> Fact:
     return _measured(lang, "supporters", total, format_count, notes)
 
 
+#: how a households figure was measured (:mod:`workbench.geo.walking_reach`), as said beside it
+REACH_METHODS = ("network", "straight_line")
+
+
 def _households(key: str):
-    """Households within reach, counted from the item's place: left out without one."""
+    """Households within reach, counted from the item's place: left out without one; how
+    they were measured (walking along the roads, or a straight line) said beside them."""
     def fact(item: dict, ev: dict, lang: str) -> Fact | None:
         counted = not is_missing(ev.get("households_500")) and ev["households_500"] > 0
-        return (_measured(lang, key, ev.get(key), format_count)
-                if has_place(item) or counted else None)
+        if not (has_place(item) or counted):
+            return None
+        method = ev.get("reach_method")
+        notes = ([(evidence_label(lang, f"reach.{method}"), "")]
+                 if method in REACH_METHODS else [])
+        return _measured(lang, key, ev.get(key), format_count, notes)
     return fact
 
 
