@@ -50,6 +50,29 @@ def test_measuring_shows_the_share_the_map_and_the_files(demo):
     assert "10-minute walk" in p.summary.value and "square" in p.summary.value
 
 
+def test_one_spaces_own_service_area_is_drawn_on_choice(demo):
+    from shapely.geometry import shape
+
+    p = panel(demo)
+    assert p.area_of.disabled                                     # nothing measured yet
+    p.run.click()
+    pocket_parks = [f for f in demo[0].layers["public_spaces"]["features"]
+                    if f["properties"]["kind"] == "pocket_park"]
+    values = [v for _, v in p.area_of.options]
+    assert values[0] == "" and sorted(values[1:]) == sorted(
+        str(f["properties"]["id"]) for f in pocket_parks)
+    whole = shape(p.area_layer.data["features"][0]["geometry"])
+    first = pocket_parks[0]
+    p.area_of.value = str(first["properties"]["id"])
+    drawn = p.area_layer.data["features"]
+    assert len(drawn) == 1 and drawn[0]["properties"]["space_id"] == first["properties"]["id"]
+    own = shape(drawn[0]["geometry"])
+    assert own.area < whole.area and own.buffer(1e-6).intersects(shape(first["geometry"]))
+    assert first["properties"]["name_en"] in [label for label, _ in p.area_of.options]
+    p.area_of.value = ""
+    assert shape(p.area_layer.data["features"][0]["geometry"]).equals(whole)
+
+
 def test_sites_drawn_on_the_map_are_ranked_and_chosen(demo):
     p = panel(demo, "zh")
     p.kind.value = "community_living_room"

@@ -58,6 +58,11 @@ class WalkingPanel:
         if kinds:
             self.kind.value = "pocket_park" if "pocket_park" in kinds else kinds[0]
             self.minutes.value = kind_threshold(self.kind.value).minutes
+        # which service area the map draws: where any space of the kind reaches, or one
+        # space's own (its reach alone: overlaps with the others show)
+        self.area_of = w.Dropdown(options=[(self.t("walk.panel.area_all"), "")],
+                                  description=self.t("walk.panel.area_of"), disabled=True)
+        self.area_of.observe(guarded(self._failed)(lambda _c: self.draw_area()), names="value")
         self.run = w.Button(description=self.t("walk.panel.run"), button_style="primary")
         self.progress = w.FloatProgress(value=0, min=0, max=1, layout={"width": "240px"})
         self.step = w.HTML()
@@ -98,7 +103,7 @@ class WalkingPanel:
             w.HTML(CSS + f"<h3>{esc(self.t('walk.panel.title'))}</h3>"
                    f"<p class='wb-hint'>{esc(self.t('walk.panel.explain'))}</p>"),
             w.HBox([self.kind, self.minutes, self.run]), w.HBox([self.progress, self.step]),
-            self.summary, self.notes, self.map.widget,
+            self.summary, self.notes, self.area_of, self.map.widget,
             w.HTML(f"<p class='wb-hint'>{esc(self.t('walk.panel.legend'))}</p>"),
             self.table, w.HBox([d.widget for d in self.downloads]),
             w.HTML(f"<h3>{esc(self.t('walk.panel.sites'))}</h3>"
@@ -170,10 +175,25 @@ class WalkingPanel:
                         else "walk.panel.method_straight")
         self.notes.value = "".join(f"<p class='wb-hint'>{esc(n)}</p>" for n in [method] + notes)
         self.table.value = self._table_html(r["rows"])
-        self.area_layer.data = _features(r["kind_area"])
+        names = {str(f["properties"].get("id")): f["properties"].get(f"name_{self.lang}")
+                 or f["properties"].get("id") for f in self.community.layers[
+                     "public_spaces"]["features"]}
+        self.area_of.options = [(self.t("walk.panel.area_all"), "")] + [
+            (str(names.get(s, s)), s) for s in r["areas"]["space_id"]]
+        self.area_of.value, self.area_of.disabled = "", False
+        self.draw_area()
         self.gap_layer.data = _features(r["gaps"])
         for link in self.downloads:
             link.refresh()
+
+    def draw_area(self) -> None:
+        """The service area the picker names on the map: the kind's, or one space's."""
+        if self.result is None:
+            return
+        chosen = self.area_of.value
+        areas = self.result["areas"]
+        self.area_layer.data = _features(areas[areas["space_id"] == chosen] if chosen
+                                         else self.result["kind_area"])
 
     def _table(self, head_keys, rows) -> str:
         """An escaped table: headings by catalogue key, then rows of cells."""
