@@ -61,7 +61,8 @@ class WalkingPanel:
         # which service area the map draws: where any space of the kind reaches, or one
         # space's own (its reach alone: overlaps with the others show)
         self.area_of = w.Dropdown(options=[(self.t("walk.panel.area_all"), "")],
-                                  description=self.t("walk.panel.area_of"), disabled=True)
+                                  description=self.t("walk.panel.area_of"), disabled=True,
+                                  style={"description_width": "initial"})
         self.area_of.observe(guarded(self._failed)(lambda _c: self.draw_area()), names="value")
         self.run = w.Button(description=self.t("walk.panel.run"), button_style="primary")
         self.progress = w.FloatProgress(value=0, min=0, max=1, layout={"width": "240px"})
