@@ -40,6 +40,7 @@ DOMAINS: tuple[str, ...] = (
     "agenda",         # the community public agenda: items, evidence, decisions, versions
     "workshops",      # meetings on a projected screen: live map, dot voting
     "points",         # points (积分): the ledger, credits under review, the needs pool
+    "activities",     # activities and room bookings in public spaces: calendar, sign-ups
 )
 
 PACKAGE = "workbench"
