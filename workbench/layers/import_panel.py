@@ -30,7 +30,8 @@ from workbench.layers.importing import drawn_boundary as drawn
 from workbench.layers.importing.preview import MAX_FEATURES, Preview, preview, view_of
 from workbench.layers.importing.report import render
 from workbench.layers.map_widget import ROAD_STYLE
-from workbench.layers.space_panel import draw_control, drawn_shape, editable_shape
+from workbench.layers.space_panel import (FormMessages, draw_control, drawn_shape,
+                                           editable_shape)
 from workbench.page.language import Bilingual
 from workbench.page.safety import guarded
 
@@ -42,7 +43,7 @@ FIELDS = ("sources", "boundary") + TEXT_FIELDS
 MAX_MARGIN_M = 500
 
 
-class ImportPanel:
+class ImportPanel(FormMessages):
     """The panel (``.widget``) in ``lang``; ``state`` (from :meth:`state`) carries what was
     typed and drawn over a switch of language."""
 
@@ -70,11 +71,13 @@ class ImportPanel:
                                   style=label)
         self.crs = w.Text(description=t("import_panel.crs"), layout=wide, style=label,
                           placeholder=t("import_panel.crs_placeholder"))
-        self.gcj02 = w.Checkbox(description=t("import_panel.gcj02"), indent=False)
+        self.gcj02 = w.Checkbox(description=t("import_panel.gcj02"), indent=False,
+                                layout={"width": "auto"})
         self.margin = w.BoundedFloatText(description=t("import_panel.margin"), value=0, min=0,
                                          max=MAX_MARGIN_M, step=10, style=label)
         self.licence = w.Text(description=t("import_panel.licence"), layout=wide, style=label)
-        self.preview_button = w.Button(description=t("import_panel.preview"), icon="map")
+        self.preview_button = w.Button(description=t("import_panel.preview"), icon="map",
+                                       layout={"width": "auto"})
         self.preview_button.on_click(safe(lambda _: self.show_preview()))
         self.preview_line = w.HTML()
         self.inputs = {}
@@ -109,7 +112,8 @@ class ImportPanel:
         self.area_line = w.HTML()
 
         self.import_button = w.Button(description=t("import_panel.import"),
-                                      button_style="primary", icon="download")
+                                      button_style="primary", icon="download",
+                                      layout={"width": "12em"})
         self.import_button.on_click(safe(lambda _: self.run_import()))
         self.message = w.HTML()
         self.message.add_class("wb-import-message")
@@ -124,13 +128,13 @@ class ImportPanel:
         for name in TEXT_FIELDS:
             form += [self.inputs[name], self.errors[name]]
         form += [self.margin, self.licence, self.import_button, self.message]
-        side = w.VBox(form, layout={"width": "36%", "min_width": "320px"})
+        side = w.VBox(form, layout={"width": "40%", "min_width": "320px"})
         side.add_class("wb-import-form")
         self.widget = w.VBox([
             w.HTML(CSS + f"<h2>{esc(t('import_panel.title'))}</h2>"
                    f"<p class='wb-hint'>{esc(t('import_panel.explain'))}</p>"),
             data,
-            w.HBox([w.VBox([self.map], layout={"flex": "1 1 60%"}), side],
+            w.HBox([w.VBox([self.map], layout={"flex": "1 1 55%"}), side],
                    layout={"flex_flow": "row wrap", "align_items": "flex-start"}),
             self.report_box])
         self.widget.add_class("wb-planner")
@@ -265,21 +269,6 @@ class ImportPanel:
         return report
 
     # -- telling ----------------------------------------------------------------------------
-    def clear_errors(self) -> None:
-        for box in self.errors.values():
-            box.value = ""
-
-    def show_errors(self, errors: dict) -> None:
-        for field, (key, params) in errors.items():
-            box = self.errors.get(field)
-            if box is not None:
-                box.value = (f"<span class='wb-error' role='alert'>"
-                             f"{esc(self.t(key, **params))}</span>")
-
-    def say(self, tone: str, key: str, **params) -> None:
-        self.message.value = (f"<p class='wb-{tone}' role='status'>"
-                              f"{esc(self.t(key, **params))}</p>")
-
     def _failed(self) -> None:
         """A callback failed (logged by :func:`guarded`): say so, briefly."""
         self.say("error", "planner.home.failed")

@@ -81,7 +81,27 @@ def drawn_shape(action: str, geo_json) -> tuple[str, dict] | None:
     return None
 
 
-class SpaceEditor:
+class FormMessages:
+    """Messages of a planner's form: a problem beside its field (``self.errors``: field ->
+    HTML widget), one line about what was done (``self.message``), in ``self.t``'s language."""
+
+    def clear_errors(self) -> None:
+        for box in self.errors.values():
+            box.value = ""
+
+    def show_errors(self, errors: dict) -> None:
+        for field, (key, params) in errors.items():
+            box = self.errors.get(field)
+            if box is not None:
+                box.value = (f"<span class='wb-error' role='alert'>"
+                             f"{esc(self.t(key, **params))}</span>")
+
+    def say(self, tone: str, key: str, **params) -> None:
+        self.message.value = (f"<p class='wb-{tone}' role='status'>"
+                              f"{esc(self.t(key, **params))}</p>")
+
+
+class SpaceEditor(FormMessages):
     """The editor (``.widget``) for ``community``'s public spaces, signing changes as
     ``person``. Its spaces are loaded from the layer file into the store the first time."""
 
@@ -384,21 +404,6 @@ class SpaceEditor:
         return change
 
     # -- telling ----------------------------------------------------------------------------
-    def clear_errors(self) -> None:
-        for box in self.errors.values():
-            box.value = ""
-
-    def show_errors(self, errors: dict) -> None:
-        for field, (key, params) in errors.items():
-            box = self.errors.get(field)
-            if box is not None:
-                box.value = (f"<span class='wb-error' role='alert'>"
-                             f"{esc(self.t(key, **params))}</span>")
-
-    def say(self, tone: str, key: str, **params) -> None:
-        self.message.value = (f"<p class='wb-{tone}' role='status'>"
-                              f"{esc(self.t(key, **params))}</p>")
-
     def history_html(self, changes: list[dict]) -> str:
         rows = [r for r in changes if r["action"] != "load"]
         if not rows:

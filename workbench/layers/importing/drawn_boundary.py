@@ -22,7 +22,7 @@ from shapely.geometry import mapping, shape
 
 from workbench.layers.checks import PLAUSIBLE_KM2
 from workbench.layers.importing.build import ImportOptions, ImportReport, import_layers
-from workbench.layers.importing.readers import ImportProblem, MAX_BYTES, kind_of_file
+from workbench.layers.importing.readers import MAX_BYTES, ImportProblem, kind_of_file
 
 #: a community's id: what the importer makes of a folder's name, and safe in paths and URLs
 COMMUNITY_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")

@@ -84,13 +84,19 @@ def preview(paths: list[Path], read: ReadOptions | None = None,
 
 def view_of(bounds: tuple | None, width_px: int = 900, height_px: int = 560
             ) -> tuple[tuple[float, float], float]:
-    """(centre as (lat, lon), zoom) at which ``bounds`` fit a map of that many pixels."""
+    """(centre as (lat, lon), zoom) at which ``bounds`` fit, with a margin, a map of that
+    many pixels (Web Mercator, as Leaflet draws)."""
     if not bounds:
         return (30.0, 115.0), 4       # nothing to show: China
     west, south, east, north = bounds
     centre = ((south + north) / 2, (west + east) / 2)
-    span_x = max(east - west, 1e-6) * math.cos(math.radians(centre[0]))
-    span_y = max(north - south, 1e-6)
-    # at zoom z, 256 * 2**z pixels span 360 degrees
-    zoom = min(math.log2(width_px * 360 / 256 / span_x), math.log2(height_px * 360 / 256 / span_y))
+
+    def mercator(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    # at zoom z the world is 256 * 2**z pixels wide: 360 degrees, or 2π in Mercator y
+    span_x = max(east - west, 1e-6) / 360
+    span_y = max(mercator(north) - mercator(south), 1e-8) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 256 / span_x), math.log2(height_px / 256 / span_y))
+    zoom -= 0.25                       # a margin around the data
     return centre, max(2.0, min(18.0, math.floor(zoom * 4) / 4))
