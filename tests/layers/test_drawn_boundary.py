@@ -197,3 +197,27 @@ def test_the_import_notebook_runs_headless(tmp_path):
     assert any(WIDGET in o.get("data", {}) for o in outputs)
     shown = widget_values(nb)
     assert "导入自己的社区" in shown and "尚未画出边界" in shown
+
+
+def test_the_planners_kinds_mapping_places_the_preview_and_bad_ones_are_refused(osm_file,
+                                                                                tmp_path):
+    mine = tmp_path / "kinds.yaml"
+    mine.write_text("public_spaces:\n  - {when: {leisure: park}, kind: cultural_park}\n",
+                    "utf-8")
+    panel = panel_for(osm_file, tmp_path / "out")
+    panel.kinds.value = str(mine)
+    shown = panel.show_preview()
+    # the playground is no public space by this mapping, the far park is
+    assert [f["properties"]["kind"] for f in shown.layers["public_spaces"]["features"]] == [
+        "cultural_park"]
+    mine.write_text("public_spaces:\n  - {when: {leisure: park}, kind: moon_base}\n", "utf-8")
+    assert panel.show_preview() is None
+    assert "moon_base is not a known kind" in panel.errors["kinds"].value
+    panel._on_draw(action="create", geo_json=drawn(INSIDE))
+    assert panel.run_import() is None
+    assert "moon_base" in panel.errors["kinds"].value and "nothing written" in \
+        panel.message.value
+    assert not (tmp_path / "out").exists()
+    panel.kinds.value = str(osm_file)
+    assert panel.run_import() is None
+    assert "a kinds mapping is a YAML file" in panel.errors["kinds"].value

@@ -39,7 +39,7 @@ CSS = style_tag("workbench.page", "planner.css") + style_tag("workbench.layers",
                                                               "import_panel.css")
 TEXT_FIELDS = ("out", "community_id", "name_zh", "name_en")
 #: fields with a message beside them
-FIELDS = ("sources", "boundary") + TEXT_FIELDS
+FIELDS = ("sources", "kinds", "boundary") + TEXT_FIELDS
 MAX_MARGIN_M = 500
 
 
@@ -76,6 +76,9 @@ class ImportPanel(FormMessages):
         self.margin = w.BoundedFloatText(description=t("import_panel.margin"), value=0, min=0,
                                          max=MAX_MARGIN_M, step=10, style=label)
         self.licence = w.Text(description=t("import_panel.licence"), layout=wide, style=label)
+        self.kinds = w.Text(description=t("import_panel.kinds"), layout=wide, style=label,
+                            placeholder=t("import_panel.kinds_placeholder"))
+        self.kinds.add_class("wb-field-kinds")
         self.preview_button = w.Button(description=t("import_panel.preview"), icon="map",
                                        layout={"width": "auto"})
         self.preview_button.on_click(safe(lambda _: self.show_preview()))
@@ -121,7 +124,8 @@ class ImportPanel(FormMessages):
 
         data = w.VBox([self.sources, self.errors["sources"],
                        w.HTML(f"<p class='wb-hint'>{esc(t('import_panel.sources_hint'))}</p>"),
-                       self.crs, self.gcj02, w.HBox([self.preview_button, self.preview_line],
+                       self.crs, self.gcj02, self.kinds, self.errors["kinds"],
+                       w.HBox([self.preview_button, self.preview_line],
                                                     layout={"align_items": "center"})])
         form = [w.HTML(f"<p class='wb-hint'>{esc(t('import_panel.draw_hint'))}</p>"),
                 self.area_line, self.errors["boundary"]]
@@ -145,13 +149,14 @@ class ImportPanel(FormMessages):
         """What was typed and drawn, to build the panel again in the other language."""
         return {"sources": self.sources.value, "crs": self.crs.value, "gcj02": self.gcj02.value,
                 "margin": self.margin.value, "licence": self.licence.value,
+                "kinds": self.kinds.value,
                 "boundary": self.boundary, "shown": bool(self.roads.data["features"] or
                                                          self.buildings.data["features"] or
                                                          self.spaces.data["features"]),
                 **{name: self.inputs[name].value for name in TEXT_FIELDS}}
 
     def _restore(self, state: dict) -> None:
-        for name in ("sources", "crs", "gcj02", "margin", "licence"):
+        for name in ("sources", "crs", "gcj02", "kinds", "margin", "licence"):
             if name in state:
                 getattr(self, name).value = state[name]
         for name in TEXT_FIELDS:
@@ -167,15 +172,18 @@ class ImportPanel(FormMessages):
 
     def show_preview(self) -> Preview | None:
         """Draw the files' roads, buildings and public spaces on the map (capped)."""
-        self.errors["sources"].value = self.preview_line.value = ""
+        self.errors["sources"].value = self.errors["kinds"].value = ""
+        self.preview_line.value = ""
         try:
             paths = drawn.check_sources(self.sources.value)
-            shown = preview(paths, self.read_options(), self.preview_limit)
+            kinds_file = drawn.check_kinds_file(self.kinds.value)
+            shown = preview(paths, self.read_options(), self.preview_limit, kinds_file)
         except drawn.DrawnInvalid as exc:
             self.show_errors(exc.errors)
             return None
         except ImportProblem as exc:
-            self.show_errors({"sources": (exc.key, exc.params)})
+            field = "kinds" if exc.key.startswith("import.problem.mapping") else "sources"
+            self.show_errors({field: (exc.key, exc.params)})
             return None
         self.roads.data = shown.layers["roads"]
         self.buildings.data = shown.layers["buildings"]
@@ -231,7 +239,11 @@ class ImportPanel(FormMessages):
         self.clear_errors()
         self.report_box.value = ""
         errors: dict = {}
-        paths = identity = None
+        paths = identity = kinds_file = None
+        try:
+            kinds_file = drawn.check_kinds_file(self.kinds.value)
+        except drawn.DrawnInvalid as exc:
+            errors.update(exc.errors)
         for check in (lambda: drawn.check_sources(self.sources.value),
                       lambda: drawn.drawn_polygon(self.boundary),
                       lambda: drawn.check_identity(*(self.inputs[n].value
@@ -253,10 +265,12 @@ class ImportPanel(FormMessages):
         options = ImportOptions(out=out, community_id=community_id, name_zh=name_zh,
                                 name_en=name_en, margin_m=float(self.margin.value or 0),
                                 licence=self.licence.value.strip() or None,
-                                read=self.read_options())
+                                kinds_file=kinds_file, read=self.read_options())
         try:
             report = drawn.import_with_drawn(paths, self.boundary, options)
         except ImportProblem as exc:
+            if exc.key.startswith("import.problem.mapping"):
+                self.show_errors({"kinds": (exc.key, exc.params)})
             self.say("error", "import.error", message=self.t(exc.key, **exc.params))
             return None
         text = render(report, self.lang)

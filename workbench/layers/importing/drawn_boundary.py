@@ -134,6 +134,19 @@ def check_sources(text: str) -> list[Path]:
     return paths
 
 
+def check_kinds_file(text: str) -> Path | None:
+    """The planner's kinds mapping (a YAML file on the server), or None for the default."""
+    name = str(text or "").strip()
+    if not name:
+        return None
+    path = Path(name).expanduser()
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise DrawnInvalid({"kinds": ("import_panel.error.kinds_yaml", {"file": name})})
+    if not path.is_file():
+        raise DrawnInvalid({"kinds": ("import.problem.missing", {"file": name})})
+    return path
+
+
 def check_identity(out: str, community_id: str, name_zh: str, name_en: str
                    ) -> tuple[Path, str, str, str]:
     """The output folder (new, in a folder that exists), the community's id and its names;

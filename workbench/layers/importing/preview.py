@@ -39,14 +39,15 @@ class Preview:
         return self.shown < self.found
 
 
-def preview(paths: list[Path], read: ReadOptions | None = None,
-            limit: int = MAX_FEATURES) -> Preview:
-    """The roads, public spaces and buildings of ``paths`` as GeoJSON, at most ``limit``."""
+def preview(paths: list[Path], read: ReadOptions | None = None, limit: int = MAX_FEATURES,
+            kinds_file: Path | None = None) -> Preview:
+    """The roads, public spaces and buildings of ``paths`` as GeoJSON, at most ``limit``,
+    placed by the kinds mapping the import will use (``kinds_file``, else the default)."""
     import shapely
 
     read = read or ReadOptions()
     kinds = vocabulary.public_space_kinds(None)
-    mapping_rules = kinds_mapping.load_mapping(None, kinds)
+    mapping_rules = kinds_mapping.load_mapping(kinds_file, kinds)
     found: dict[str, list] = {name: [] for name in LAYERS}
     with scratch_dir() as tmp:
         sources = [layer for p in paths for layer in read_source(p, read, Path(tmp))]
