@@ -1,0 +1,82 @@
+"""What the activities pages and commands do, in one place each: the rules applied to what a
+person sent, then one write through the store. Plain Python: no widgets, no SQL.
+
+Each function raises :class:`workbench.activities.rules.ActivityInvalid` (problems by field)
+or :class:`workbench.activities.rules.SignupRefused` (one i18n key), having written nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from workbench.activities.rules import ActivityInvalid, Room, SignupRefused, free_slots, \
+    occurrence_on, validate_activity, validate_booking, validate_room
+
+
+def _space_ids(store, community_id: str) -> list[str]:
+    """The community's current public spaces (deleted ones cannot hold activities)."""
+    return [f["properties"]["id"] for f in store.public_space_features(community_id) or []]
+
+
+def post_activity(store, community, raw: dict, created_by: str) -> int:
+    """Post an activity from a form's values (see :func:`rules.validate_activity`)."""
+    rooms = {}
+    for room in store.rooms(community.id):
+        rooms.setdefault(room["public_space_id"], []).append(room["id"])
+    activity = validate_activity(raw, _space_ids(store, community.id), rooms,
+                                 community.time_zone)
+    return store.add_activity(community.id, activity, created_by)
+
+
+def add_room(store, community, space_id, raw: dict) -> int:
+    """A bookable room of one of the community's current spaces."""
+    room = validate_room(raw)
+    if space_id not in _space_ids(store, community.id):
+        raise ActivityInvalid({"public_space_id": ("activities.error.space", {})})
+    return store.add_room(community.id, space_id, room)
+
+
+def _room(store, community, room_id) -> Room:
+    row = store.room(room_id) if isinstance(room_id, int) else None
+    if row is None or row["community_id"] != community.id:
+        raise SignupRefused("activities.refused.no_room")
+    return Room(row["name"], row["opens"], row["closes"], row["points_cost"])
+
+
+def request_booking(store, community, room_id, code_id: int | None, raw: dict,
+                    now: datetime | None = None) -> int:
+    """A resident's request for a slot of a room: within its opening hours, ahead of now,
+    overlapping no live booking (the database refuses the second of two at once)."""
+    room = _room(store, community, room_id)
+    purpose, start, end = validate_booking(raw, room, community.time_zone,
+                                           now or datetime.now(timezone.utc))
+    return store.request_booking(room_id, code_id, purpose, start, end)
+
+
+def free_slots_on(store, community, room_id, day: date) -> list[tuple[datetime, datetime]]:
+    """The slots of ``day`` the room is still free (local times)."""
+    room = _room(store, community, room_id)
+    midnight = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(community.time_zone))
+    taken = [(b["starts_at"], b["ends_at"])
+             for b in store.bookings(room_id, midnight, midnight + timedelta(days=1))]
+    return free_slots(room, day, taken, community.time_zone)
+
+
+def confirm_attendance(store, rules, activity_id: int, on, code_id: int, by: str,
+                       role: str) -> tuple[int, bool] | None:
+    """The organiser confirms a resident came (ticked on the list or their QR code scanned):
+    marked attended, and a points credit by the rule file's ``activity_attended`` rule,
+    keyed by activity and person, so a weekly activity earns once per person however many
+    meetings they come to (:func:`workbench.points.workflow.award_event`). Returns the credit
+    (id, new) or None when the rules give no points for activities."""
+    from workbench.points.workflow import award_event
+
+    found = store.activity(activity_id)
+    if found is None:
+        raise SignupRefused("activities.refused.no_activity")
+    activity, row = found
+    meeting = occurrence_on(activity, on)
+    store.mark_attended(activity_id, meeting.on, code_id, by)
+    return award_event(store, rules, row["community_id"], code_id, "activity_attended",
+                       activity_id, by, role)
