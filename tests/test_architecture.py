@@ -167,3 +167,14 @@ def test_css_lives_in_css_files():
         found = rule.search(text)
         assert not found, f"{path.relative_to(PACKAGE)} holds CSS: {found.group(0)!r}"
     assert list(PACKAGE.rglob("*.css"))
+
+
+def test_test_modules_have_names_unique_across_the_folders():
+    """tests/ has no packages: two test modules of one name in two folders stop the whole
+    run at collection (pytest's "import file mismatch"), though each passes alone."""
+    tests = Path(__file__).resolve().parent
+    seen: dict[str, Path] = {}
+    for path in sorted(tests.rglob("test_*.py")):
+        assert path.name not in seen, f"{path.relative_to(tests)} and " \
+                                      f"{seen[path.name].relative_to(tests)}: rename one"
+        seen[path.name] = path
