@@ -80,3 +80,22 @@ def confirm_attendance(store, rules, activity_id: int, on, code_id: int, by: str
     store.mark_attended(activity_id, meeting.on, code_id, by)
     return award_event(store, rules, row["community_id"], code_id, "activity_attended",
                        activity_id, by, role)
+
+
+def space_ics(store, community, space_id: str, lang: str, first: date | None = None,
+              last: date | None = None) -> str:
+    """The iCalendar (.ics) text of one space: its activities' meetings from ``first`` to
+    ``last`` and its rooms' live bookings (shown as booked, without who or why)."""
+    from workbench import i18n
+    from workbench.activities.calendar_file import space_calendar
+
+    found = store.public_space(community.id, space_id)
+    if found is None or found["deleted"]:
+        raise ActivityInvalid({"public_space_id": ("activities.error.space", {})})
+    props = found["feature"]["properties"]
+    name = i18n.t(lang, "activities.ics.calendar", space=props.get(f"name_{lang}") or space_id)
+    bookings = [{**b, "room": room["name"]} for room in store.rooms(community.id, space_id)
+                for b in store.bookings(room["id"])]
+    return space_calendar(name, store.activities_of(community.id, space_id), bookings,
+                          i18n.t(lang, "activities.ics.booked"), host=community.id,
+                          first=first, last=last)
