@@ -9,6 +9,7 @@ import csv
 import io
 from datetime import datetime, timedelta, timezone
 
+import pandas as pd
 import pytest
 
 from points_samples import residents
@@ -56,7 +57,7 @@ def fill(store, community, rules) -> dict:
     need("清理花坛", "environment", start=timedelta(minutes=-30))   # past its start, unclaimed
     ids = [workflow.award(store, rules, community.id, code, rule, key, "committee",
                           "committee", minutes=minutes)[0]
-           for code, rule, key, minutes in ((other, "environment", "need:x1", 60),
+           for code, rule, key, minutes in ((other, "environment", "hours:clean-up:1", 60),
                                             (poster, "survey_completed", "survey:1:p", 0))]
     return dict(poster=poster, helper=helper, other=other, pending=ids, confirmed=confirmed)
 
@@ -89,6 +90,7 @@ def test_refusing_needs_a_reason_and_keeps_it(store, community, rules):
     assert {c["review_note"] for c in refused} == {"同一次问卷已经记过"}
     assert store.points_balance(people["poster"]) == 0
     assert p.chosen.options == () and p.approve_button.disabled
+    assert p.controls.layout.display == "none"
     assert p.reason_error.value == ""
 
 
@@ -127,6 +129,8 @@ def test_an_empty_community_draws_every_part(store, community, rules, lang):
         assert hint in html.value
     assert bytes(p.chart.value).startswith(PNG)
     assert p.approve_button.disabled and p.refuse_button.disabled
+    assert p.controls.layout.display == "none" and p.notice_csv() is None
+    assert p.notice.widget.value == ""                             # no empty notice offered
     assert "wb-table" in p.needs_html.value                       # every skill, 0 open
 
 
@@ -151,6 +155,24 @@ def test_a_filled_community_draws_tables_with_local_dates_and_shares(store, comm
     assert bytes(p.chart.value).startswith(PNG)
     bars = hours_by_month_chart(p.hours_by_month(), lang).axes[0].patches
     assert [bar.get_height() for bar in bars] == [1.5]          # the approved 90 minutes
+
+
+def test_the_chart_shows_months_without_hours_between_others():
+    hours = pd.Series({"2026-10": 2.0, "2027-01": 1.5}, name="hours")
+    bars = hours_by_month_chart(hours, "en").axes[0].patches
+    assert [bar.get_height() for bar in bars] == [2.0, 0.0, 0.0, 1.5]
+
+
+def test_the_panel_is_a_tab_of_the_planners_home(store, community, rules, monkeypatch):
+    from workbench.page.planner_home import PlannerHome
+
+    monkeypatch.setattr(PointsPanel, "from_settings", classmethod(
+        lambda cls, lang, person: cls(store, rules, community.id, lang, "Asia/Shanghai",
+                                      person)))
+    home = PlannerHome("王主任", "en")
+    index = [panel.name for panel in home.panels].index("points")
+    assert home.tabs.titles[index] == "Points and volunteers"
+    assert "wb-points" in home.open(index)._dom_classes
 
 
 def test_the_app_signs_reviews_with_the_name_typed_in_it(store, community, rules,

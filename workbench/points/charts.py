@@ -22,8 +22,12 @@ def hours_by_month_chart(hours: pd.Series, lang: str) -> Figure:
                 color="#777777", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
+    # every month from the first to the last, none left out for having no hours
+    span = pd.period_range(min(hours.index), max(hours.index), freq="M").strftime("%Y-%m")
+    hours = hours.reindex(span, fill_value=0.0)
     months = list(hours.index)
-    bars = ax.bar(range(len(months)), hours.to_list(), color=BAR_COLOUR)
+    bars = ax.bar(range(len(months)), hours.to_list(), color=BAR_COLOUR, width=0.6)
+    ax.set_xlim(-0.5, max(len(months), 6) - 0.5)  # one month is a bar, not the whole width
     ax.bar_label(bars, labels=[f"{h:g}" for h in hours], fontsize=8, padding=2)
     ax.set_xticks(range(len(months)), months, fontsize=8,
                   rotation=45 if len(months) > 8 else 0)

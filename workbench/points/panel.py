@@ -94,17 +94,18 @@ class PointsPanel:
         def section(key: str) -> w.HTML:
             return w.HTML(f"<h3>{esc(t(key))}</h3>")
 
-        review = w.VBox([
-            section("points.panel.pending_heading"),
-            w.HTML(f"<p class='wb-hint'>{esc(t('points.panel.pending_explain'))}</p>"),
-            self.pending_html, self.notice.widget,
+        # the choice, the reason and the buttons: shown while credits wait for review
+        self.controls = w.VBox([
             w.HBox([self.chosen, self.choose_all],
                    layout=w.Layout(flex_flow="row wrap", align_items="flex-start",
                                    grid_gap="4px 12px")),
             self.chosen_error, self.reason, self.reason_error,
             w.HBox([self.approve_button, self.refuse_button],
-                   layout=w.Layout(grid_gap="4px 12px")),
-            self.message])
+                   layout=w.Layout(grid_gap="4px 12px"))])
+        review = w.VBox([
+            section("points.panel.pending_heading"),
+            w.HTML(f"<p class='wb-hint'>{esc(t('points.panel.pending_explain'))}</p>"),
+            self.pending_html, self.notice.widget, self.controls, self.message])
         review.add_class("wb-points-review")
         pool = w.VBox([
             section("points.panel.team_heading"), self.team_html,
@@ -139,6 +140,7 @@ class PointsPanel:
         self.pending_html.value = self.pending_table(credits)
         for button in (self.approve_button, self.refuse_button, self.choose_all):
             button.disabled = not credits
+        self.controls.layout.display = None if credits else "none"
         self.notice.refresh()
         self.team_html.value = self.team_table()
         self.needs_html.value = self.needs_table()
@@ -260,11 +262,14 @@ class PointsPanel:
         today = datetime.now(ZoneInfo(self.time_zone)).date()
         return f"{self.t('points.panel.notice_file')}-{self.community_id}-{today}.csv"
 
-    def notice_csv(self) -> bytes:
+    def notice_csv(self) -> bytes | None:
         """The public notice of the credits waiting for review, a CSV file Excel reads (UTF-8
-        with its mark), headed in the panel's language, dates the community's."""
-        frame = notice_table(self._local(self.store.points_credits(self.community_id)),
-                             self.rules, self.lang)
+        with its mark), headed in the panel's language, dates the community's; None (no
+        link) while nothing waits."""
+        credits = self.store.points_credits(self.community_id)
+        if not credits:
+            return None
+        frame = notice_table(self._local(credits), self.rules, self.lang)
         return frame.to_csv(index=False).encode("utf-8-sig")
 
     # -- reviewing -----------------------------------------------------------------------------
@@ -323,5 +328,9 @@ class PointsPanel:
 def points_app(lang: str = "zh", person: str = "社区工作人员") -> Bilingual:
     """The points notebook's app: the panel with its 中文 / English switch and the planner's
     name (who signs the reviews), typed in the tool."""
-    return Bilingual(lambda language, name: PointsPanel.from_settings(language, name), lang,
-                     person=person)
+    app = Bilingual(lambda language, name: PointsPanel.from_settings(language, name), lang,
+                    person=person)
+    # the name field's label whole ("Your name (written in the records)"), not cut short
+    app.person_input.style.description_width = "initial"
+    app.person_input.layout.width = "min(100%, 420px)"
+    return app
