@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-
 from activity_samples import codes, form, load_spaces, next_week
+
 from workbench import settings
 from workbench.activities import workflow
 from workbench.activities.calendar_file import escape, fold

@@ -8,12 +8,23 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from activity_samples import form
+
 from workbench import i18n
-from workbench.activities.rules import ActivityInvalid, Room, SignupRefused, free_slots, \
-    holidays, moving_up, occurrence_on, occurrences, place_for, validate_activity, \
-    validate_booking, validate_room
+from workbench.activities.rules import (
+    ActivityInvalid,
+    Room,
+    SignupRefused,
+    free_slots,
+    holidays,
+    moving_up,
+    occurrence_on,
+    occurrences,
+    place_for,
+    validate_activity,
+    validate_booking,
+    validate_room,
+)
 
 SPACES = ["P1", "P2"]
 

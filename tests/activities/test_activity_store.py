@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from activity_samples import ZONE, codes, form, load_spaces, next_week
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-
-from activity_samples import ZONE, codes, form, load_spaces, next_week
 from stores import in_threads, store_on_both_databases  # noqa: F401 (fixture)
+
 from workbench.activities import workflow
-from workbench.activities.rules import ActivityInvalid, SignupRefused
+from workbench.activities.rules import ActivityInvalid, SignupRefused, occurrences
 from workbench.activities.tables import activities, room_bookings
 
 
@@ -124,8 +124,7 @@ def test_a_weekly_activity_round_trips_through_the_store(store, community, space
         starts_at=datetime(2026, 9, 17, 19), ends_at=datetime(2026, 9, 17, 21),
         repeat="weekly", repeat_until="2026-10-15"), "王管家")
     activity, row = store.activity(activity_id)
-    from workbench.activities.rules import occurrences
-
+    assert row["community_id"] == community.id and row["status"] == "open"
     assert [m.on.isoformat() for m in occurrences(activity)] == [
         "2026-09-17", "2026-09-24", "2026-10-08", "2026-10-15"]
     assert activity.starts_at.hour == 19 and activity.starts_at.tzinfo is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from activity_samples import form, load_spaces
+
 from workbench.activities import workflow
 from workbench.cli import main
 from workbench.layers.current import current_community

@@ -22,14 +22,27 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from workbench.activities.rules import Activity, Room, SignupRefused, check_signup_time, \
-    moving_up, occurrence_on, place_for, utc
-from workbench.activities.tables import activities, activity_rooms, activity_signups, \
-    room_bookings
+from workbench.activities.rules import (
+    Activity,
+    Room,
+    SignupRefused,
+    check_signup_time,
+    moving_up,
+    occurrence_on,
+    place_for,
+    utc,
+)
+from workbench.activities.tables import (
+    activities,
+    activity_rooms,
+    activity_signups,
+    room_bookings,
+)
 from workbench.participation.tables import participation_codes
 
 #: the booking states that hold a room (the exclusion constraint's WHERE says the same)
@@ -48,8 +61,6 @@ def aware(moment: datetime | None) -> datetime | None:
 
 
 def _activity(row) -> Activity:
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(row.time_zone)
     return Activity(title=row.title, description=row.description,
                     public_space_id=row.public_space_id, room_id=row.room_id,

@@ -9,8 +9,20 @@ adds an exclusion constraint to ``room_bookings`` (two live bookings of one room
 overlap), which this module does not declare: SQLite has no such thing, and the store's
 lock-then-check (workbench/activities/queries.py) does the same there."""
 
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, \
-    ForeignKeyConstraint, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from workbench.store.tables import metadata
 

@@ -10,8 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from workbench.activities.rules import ActivityInvalid, Room, SignupRefused, free_slots, \
-    occurrence_on, validate_activity, validate_booking, validate_room
+from workbench.activities.rules import (
+    ActivityInvalid,
+    Room,
+    SignupRefused,
+    free_slots,
+    occurrence_on,
+    validate_activity,
+    validate_booking,
+    validate_room,
+)
 
 
 def _space_ids(store, community_id: str) -> list[str]:
