@@ -17,7 +17,7 @@ from workbench import settings
 from workbench.points import workflow
 from workbench.points.charts import hours_by_month_chart
 from workbench.points.needs import skills_of, validate_need
-from workbench.points.panel import PointsPanel, points_app
+from workbench.points.points_panel import PointsPanel, points_app
 from workbench.points.rule_file import load_rules
 
 PNG = b"\x89PNG"

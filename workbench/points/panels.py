@@ -5,7 +5,7 @@ from workbench.page.planner_home import Panel
 
 
 def _points(lang: str, person: str):
-    from workbench.points.panel import PointsPanel
+    from workbench.points.points_panel import PointsPanel
 
     return PointsPanel.from_settings(lang, person).widget
 

@@ -27,7 +27,8 @@ from workbench.points.needs import for_the_steward, skills_of
 from workbench.points.notice import notice_table
 
 #: the planners' shared style, then this panel's
-CSS = style_tag("workbench.page", "planner.css") + style_tag("workbench.points", "panel.css")
+CSS = (style_tag("workbench.page", "planner.css")
+       + style_tag("workbench.points", "points_panel.css"))
 #: the longest review note (as the ledger's reasons)
 NOTE_MAX_CHARS = 500
 
