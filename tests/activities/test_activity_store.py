@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from activity_samples import ZONE, codes, form, load_spaces, next_week
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from stores import in_threads, store_on_both_databases  # noqa: F401 (fixture)
 
@@ -196,3 +196,40 @@ def test_bookings_of_another_community_or_room_are_refused(store, community, spa
     with pytest.raises(ActivityInvalid):
         workflow.add_room(store, community, "P404", {"name": "x", "opens": "08:00",
                                                      "closes": "09:00"})
+
+
+def first_statements(store, work) -> list[str]:
+    """The SQL statements ``work`` sends, each cut to its first three words."""
+    sent = []
+
+    def record(conn, cursor, statement, *args):
+        sent.append(" ".join(statement.split()[:3]).upper())
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_sign_ups_and_sqlite_bookings_take_their_lock_first(store, community, spaces):
+    # what makes the counts above hold, whatever the timing: the lock is the transaction's
+    # first statement (a read before it would see a state another writer is changing)
+    activity_id = workflow.post_activity(store, community, form(), "王管家")
+    (code_id,) = codes(store, community.id, 1)
+    sent = first_statements(store, lambda: store.sign_up(activity_id, next_week().date(),
+                                                         code_id))
+    assert sent[0] == "UPDATE ACTIVITIES SET"
+    room_id = room_in(store, community)
+    day = next_week().date()
+    sent = first_statements(store, lambda: workflow.request_booking(
+        store, community, room_id, code_id, {
+            "purpose": "练球", "starts_at": datetime(day.year, day.month, day.day, 9),
+            "ends_at": datetime(day.year, day.month, day.day, 10)}))
+    booking = [s for s in sent if "ROOM_BOOKINGS" in s or ("ACTIVITY_ROOMS" in s
+                                                            and s.startswith("UPDATE"))]
+    if store.engine.dialect.name == "sqlite":
+        assert booking[0] == "UPDATE ACTIVITY_ROOMS SET"
+    else:  # the exclusion constraint holds on PostgreSQL; no room lock is taken there
+        assert not any(s.startswith("UPDATE ACTIVITY_ROOMS") for s in sent)
