@@ -168,9 +168,10 @@ def validate_activity(raw: dict, space_ids, room_ids_by_space: dict | None = Non
     space = raw.get("public_space_id")
     if not isinstance(space, str) or space not in set(space_ids):
         errors["public_space_id"] = ("activities.error.space", {})
+        space = None
     room = raw.get("room_id")
     if room is not None:
-        rooms = (room_ids_by_space or {}).get(space, ())
+        rooms = (room_ids_by_space or {}).get(space, ()) if space else ()
         if whole_number(room) is None or room not in rooms:
             errors["room_id"] = ("activities.error.room", {})
     if raw.get("scenario") not in vocabulary.scenario_codes():
