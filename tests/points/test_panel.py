@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import pytest
-
 from points_samples import residents
-from workbench import settings
+
+from workbench import i18n, settings
 from workbench.points import workflow
 from workbench.points.charts import hours_by_month_chart
 from workbench.points.needs import skills_of, validate_need
@@ -125,9 +125,13 @@ def test_an_empty_community_draws_every_part(store, community, rules, lang):
     p = panel(store, community, rules, lang)
     hints = {"zh": ("没有待审核", "还没有志愿者", "还没有确认完成"),
              "en": ("No credits are waiting", "No volunteers", "No need has been confirmed")}
+    hints = {lang: (*words, i18n.t(lang, "points.panel.no_hours"))
+             for lang, words in hints.items()}
     for hint, html in zip(hints[lang], (p.pending_html, p.team_html, p.fulfilment_html)):
         assert hint in html.value
-    assert bytes(p.chart.value).startswith(PNG)
+    assert p.chart.layout.display == "none"                         # the line says it
+    empty = hours_by_month_chart(p.hours_by_month(), lang)
+    assert not empty.axes[0].patches and empty.axes[0].texts[0].get_text() == hints[lang][3]
     assert p.approve_button.disabled and p.refuse_button.disabled
     assert p.controls.layout.display == "none" and p.notice_csv() is None
     assert p.notice.widget.value == ""                             # no empty notice offered
@@ -152,7 +156,7 @@ def test_a_filled_community_draws_tables_with_local_dates_and_shares(store, comm
     assert skill in p.team_html.value and skill in p.fulfilment_html.value
     for repr_sign in ("Timestamp(", "datetime.", "nan", "NaT", "dtype", "['"):
         assert repr_sign not in html
-    assert bytes(p.chart.value).startswith(PNG)
+    assert bytes(p.chart.value).startswith(PNG) and p.chart.layout.display is None
     bars = hours_by_month_chart(p.hours_by_month(), lang).axes[0].patches
     assert [bar.get_height() for bar in bars] == [1.5]          # the approved 90 minutes
 

@@ -45,7 +45,7 @@ class PointsPanel:
         self.refresh()
 
     @classmethod
-    def from_settings(cls, lang: str = "zh", person: str = "", store=None) -> "PointsPanel":
+    def from_settings(cls, lang: str = "zh", person: str = "", store=None) -> PointsPanel:
         from workbench.layers.community import load_community
         from workbench.points.rule_file import load_rules
         from workbench.store import Store
@@ -149,7 +149,10 @@ class PointsPanel:
         self.fulfilment_html.value = self.fulfilment_table()
         hours = self.hours_by_month()
         self.hours_html.value = self.hours_table(hours)
-        self.chart.value = figure_png(hours_by_month_chart(hours, self.lang))
+        # no hours yet: the table's line says so, no empty picture beside it
+        self.chart.value = b"" if hours.empty else figure_png(hours_by_month_chart(hours,
+                                                                                   self.lang))
+        self.chart.layout.display = "none" if hours.empty else None
 
     def _local(self, rows: list[dict], *fields: str) -> list[dict]:
         """Rows with their moments (``created_at`` and ``fields``) in the community's time
