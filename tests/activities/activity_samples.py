@@ -38,3 +38,11 @@ def form(**changes) -> dict:
                   starts_at=start, ends_at=start + timedelta(hours=2), repeat="once")
     values.update(changes)
     return values
+
+
+def without_holidays(tmp_path, monkeypatch) -> None:
+    """An empty holiday list, for tests whose weekly meetings fall on dates counted from
+    today (which a later year's list might make holidays)."""
+    path = tmp_path / "holidays.yaml"
+    path.write_text("holidays: []\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_ACTIVITIES_HOLIDAYS", str(path))

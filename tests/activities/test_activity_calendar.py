@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from activity_samples import codes, form, load_spaces, next_week
+from activity_samples import codes, form, load_spaces, next_week, without_holidays
 
 from workbench import settings
 from workbench.activities import workflow
@@ -75,7 +75,9 @@ def test_folding_never_splits_a_character():
     assert all(len(part.encode("utf-8")) <= 75 for part in folded.split("\r\n"))
 
 
-def test_attendance_earns_points_once_per_activity_and_person(store, community):
+def test_attendance_earns_points_once_per_activity_and_person(store, community, tmp_path,
+                                                              monkeypatch):
+    without_holidays(tmp_path, monkeypatch)
     load_spaces(store, community)
     start = next_week()
     activity_id = workflow.post_activity(store, community, form(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from activity_samples import ZONE, codes, form, load_spaces, next_week
+from activity_samples import ZONE, codes, form, load_spaces, next_week, without_holidays
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 from stores import in_threads, store_on_both_databases  # noqa: F401 (fixture)
@@ -233,3 +233,39 @@ def test_sign_ups_and_sqlite_bookings_take_their_lock_first(store, community, sp
         assert booking[0] == "UPDATE ACTIVITY_ROOMS SET"
     else:  # the exclusion constraint holds on PostgreSQL; no room lock is taken there
         assert not any(s.startswith("UPDATE ACTIVITY_ROOMS") for s in sent)
+
+
+def test_an_activity_in_a_room_holds_it_and_the_calendar_counts_places(
+        store, community, spaces, tmp_path, monkeypatch):
+    without_holidays(tmp_path, monkeypatch)
+    room_id = room_in(store, community)
+    start = next_week(14)
+    activity_id = workflow.post_activity(store, community, form(
+        room_id=room_id, capacity=2, starts_at=start, ends_at=start + timedelta(hours=2),
+        repeat="weekly", repeat_until=(start + timedelta(days=14)).date().isoformat()),
+        "王管家")
+    day = start.date()
+    with pytest.raises(SignupRefused) as refused:
+        workflow.request_booking(store, community, room_id, None, {
+            "purpose": "练球", "starts_at": start + timedelta(hours=1),
+            "ends_at": start + timedelta(hours=3)})
+    assert refused.value.key == "activities.refused.activity_there"
+    gaps = [(a.strftime("%H:%M"), b.strftime("%H:%M"))
+            for a, b in workflow.free_slots_on(store, community, room_id, day)]
+    assert gaps == [("08:00", "14:00"), ("16:00", "21:00")]
+
+    people = codes(store, community.id, 3)
+    for code_id in people:
+        store.sign_up(activity_id, day, code_id)
+    meetings = workflow.calendar(store, community, day, day + timedelta(days=13))
+    assert [(m["on"], m["accepted"], m["waiting"], m["places_left"]) for m in meetings] == [
+        (day, 2, 1, 0), (day + timedelta(days=7), 0, 0, 2)]
+    assert workflow.calendar(store, community, day, day, space_id="P2") == []
+
+    # a cancelled activity leaves the calendar and frees its room
+    assert store.cancel_activity(activity_id) and not store.cancel_activity(activity_id)
+    assert workflow.calendar(store, community, day, day) == []
+    with pytest.raises(SignupRefused):
+        store.sign_up(activity_id, day + timedelta(days=7), people[0])
+    assert workflow.request_booking(store, community, room_id, None, {
+        "purpose": "练球", "starts_at": start, "ends_at": start + timedelta(hours=1)})

@@ -43,9 +43,10 @@ def _stamp(moment: datetime) -> str:
 def space_calendar(name: str, activities: list[tuple[int, Activity]], bookings: list[dict],
                    booked_label: str, host: str, first: date | None = None,
                    last: date | None = None, now: datetime | None = None) -> str:
-    """The .ics text of the space called ``name``. ``activities``: (id, activity) of the space; ``bookings``: live room
-    bookings (id, starts_at, ends_at, room name as ``room``); ``host``: the UID's domain part
-    (the community's id does), so each event keeps its UID across exports."""
+    """The .ics text of the space called ``name``. ``activities``: (id, activity) of the
+    space; ``bookings``: live room bookings (id, starts_at, ends_at, room name as ``room``);
+    ``host``: the UID's domain part (the community's id does), so each event keeps its UID
+    across exports."""
     stamp = _stamp(now or datetime.now(timezone.utc))
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{escape(name)}"]

@@ -21,7 +21,7 @@ then inserts.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, insert, select, update
@@ -34,6 +34,8 @@ from workbench.activities.rules import (
     check_signup_time,
     moving_up,
     occurrence_on,
+    occurrences,
+    overlaps,
     place_for,
     utc,
 )
@@ -85,6 +87,21 @@ def _queue(conn, activity_id: int, on: date, status: str) -> list:
         activity_signups.c.status == status).order_by(activity_signups.c.queue_no)))
 
 
+def _meetings_in_room(conn, room_id: int, start: datetime, end: datetime
+                      ) -> list[tuple[datetime, datetime]]:
+    """The meetings of open activities held in the room that overlap [start, end)."""
+    found = []
+    for row in conn.execute(select(activities).where(activities.c.room_id == room_id,
+                                                     activities.c.status == "open")):
+        activity = _activity(row)
+        zone = ZoneInfo(activity.time_zone)
+        first = start.astimezone(zone).date() - timedelta(days=1)
+        last = end.astimezone(zone).date() + timedelta(days=1)
+        found += [(m.starts_at, m.ends_at) for m in occurrences(activity, first, last)
+                  if overlaps(m.starts_at, m.ends_at, start, end)]
+    return found
+
+
 class ActivityStore:
     """Methods of :class:`Store` (which provides ``engine`` and ``write``)."""
 
@@ -133,6 +150,33 @@ class ActivityStore:
             query = query.where(activities.c.public_space_id == space_id)
         with self.engine.connect() as conn:
             return [(r.id, _activity(r)) for r in conn.execute(query.order_by(activities.c.id))]
+
+    def cancel_activity(self, activity_id: int) -> bool:
+        """Cancel an activity (every meeting); its sign-ups are kept. False if it was."""
+        def work(conn):
+            _lock_activity(conn, activity_id)
+            return conn.execute(update(activities).where(
+                activities.c.id == activity_id, activities.c.status == "open")
+                .values(status="cancelled")).rowcount == 1
+        return self.write(work)
+
+    def meeting_counts(self, activity_ids: list[int], first: date, last: date
+                       ) -> dict[tuple[int, date], dict[str, int]]:
+        """{(activity id, date): {"accepted": n, "waiting": m}} for meetings with sign-ups."""
+        if not activity_ids:
+            return {}
+        query = select(activity_signups.c.activity_id, activity_signups.c.occurs_on,
+                       activity_signups.c.status, func.count()).where(
+            activity_signups.c.activity_id.in_(activity_ids),
+            activity_signups.c.occurs_on >= first, activity_signups.c.occurs_on <= last,
+            activity_signups.c.status.in_(("accepted", "waiting"))).group_by(
+            activity_signups.c.activity_id, activity_signups.c.occurs_on,
+            activity_signups.c.status)
+        counts: dict = {}
+        with self.engine.connect() as conn:
+            for activity_id, on, status, n in conn.execute(query):
+                counts.setdefault((activity_id, on), {"accepted": 0, "waiting": 0})[status] = n
+        return counts
 
     # -- sign-ups ---------------------------------------------------------------------------
     def sign_up(self, activity_id: int, on, code_id: int, now: datetime | None = None
@@ -261,6 +305,8 @@ class ActivityStore:
                     room_bookings.c.starts_at < end, room_bookings.c.ends_at > start)
                     ).first() is not None:
                 raise SignupRefused("activities.refused.taken")
+            if _meetings_in_room(conn, room_id, start, end):
+                raise SignupRefused("activities.refused.activity_there")
             return conn.execute(insert(room_bookings).values(
                 room_id=room_id, code_id=code_id, purpose=purpose, starts_at=start,
                 ends_at=end, status="requested", created_at=_now())).inserted_primary_key[0]
@@ -298,6 +344,14 @@ class ActivityStore:
                                     else "activities.refused.no_booking")
             return to_state
         return self.write(work)
+
+    def room_taken(self, room_id: int, start: datetime, end: datetime
+                   ) -> list[tuple[datetime, datetime]]:
+        """What holds the room within [start, end): live bookings and activity meetings."""
+        with self.engine.connect() as conn:
+            meetings = _meetings_in_room(conn, room_id, utc(start), utc(end))
+        return [(b["starts_at"], b["ends_at"]) for b in self.bookings(room_id, start, end)] + \
+            meetings
 
     def bookings(self, room_id: int, start: datetime | None = None,
                  end: datetime | None = None, live_only: bool = True) -> list[dict]:

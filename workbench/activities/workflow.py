@@ -16,6 +16,7 @@ from workbench.activities.rules import (
     SignupRefused,
     free_slots,
     occurrence_on,
+    occurrences,
     validate_activity,
     validate_booking,
     validate_room,
@@ -66,9 +67,30 @@ def free_slots_on(store, community, room_id, day: date) -> list[tuple[datetime, 
     """The slots of ``day`` the room is still free (local times)."""
     room = _room(store, community, room_id)
     midnight = datetime.combine(day, datetime.min.time(), tzinfo=ZoneInfo(community.time_zone))
-    taken = [(b["starts_at"], b["ends_at"])
-             for b in store.bookings(room_id, midnight, midnight + timedelta(days=1))]
+    taken = store.room_taken(room_id, midnight, midnight + timedelta(days=1))
     return free_slots(room, day, taken, community.time_zone)
+
+
+def calendar(store, community, first: date, last: date, space_id: str | None = None
+             ) -> list[dict]:
+    """The meetings from ``first`` to ``last`` (local dates) of the community's open
+    activities (or one space's), by start: what the calendar shows, with places taken and
+    the waiting list's length."""
+    listed = store.activities_of(community.id, space_id)
+    counts = store.meeting_counts([i for i, _ in listed], first, last)
+    meetings = []
+    for activity_id, activity in listed:
+        for meeting in occurrences(activity, first, last):
+            taken = counts.get((activity_id, meeting.on), {"accepted": 0, "waiting": 0})
+            meetings.append({
+                "activity_id": activity_id, "on": meeting.on, "title": activity.title,
+                "public_space_id": activity.public_space_id, "room_id": activity.room_id,
+                "scenario": activity.scenario, "organiser": activity.organiser,
+                "starts_at": meeting.starts_at, "ends_at": meeting.ends_at,
+                "capacity": activity.capacity, "accepted": taken["accepted"],
+                "waiting": taken["waiting"],
+                "places_left": max(0, activity.capacity - taken["accepted"])})
+    return sorted(meetings, key=lambda m: (m["starts_at"], m["activity_id"]))
 
 
 def confirm_attendance(store, rules, activity_id: int, on, code_id: int, by: str,
