@@ -175,7 +175,7 @@ def test_the_panel_is_a_tab_of_the_planners_home(store, community, rules, monkey
                                       person)))
     home = PlannerHome("王主任", "en")
     index = [panel.name for panel in home.panels].index("points")
-    assert home.tabs.titles[index] == "Points and volunteers"
+    assert home.tabs.titles[index] == "Points and needs"
     assert "wb-points" in home.open(index)._dom_classes
 
 

@@ -40,8 +40,10 @@ class Bilingual:
         self.tool = None
         head: list = [self.switch]
         if person is not None:
+            # the label whole ("Your name (written in the records)"), not cut to "Your nam…"
             self.person_input = w.Text(value=person, continuous_update=False,
-                                       layout=w.Layout(width="220px"))
+                                       style={"description_width": "initial"},
+                                       layout=w.Layout(width="min(100%, 420px)"))
             self.person_error = w.HTML()
             head = [w.HBox([self.switch, self.person_input, self.person_error],
                            layout=w.Layout(align_items="center", flex_flow="row wrap"))]

@@ -332,9 +332,5 @@ class PointsPanel:
 def points_app(lang: str = "zh", person: str = "社区工作人员") -> Bilingual:
     """The points notebook's app: the panel with its 中文 / English switch and the planner's
     name (who signs the reviews), typed in the tool."""
-    app = Bilingual(lambda language, name: PointsPanel.from_settings(language, name), lang,
-                    person=person)
-    # the name field's label whole ("Your name (written in the records)"), not cut short
-    app.person_input.style.description_width = "initial"
-    app.person_input.layout.width = "min(100%, 420px)"
-    return app
+    return Bilingual(lambda language, name: PointsPanel.from_settings(language, name), lang,
+                     person=person)
