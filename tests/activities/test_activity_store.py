@@ -269,3 +269,30 @@ def test_an_activity_in_a_room_holds_it_and_the_calendar_counts_places(
         store.sign_up(activity_id, day + timedelta(days=7), people[0])
     assert workflow.request_booking(store, community, room_id, None, {
         "purpose": "练球", "starts_at": start, "ends_at": start + timedelta(hours=1)})
+
+
+def test_a_steward_approves_or_cancels_a_booking(store, community, spaces):
+    room_id = room_in(store, community)
+    day = next_week().date()
+
+    def ask(hour):
+        return workflow.request_booking(store, community, room_id, None, {
+            "purpose": "读书会", "starts_at": datetime(day.year, day.month, day.day, hour),
+            "ends_at": datetime(day.year, day.month, day.day, hour + 1)})
+
+    first = ask(9)
+    assert store.decide_booking(first, "王管家", approve=True) == "approved"
+    with pytest.raises(SignupRefused) as refused:  # an approved booking holds the room
+        ask(9)
+    assert refused.value.key == "activities.refused.taken"
+    assert store.cancel_booking(first, "王管家", "停电") == "cancelled"
+    with pytest.raises(SignupRefused) as refused:
+        store.cancel_booking(first, "王管家")
+    assert refused.value.key == "activities.refused.decided"
+    with pytest.raises(SignupRefused) as refused:
+        store.cancel_booking(first + 99, "王管家")
+    assert refused.value.key == "activities.refused.no_booking"
+    second = ask(9)
+    assert [b["id"] for b in store.bookings(room_id)] == [second]
+    assert [b["status"] for b in store.bookings(room_id, live_only=False)] == [
+        "cancelled", "requested"]

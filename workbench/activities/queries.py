@@ -365,7 +365,7 @@ class ActivityStore:
             query = query.where(room_bookings.c.starts_at < utc(end))
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in
-                    conn.execute(query.order_by(room_bookings.c.starts_at))]
+                    conn.execute(query.order_by(room_bookings.c.starts_at, room_bookings.c.id))]
         for row in rows:
             row["starts_at"], row["ends_at"] = aware(row["starts_at"]), aware(row["ends_at"])
         return rows
