@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from activity_samples import form
+from hostile import json_values, message_keys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from activity_samples import form
-from hostile import json_values, message_keys
-from workbench.activities.rules import ActivityInvalid, Room, validate_activity, \
-    validate_booking
+from workbench.activities.rules import (
+    ActivityInvalid,
+    Room,
+    validate_activity,
+    validate_booking,
+)
 
 FIELDS = ["title", "description", "public_space_id", "room_id", "scenario", "organiser",
           "capacity", "starts_at", "ends_at", "repeat", "repeat_until", "skip_dates"]
