@@ -49,8 +49,8 @@ FORBIDDEN_PATHS = [
     "/notebooks/planner.ipynb",
     "/notebooks/public/resident.ipynb",
     # every planner notebook: served by JupyterLab only, never by the residents' server
-    *[f"/voila/render/{name}.ipynb" for name in ("agenda", "deliberation", "home", "spaces",
-                                                 "surveys", "walking")],
+    *[f"/voila/render/{name}.ipynb" for name in ("agenda", "deliberation", "home", "import",
+                                                 "points", "spaces", "surveys", "walking")],
     *[f"/voila/files/..%2F{name}.ipynb" for name in ("agenda", "spaces", "walking")],
     "/files/planner.ipynb",
     "/voila/files/../../workbench/cli.py",
