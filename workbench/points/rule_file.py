@@ -13,9 +13,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, \
     model_validator
+
+from workbench.yaml_files import FileProblem, line_at, read_mapping
 
 #: the events that earn points; ``volunteer_hours`` is paid by the hour, the others per event
 EVENTS = ("volunteer_hours", "proposal_adopted", "survey_completed", "workshop_attended",
@@ -25,13 +26,8 @@ ROLES = ("committee", "steward", "grid_worker", "representative")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
-class PointsRulesError(ValueError):
+class PointsRulesError(FileProblem):
     """A rule file that cannot be used: ``file:line: field: problem``."""
-
-    def __init__(self, path, line: int | None, field: str, problem: str):
-        self.path, self.line, self.field, self.problem = str(path), line, field, problem
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
 
 
 class Strict(BaseModel):
@@ -149,21 +145,6 @@ class PointsRules(Strict):
         return next((i for i in self.catalogue if i.id == item_id), None)
 
 
-def _node_at(node, loc: tuple):
-    """The YAML node of an error's location, as deep as the file goes."""
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if k.value == part), None)
-            if found is None:
-                break
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-    return node
-
-
 def _field_name(loc: tuple, data) -> str:
     """A readable field path, naming items by id: earn[2:elderly_care].points_per_hour."""
     out = []
@@ -194,22 +175,8 @@ def _item_loc(data: dict, problem: str) -> tuple:
 def load_rules(path: str | Path) -> PointsRules:
     """Read and validate one rule file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PointsRulesError(path, None, "", "file is missing") from None
-    except UnicodeDecodeError:
-        raise PointsRulesError(path, None, "", "is not UTF-8 text") from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PointsRulesError(path, mark.line + 1 if mark else None, "",
-                               f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise PointsRulesError(path, 1, "", "must be a mapping with id, title, awarders, "
-                                            "earn and catalogue")
+    root, data = read_mapping(path, PointsRulesError,
+                              "id, title, awarders, earn and catalogue")
     try:
         return PointsRules.model_validate(data)
     except ValidationError as exc:
@@ -226,6 +193,5 @@ def load_rules(path: str | Path) -> PointsRules:
             problem = problem.replace("Input should be", "must be")
         if err["type"] == "value_error" and (not loc or isinstance(loc[-1], int)):
             loc = loc or _item_loc(data, problem)
-        node = _node_at(root, loc)
-        line = node.start_mark.line + 1 if node is not None else None
+        line = line_at(root, loc)
         raise PointsRulesError(path, line, _field_name(loc, data), problem) from None

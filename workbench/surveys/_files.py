@@ -7,18 +7,13 @@ import json
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from workbench.surveys._schema import QUESTION_TYPES, Survey
+from workbench.yaml_files import FileProblem, line_at, read_mapping
 
-class SurveyError(ValueError):
+class SurveyError(FileProblem):
     """A survey file that cannot be used: ``file:line: field: problem``."""
-
-    def __init__(self, path, line: int | None, field: str, problem: str):
-        self.path, self.line, self.field, self.problem = str(path), line, field, problem
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {field}: {problem}" if field else f"{where}: {problem}")
 
 
 def _without_tags(loc: tuple, data) -> tuple:
@@ -50,22 +45,6 @@ def _question_loc(data: dict, question_id: str, part: str | None) -> tuple:
     return found
 
 
-def _node_at(node, loc: tuple):
-    """The YAML node for an error location, as deep as the file goes."""
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            key = "in" if part == "in_" else part
-            found = next((v for k, v in node.value if k.value == key), None)
-            if found is None:
-                continue
-            node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                break
-            node = node.value[part]
-    return node
-
-
 def _field_name(loc: tuple, survey_data) -> str:
     """A readable field path: sections[0].questions[2].text.en, naming questions by id."""
     out, data = [], survey_data
@@ -91,21 +70,7 @@ def _field_name(loc: tuple, survey_data) -> str:
 def load_survey(path: str | Path) -> Survey:
     """Read and validate one survey file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SurveyError(path, None, "", "file is missing") from None
-    except UnicodeDecodeError:
-        raise SurveyError(path, None, "", "is not UTF-8 text") from None
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SurveyError(path, mark.line + 1 if mark else None, "",
-                          f"is not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise SurveyError(path, 1, "", "must be a mapping with id, title and sections")
+    root, data = read_mapping(path, SurveyError, "id, title and sections")
     try:
         return Survey.model_validate(data)
     except ValidationError as exc:
@@ -117,8 +82,7 @@ def load_survey(path: str | Path) -> Survey:
         about = re.match(r"Value error, question '(\w+)': (show_if)?", err["msg"])
         if not loc and about:  # a rule across questions: point at the question it is about
             loc = _question_loc(data, about.group(1), about.group(2))
-        node = _node_at(root, loc)
-        line = node.start_mark.line + 1 if node is not None else None
+        line = line_at(root, loc)
         problem = err["msg"]
         if problem.startswith("Value error, "):
             problem = problem[len("Value error, "):]
