@@ -50,6 +50,18 @@ def offline(context, base: str) -> None:
                   else route.abort())
 
 
+def offline_page(browser, base: str, viewport: dict, **context_options):
+    """A page that reaches nothing but ``base`` (a generous timeout: kernels start slowly on a
+    busy machine), and the list its page errors are put in: (context, page, errors)."""
+    context = browser.new_context(viewport=viewport, **{"locale": "zh-CN", **context_options})
+    context.set_default_timeout(120_000)
+    offline(context, base)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return context, page, errors
+
+
 def run_all(page, base: str, token: str, name: str, tool: str):
     """Open notebook ``name`` in JupyterLab, Run All, and wait until the kernel is idle again
     with the tool (CSS selector ``tool`` in an output) drawn; returns the tool's locator."""

@@ -9,7 +9,7 @@ import json
 import shutil
 
 import pytest
-from lab import jupyterlab, offline, run_all
+from lab import jupyterlab, offline_page, run_all
 from playwright.sync_api import expect
 from servers import PROJECT_DIR
 from shapely.geometry import box, shape
@@ -50,12 +50,7 @@ def lab(tmp_path_factory):
 
 def test_draw_the_boundary_and_import_in_jupyterlab(browser, lab):
     base, token, root = lab
-    context = browser.new_context(viewport=SCREEN, locale="zh-CN")
-    context.set_default_timeout(120_000)
-    offline(context, base)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = offline_page(browser, base, SCREEN)
     try:
         panel = run_all(page, base, token, "import.ipynb", ".wb-import-panel")
         assert "导入自己的社区" in panel.inner_text()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import jupyterlab, offline, run_all
+from lab import jupyterlab, offline_page, run_all
 from servers import DEMO_LAYERS, PROJECT_DIR, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -70,12 +70,7 @@ def lab(tmp_path_factory):
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
 def test_run_all_in_jupyterlab(browser, lab, name):
     base, token, _home = lab
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="zh-CN")
-    context.set_default_timeout(120_000)
-    offline(context, base)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = offline_page(browser, base, DESKTOP, accept_downloads=True)
     try:
         tool = run_all(page, base, token, name, ".wb-planner")
         zh, en, offered = NOTEBOOKS[name]
@@ -108,12 +103,7 @@ def test_notebook_as_a_voila_app(browser, tmp_path, name):
                          preheat=0).start()
     try:
         seed(server.home)
-        context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-        context.set_default_timeout(120_000)
-        offline(context, server.url)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        context, page, errors = offline_page(browser, server.url, DESKTOP)
         page.on("console", lambda m: errors.append("console " + m.type + ": " + m.text)
                 if m.type == "error" else None)
         page.goto(server.url)

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from shapely.geometry import box, shape
 from shapely.ops import unary_union
 
-from lab import jupyterlab, lab_env, offline, run_all
+from lab import jupyterlab, lab_env, offline, offline_page, run_all
 from servers import DEMO_LAYERS, PROJECT_DIR
 from workbench.layers.community import load_community
 from workbench.store import Store
@@ -74,12 +74,7 @@ def lab(tmp_path_factory):
 def test_draw_a_space_in_jupyterlab(browser, lab):
     base, token, home = lab
     community = load_community(DEMO_LAYERS)
-    context = browser.new_context(viewport=SCREEN, locale="zh-CN")
-    context.set_default_timeout(120_000)
-    offline(context, base)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    context, page, errors = offline_page(browser, base, SCREEN)
     try:
         editor = run_all(page, base, token, "spaces.ipynb", ".wb-space-editor")
         assert "公共空间" in editor.inner_text()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab import offline
+from lab import offline_page
 from servers import PROJECT_DIR, VoilaServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -15,12 +15,7 @@ def test_the_walking_app_measures_and_offers_the_files(browser, tmp_path):
     server = VoilaServer(tmp_path / "home", notebook=PROJECT_DIR / "notebooks" / "walking.ipynb",
                          preheat=0).start()
     try:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(120_000)
-        offline(context, server.url)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        context, page, errors = offline_page(browser, server.url, {"width": 1280, "height": 900})
         page.goto(server.url)
         page.locator(".wb-planner").first.wait_for(state="visible")
         assert "from workbench" not in page.locator("body").inner_text()

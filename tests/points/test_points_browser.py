@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab import offline
+from lab import offline_page
 from servers import DEMO_LAYERS, PROJECT_DIR, VoilaServer
 from test_panel import fill
 from workbench.layers.community import load_community
@@ -25,13 +25,8 @@ def test_the_points_app_reviews_credits_and_offers_the_notice(browser, tmp_path)
         community = load_community(DEMO_LAYERS)
         store.ensure_community(community)
         people = fill(store, community, load_rules(PROJECT_DIR / "points" / "rules.yaml"))
-        context = browser.new_context(viewport={"width": 1920, "height": 1080},
-                                      locale="zh-CN")
-        context.set_default_timeout(120_000)
-        offline(context, server.url)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        context, page, errors = offline_page(browser, server.url,
+                                             {"width": 1920, "height": 1080})
         page.goto(server.url)
         page.locator(".wb-points").first.wait_for(state="visible")
         assert "from workbench" not in page.locator("body").inner_text()
