@@ -52,3 +52,15 @@ def test_vocabularies_are_bilingual():
     assert len(vocabulary.scenarios()) == 9
     for item in list(vocabulary.scenarios()) + list(vocabulary.public_space_kinds().values()):
         assert item["zh"] and item["en"] and item["color"].startswith("#")
+
+
+def test_one_of_a_thing_reads_in_the_singular_where_english_has_one():
+    from workbench import i18n
+
+    assert i18n.t("en", "planner.agenda.proposals_n", n=1) == "1 proposal"
+    assert i18n.t("en", "planner.agenda.proposals_n", n="1") == "1 proposal"
+    assert i18n.t("en", "planner.agenda.proposals_n", n=2) == "2 proposals"
+    assert i18n.t("en", "planner.agenda.proposals_n", n=0) == "0 proposals"
+    assert i18n.t("zh", "planner.agenda.proposals_n", n=1) == "1条提案"
+    # a key without a singular keeps its one text
+    assert i18n.t("en", "agenda.from_proposals", count=1).endswith(": 1")

@@ -43,8 +43,13 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def t(lang: str, key: str, **params) -> str:
-    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``."""
-    text = catalogue(lang)[key]
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
+    When ``n`` is 1 and the catalogue has ``<key>.one``, that text is used ("1 proposal",
+    not "1 proposals"; Chinese writes the same words for both)."""
+    texts = catalogue(lang)
+    text = texts[key]
+    if str(params.get("n", "")) == "1":
+        text = texts.get(f"{key}.one", text)
     return text.format(**params) if params else text
 
 
