@@ -126,19 +126,10 @@ class Resident(threading.Thread):
         except Exception as exc:  # noqa: BLE001 - the server went away
             self.ended = f"{type(exc).__name__}: {exc}"
 
-    def _open(self, section: str) -> None:
-        """Open a folded section of the page as a tap on its heading does (a page without
-        folds shows every section already)."""
-        c = self.client
-        for fold in c.find_class(f"wb-fold-{section}"):
-            if "wb-fold-open" not in c.states[fold].get("_dom_classes", []):
-                head = c.states[fold]["children"][0][len("IPY_MODEL_"):]
-                c.click(c.states[head]["children"][0][len("IPY_MODEL_"):])
-
     def _find_widgets(self) -> None:
         c = self.client
-        self._open("statement_voting")
-        self._open("surveys")
+        c.open_section("statement_voting")
+        c.open_section("surveys")
         self.title = c.find("TextModel", description="Title")
         self.scenario = c.find("DropdownModel", description="Scenario")
         self.submit = c.find("ButtonModel", description="Submit proposal")

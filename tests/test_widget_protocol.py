@@ -132,6 +132,7 @@ def test_fifty_votes_in_a_second_and_a_hidden_statement(voila_server):
                 store.set_topic_status(other["id"], "closed")
         client = WidgetClient(f"{voila_server.url}?lang=en&code={code}").open()
         try:
+            client.open_section("statement_voting")
             agree = client.find("ButtonModel", description="Agree")
             for _ in range(50):
                 client.click(agree, wait=False)
@@ -144,6 +145,7 @@ def test_fifty_votes_in_a_second_and_a_hidden_statement(voila_server):
         sid = store.add_statement(topic, "second statement", status="shown")
         client = WidgetClient(f"{voila_server.url}?lang=en&code={code}").open()
         try:
+            client.open_section("statement_voting")
             assert any("second statement" in str(s.get("value", ""))
                        for s in client.states.values())
             store.moderate("heguang", "statement", sid, "hide", "off topic", "moderator")

@@ -159,6 +159,15 @@ class WidgetClient:
     def click(self, model_id: str, wait: bool = True) -> None:
         self.custom(model_id, {"event": "click"}, wait=wait)
 
+    def open_section(self, section: str) -> None:
+        """Open a folded section of the resident page (``statement_voting``, ``surveys``,
+        ...) as a tap on its heading does; one already open, or a page without folds, is left
+        as it is. Its widgets exist from then on."""
+        for fold in self.find_class(f"wb-fold-{section}"):
+            if "wb-fold-open" not in self.states[fold].get("_dom_classes", []):
+                head = self.states[fold]["children"][0][len("IPY_MODEL_"):]
+                self.click(self.states[head]["children"][0][len("IPY_MODEL_"):])
+
     def drain(self, seconds: float = 1.0) -> None:
         """Read whatever the kernel still sends for a while (after clicks without waiting)."""
         try:
