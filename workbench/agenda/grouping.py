@@ -342,7 +342,7 @@ def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_T
 def _first_of_each(proposals: pd.DataFrame, places: _Places) -> np.ndarray:
     """For each row, the first row with the same title, description, public space and pin
     (itself when it has no place: two such rows are not known to be at one place)."""
-    keys = [proposals[c].fillna("").astype(str)
+    keys = [proposals[c].astype(str).where(proposals[c].notna(), "")
             for c in ("title", "description", "public_space_id", "lon", "lat")]
     codes, _ = pd.factorize(keys[0].str.cat(keys[1:], sep="\x1f"))
     _, first = np.unique(codes, return_index=True)
