@@ -13,6 +13,7 @@ Each test module keeps a :class:`Tally` and records it at its end in the RELIABI
 from __future__ import annotations
 
 import json
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,7 +32,7 @@ settings.register_profile("workbench", max_examples=150, deadline=None,
 settings.register_profile("thorough", max_examples=1500, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                  HealthCheck.too_slow])
-settings.load_profile("workbench")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "workbench"))
 
 LOCALES = Path(__file__).resolve().parent.parent / "workbench"
 
