@@ -32,6 +32,19 @@ def port_open(port):
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def listeners(*ports) -> list:
+    """Which processes listen on ``ports`` (to say who holds one that should be closed)."""
+    found = []
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port in ports:
+            try:
+                found.append((conn.laddr.port, conn.pid,
+                              psutil.Process(conn.pid).cmdline()[:4] if conn.pid else None))
+            except psutil.Error:
+                found.append((conn.laddr.port, conn.pid, None))
+    return found
+
+
 def start_serve(env):
     # its own session, as a terminal's job is: the test kills serve's process alone
     proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "serve"], env=env,
@@ -80,7 +93,10 @@ def test_a_killed_serve_leaves_nothing_running_and_a_restart_serves_again(workbe
             time.sleep(0.2)
         left = [psutil.Process(p).cmdline()[:3] for p in descendants if alive(p)]
         assert not left, f"orphans after serve was killed: {left}"
-        assert not port_open(vport) and not port_open(lport)
+        # the dead servers' ports close (a moment after the processes: the kernel's cleanup)
+        while (port_open(vport) or port_open(lport)) and time.time() < deadline + 15:
+            time.sleep(0.2)
+        assert not port_open(vport) and not port_open(lport), listeners(vport, lport)
 
         # a restart on the same ports serves again at once
         proc, output = start_serve(env)
