@@ -87,6 +87,20 @@ class Room:
 
 
 # -- values -----------------------------------------------------------------------------------
+def _time_span(raw: dict, zone: ZoneInfo, errors: dict):
+    """(start, end) of an activity or a booking read from ``starts_at`` and ``ends_at``;
+    an unreadable time, or an end not after the start, goes into ``errors`` by field."""
+    start = local_datetime(raw.get("starts_at"), zone)
+    end = local_datetime(raw.get("ends_at"), zone)
+    if start is None:
+        errors["starts_at"] = ("activities.error.when", {})
+    if end is None:
+        errors["ends_at"] = ("activities.error.when", {})
+    elif start is not None and end <= start:
+        errors["ends_at"] = ("activities.error.end_before_start", {})
+    return start, end
+
+
 def local_datetime(value, zone: ZoneInfo) -> datetime | None:
     """A datetime (naive = local time in ``zone``) or ISO text, as an aware local datetime;
     None for anything else."""
@@ -180,15 +194,8 @@ def validate_activity(raw: dict, space_ids, room_ids_by_space: dict | None = Non
     if capacity is None or not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
         errors["capacity"] = ("activities.error.capacity",
                               {"least": MIN_CAPACITY, "most": MAX_CAPACITY})
-    start = local_datetime(raw.get("starts_at"), zone)
-    end = local_datetime(raw.get("ends_at"), zone)
-    if start is None:
-        errors["starts_at"] = ("activities.error.when", {})
-    if end is None:
-        errors["ends_at"] = ("activities.error.when", {})
-    elif start is not None and end <= start:
-        errors["ends_at"] = ("activities.error.end_before_start", {})
-    elif start is not None and end - start > MAX_DURATION:
+    start, end = _time_span(raw, zone, errors)
+    if "ends_at" not in errors and start is not None and end - start > MAX_DURATION:
         errors["ends_at"] = ("activities.error.too_long", {"hours": 24})
     repeat = raw.get("repeat") or "once"
     until, skips = None, ()
@@ -293,16 +300,9 @@ def validate_booking(raw: dict, room: Room, time_zone: str, now: datetime
     purpose, problem = check_text(raw.get("purpose"), required=True, max_chars=200)
     if problem:
         errors["purpose"] = problem
-    start = local_datetime(raw.get("starts_at"), zone)
-    end = local_datetime(raw.get("ends_at"), zone)
-    if start is None:
-        errors["starts_at"] = ("activities.error.when", {})
-    if end is None:
-        errors["ends_at"] = ("activities.error.when", {})
-    if start is not None and end is not None and "ends_at" not in errors:
-        if end <= start:
-            errors["ends_at"] = ("activities.error.end_before_start", {})
-        elif end - start < MIN_BOOKING:
+    start, end = _time_span(raw, zone, errors)
+    if start is not None and "ends_at" not in errors:
+        if end - start < MIN_BOOKING:
             errors["ends_at"] = ("activities.error.too_short", {"minutes": 15})
         elif start.date() != end.date() or start.time() < clock(room.opens) or \
                 end.time() > clock(room.closes):
