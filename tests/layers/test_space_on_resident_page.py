@@ -10,19 +10,24 @@ from workbench.layers.space_panel import SpaceEditor
 from workbench.page.resident import ResidentApp
 
 
-def test_edited_and_planned_spaces_on_the_next_load(store, community_dir):
-    editor = SpaceEditor(current_community(community_dir, store), store, "王规划", "en")
-    # a kernel waiting for its resident, built before the planner's changes
-    waiting = ResidentApp(current_community(community_dir, store), store, lang="en")
-    assert "planned" not in waiting.map.legend_html().lower()
-
+def draw_candidate_park(editor) -> str:
+    """A planned pocket park drawn and saved in the editor, as a planner does; its id."""
     editor.new_space()
     editor.set_shape(rect(-120, 110, -40, 180))
     for name, value in dict(name_zh="候选口袋公园", name_en="Candidate Pocket Park",
                             kind="pocket_park", status="planned").items():
         editor.inputs[name].value = value
     assert editor.save() == "create"
-    new_id = editor.space_id
+    return editor.space_id
+
+
+def test_edited_and_planned_spaces_on_the_next_load(store, community_dir):
+    editor = SpaceEditor(current_community(community_dir, store), store, "王规划", "en")
+    # a kernel waiting for its resident, built before the planner's changes
+    waiting = ResidentApp(current_community(community_dir, store), store, lang="en")
+    assert "planned" not in waiting.map.legend_html().lower()
+
+    new_id = draw_candidate_park(editor)
     editor.select("P1")
     editor.set_shape(rect(20, 90, 100, 160))
     editor.inputs["name_en"].value = "Little Bridge Garden"
@@ -53,13 +58,7 @@ def test_the_planners_tools_see_the_edited_spaces(store, community_dir, monkeypa
 
     monkeypatch.setenv("WORKBENCH_LAYERS_DIR", str(community_dir))
     editor = SpaceEditor(current_community(community_dir, store), store, "王规划", "en")
-    editor.new_space()
-    editor.set_shape(rect(-120, 110, -40, 180))
-    for name, value in dict(name_zh="候选口袋公园", name_en="Candidate Pocket Park",
-                            kind="pocket_park", status="planned").items():
-        editor.inputs[name].value = value
-    assert editor.save() == "create"
-    new_id = editor.space_id
+    new_id = draw_candidate_park(editor)
     builder = AgendaBuilder.from_settings("王规划", store=store, lang="en")
     assert builder.community.public_spaces[new_id]["properties"]["name_en"] == \
         "Candidate Pocket Park"
