@@ -9,6 +9,7 @@ text here: each view escapes it as it shows it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -23,12 +24,23 @@ def layer_sources(folder: str | Path | None) -> list[dict]:
     demo, or a folder written by hand) or cannot be read."""
     if folder is None:
         return []
+    path = Path(folder) / "community.yaml"
     try:
-        meta = yaml.safe_load((Path(folder) / "community.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        changed = path.stat().st_mtime_ns
+    except OSError:
         return []
+    return [dict(s) for s in _sources(str(path), changed)]
+
+
+@lru_cache(maxsize=16)
+def _sources(path: str, _changed: int) -> tuple:
+    """The file read once while it is unchanged: every resident page's map asks for it."""
+    try:
+        meta = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return ()
     found = meta.get("sources") if isinstance(meta, dict) else None
-    return [s for s in found or [] if isinstance(s, dict)] if isinstance(found, list) else []
+    return tuple(s for s in found if isinstance(s, dict)) if isinstance(found, list) else ()
 
 
 def attribution_text(folder: str | Path | None) -> str:
