@@ -152,6 +152,15 @@ class PointsStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(points_credits.c.id))]
 
+    def points_credits_of(self, code_id: int, status: str | None = "pending") -> list[dict]:
+        """One resident's credits (pending ones by default), oldest first: what their page
+        shows as waiting for review, not yet counted."""
+        query = select(points_credits).where(points_credits.c.code_id == code_id)
+        if status is not None:
+            query = query.where(points_credits.c.status == status)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(points_credits.c.id))]
+
     def service_minutes(self, code_id: int) -> int:
         """A resident's approved service time, minutes (kept apart from points)."""
         with self.engine.connect() as conn:
@@ -272,6 +281,13 @@ class PointsStore:
         return expired
 
     # -- reading ----------------------------------------------------------------------------
+    def points_stock_left(self, community_id: str) -> dict[str, int]:
+        """How many are left of each limited catalogue item redeemed at least once in
+        ``community_id``, by item id (an item never redeemed has its whole stock left)."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(points_stock.c.item_id, points_stock.c.remaining)
+                                     .where(points_stock.c.community_id == community_id)).all())
+
     def points_balance(self, code_id: int) -> int:
         """One resident's balance: the sum of their entries."""
         with self.engine.connect() as conn:
