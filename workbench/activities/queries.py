@@ -370,5 +370,23 @@ class ActivityStore:
             row["starts_at"], row["ends_at"] = aware(row["starts_at"]), aware(row["ends_at"])
         return rows
 
+    # -- the resident page ------------------------------------------------------------------
+    def signups_of_code(self, code_id: int, activity_ids: list[int], first: date, last: date
+                        ) -> dict[tuple[int, date], dict]:
+        """One resident's live sign-ups for meetings from ``first`` to ``last``:
+        {(activity id, date): {"status": "accepted" | "waiting", "position": n on the
+        waiting list (0 when accepted), "attended": bool}}."""
+        if not activity_ids:
+            return {}
+        query = select(activity_signups).where(
+            activity_signups.c.code_id == code_id,
+            activity_signups.c.activity_id.in_(activity_ids),
+            activity_signups.c.occurs_on >= first, activity_signups.c.occurs_on <= last,
+            activity_signups.c.status.in_(("accepted", "waiting")))
+        with self.engine.connect() as conn:
+            return {(s.activity_id, s.occurs_on): {**self._place(conn, s),
+                                                   "attended": s.attended_at is not None}
+                    for s in conn.execute(query)}
+
 
 STORE_PART = ActivityStore
