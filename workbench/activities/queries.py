@@ -370,6 +370,42 @@ class ActivityStore:
             row["starts_at"], row["ends_at"] = aware(row["starts_at"]), aware(row["ends_at"])
         return rows
 
+    # -- the planners' panel: bookings to decide, and the use of each space -------------------
+    def bookings_of(self, community_id: str, statuses: tuple[str, ...] | None = None
+                    ) -> list[dict]:
+        """The bookings of the community's rooms (in ``statuses`` when given), by start, each
+        with its room's ``room`` name and ``public_space_id``; times aware UTC."""
+        query = select(room_bookings, activity_rooms.c.name.label("room"),
+                       activity_rooms.c.public_space_id).join(
+            activity_rooms, activity_rooms.c.id == room_bookings.c.room_id).where(
+            activity_rooms.c.community_id == community_id)
+        if statuses is not None:
+            query = query.where(room_bookings.c.status.in_(statuses))
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(
+                query.order_by(room_bookings.c.starts_at, room_bookings.c.id))]
+        for row in rows:
+            for field in ("starts_at", "ends_at", "created_at", "decided_at"):
+                row[field] = aware(row[field])
+        return rows
+
+    def space_use_records(self, community_id: str) -> dict:
+        """What the use of the spaces is counted from (:mod:`workbench.activities.use`), read
+        in one go: the open activities (id, Activity), the sign-ups counted by meeting and
+        state (activity id, date, status, attended count, count), every booking of the
+        community's rooms, and the rooms."""
+        signups = select(activity_signups.c.activity_id, activity_signups.c.occurs_on,
+                         activity_signups.c.status,
+                         func.count(activity_signups.c.attended_at), func.count()).join(
+            activities, activities.c.id == activity_signups.c.activity_id).where(
+            activities.c.community_id == community_id).group_by(
+            activity_signups.c.activity_id, activity_signups.c.occurs_on,
+            activity_signups.c.status)
+        with self.engine.connect() as conn:
+            counted = [tuple(r) for r in conn.execute(signups)]
+        return {"activities": self.activities_of(community_id), "signups": counted,
+                "bookings": self.bookings_of(community_id), "rooms": self.rooms(community_id)}
+
     # -- the resident page ------------------------------------------------------------------
     def signups_of_code(self, code_id: int, activity_ids: list[int], first: date, last: date
                         ) -> dict[tuple[int, date], dict]:
