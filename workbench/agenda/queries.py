@@ -237,10 +237,12 @@ class AgendaStore:
         def work(conn):
             number = (conn.execute(select(func.max(agenda_versions.c.number)).where(
                 agenda_versions.c.community_id == community_id)).scalar() or 0) + 1
-            body = dict(snapshot, version=number)
+            body = json.loads(json.dumps(dict(snapshot, version=number), default=str))
             conn.execute(insert(agenda_versions).values(
                 community_id=community_id, number=number,
-                snapshot=json.dumps(body, ensure_ascii=False, sort_keys=True, default=str),
+                snapshot=json.dumps(body, ensure_ascii=False, sort_keys=True),
+                resident_view=json.dumps(resident_view(body), ensure_ascii=False,
+                                         sort_keys=True),
                 published_by=published_by, published_at=snapshot["published_at"]
                 if isinstance(snapshot.get("published_at"), datetime) else _now()))
             return number
@@ -270,19 +272,22 @@ class AgendaStore:
         """The newest published version as the resident page shows it (None before the
         first): ``version``, ``published_at`` and, per item, only :data:`SHOWN_ITEM_FIELDS`,
         its evidence reduced to the count of proposals and its proposals to
-        :data:`SHOWN_PROPOSAL_FIELDS`. Every resident's kernel keeps this for as long as the
-        page is open; the whole snapshot (scores, households, statements, needs) stays in
-        the database."""
-        query = (select(agenda_versions.c.snapshot)
+        :data:`SHOWN_PROPOSAL_FIELDS` (:func:`resident_view`). Publishing keeps this view in
+        its own column, and only that column is read: every resident's page reads it at
+        start and keeps it for as long as it is open; the whole snapshot (scores,
+        households, statements, needs) is neither read nor kept."""
+        query = (select(agenda_versions.c.resident_view, agenda_versions.c.id)
                  .where(agenda_versions.c.community_id == community_id)
                  .order_by(agenda_versions.c.number.desc()).limit(1))
         with self.engine.connect() as conn:
-            body = conn.execute(query).scalar()
-        if not body:
-            return None
-        snapshot = json.loads(body)
-        return {"version": snapshot.get("version"), "published_at": snapshot.get("published_at"),
-                "items": [_shown_item(item) for item in snapshot.get("items") or []]}
+            row = conn.execute(query).first()
+            if row is None:
+                return None
+            if row.resident_view is None:  # written by other code than publish_agenda
+                body = conn.execute(select(agenda_versions.c.snapshot).where(
+                    agenda_versions.c.id == row.id)).scalar()
+                return resident_view(json.loads(body))
+        return json.loads(row.resident_view)
 
 
 #: what the resident page shows of a published item: its card, its marker on the map, and
@@ -290,6 +295,13 @@ class AgendaStore:
 SHOWN_ITEM_FIELDS = ("id", "rank", "title", "decision", "scenario", "reason", "status",
                      "progress", "owner", "budget_line", "target_date", "history", "lon", "lat")
 SHOWN_PROPOSAL_FIELDS = ("id", "title", "official_answer")
+
+
+def resident_view(snapshot: dict) -> dict:
+    """The part of a published snapshot the resident page shows (see
+    :meth:`AgendaStore.published_agenda_view`)."""
+    return {"version": snapshot.get("version"), "published_at": snapshot.get("published_at"),
+            "items": [_shown_item(item) for item in snapshot.get("items") or []]}
 
 
 def _shown_item(item: dict) -> dict:

@@ -55,13 +55,15 @@ agenda_updates = Table(
 )
 
 # Published versions v1, v2, ...: an immutable JSON snapshot each (see
-# workbench.agenda.snapshot), never updated.
+# workbench.agenda.snapshot), never updated, and beside it the slim part of it the resident
+# page shows (``resident_view``, JSON: see AgendaStore.published_agenda_view).
 agenda_versions = Table(
     "agenda_versions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("community_id", String(64), ForeignKey("communities.id"), nullable=False),
     Column("number", Integer, nullable=False),
     Column("snapshot", Text, nullable=False),
+    Column("resident_view", Text, nullable=True),
     Column("published_by", String(100), nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("community_id", "number", name="uq_agenda_versions_number"),
