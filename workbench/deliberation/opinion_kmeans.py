@@ -9,10 +9,17 @@
   randomness: the base clusters, which the groups are made of, no longer move with a seed
   (with scikit-learn's random starts they did, and the groups with them: the adjusted Rand
   index between two seeds fell to 0.95 on a conversation of 900 participants).
-- :func:`grouping`: k groups of the base-cluster centres, each weighted by its size, as the
-  lowest-inertia clustering of many k-means++ starts that keeps every group at a floor
-  weight. The points are at most 100, so many starts cost little; with ``STARTS`` of them the
-  best clustering found no longer depends on the seed.
+- :func:`grouping`: k groups of the base-cluster centres, each weighted by its size, started
+  as Pol.is grows a clustering (:func:`clean_start`: clusters.clj ``clean-start-clusters``,
+  ``most-distal``, ``recenter-clusters``), then at most 20 weighted Lloyd steps (clusters.clj
+  ``kmeans``: ``max-iters`` 20, which the group step gets, as conversation.clj passes
+  ``:cluster-iters``, a name ``kmeans`` does not read). Pol.is's k-means never looks for the
+  lowest-inertia split: it stays near where it started, and where the two differ, Pol.is's
+  groups are where its start leads (measured on ten real conversations: the mean adjusted Rand
+  index with Pol.is's groups 0.66 with the lowest-inertia split of 300 random starts, 0.74
+  with this start). Only when that start leaves a group under the floor weight (one far-out
+  voter split off alone) is the lowest-inertia clustering of ``STARTS`` seeded k-means++
+  starts that keeps every group at the floor taken instead.
 
 Plain numpy and scikit-learn; imported by :mod:`.opinion_groups` only.
 """
@@ -24,9 +31,11 @@ from sklearn.cluster import KMeans
 
 #: k-means++ starts of the group step (all run at once, vectorised).
 STARTS = 300
-#: Lloyd iterations of the group step (Pol.is stops at 20, clusters.clj ``kmeans``
-#: ``max-iters``; the starts here begin far from the end, so they get more).
+#: Lloyd iterations of the k-means++ starts of the group step (they begin far from the end,
+#: so they get more than Pol.is's 20).
 ITERATIONS = 100
+#: Lloyd iterations from Pol.is's clean start (clusters.clj ``kmeans``, ``max-iters`` 20).
+POLIS_ITERATIONS = 20
 
 
 def most_distal_start(points: np.ndarray, k: int) -> np.ndarray:
@@ -96,11 +105,57 @@ def _weighted_sums(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, 
     return mass, sums
 
 
+def _weighted_centres(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int
+                      ) -> np.ndarray:
+    mass, sums = _weighted_sums(points, weights, labels[None, :], k)
+    return sums[0] / np.maximum(mass[0], 1e-300)[:, None]
+
+
+def clean_start(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Pol.is's start for ``k`` groups (clusters.clj ``clean-start-clusters``): everyone in one
+    cluster; then, while there are fewer than ``k``, the point farthest from every cluster's
+    centre (``most-distal``) leaves its cluster for a new one of its own, and every centre is
+    recomputed as the weighted mean of its members (``recenter-clusters``). Returns the label
+    per point. Ties go to the first point: the caller's order (the base clusters' order does
+    not depend on the order of the rows)."""
+    labels = np.zeros(len(points), dtype=int)
+    n_clusters = 1
+    while n_clusters < k:
+        centres = _weighted_centres(points, weights, labels, n_clusters)
+        nearest = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(-1).min(axis=1)
+        far = int(np.argmax(nearest))
+        if nearest[far] <= 0:
+            break
+        labels[far] = n_clusters
+        n_clusters += 1
+    return labels
+
+
+def polis_kmeans(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Weighted k-means from :func:`clean_start`, at most ``POLIS_ITERATIONS`` Lloyd steps
+    (clusters.clj ``kmeans``, ``cluster-step``: a cluster left empty is dropped). Label per
+    point, numbered 0 .. (clusters left) - 1."""
+    labels = clean_start(points, weights, k)
+    for _ in range(POLIS_ITERATIONS):
+        kept = np.unique(labels)
+        centres = _weighted_centres(points, weights, np.searchsorted(kept, labels), len(kept))
+        moved = _nearest(points, centres[None])[0][0]
+        if np.array_equal(moved, np.searchsorted(kept, labels)):
+            break
+        labels = moved
+    return np.searchsorted(np.unique(labels), labels)
+
+
 def grouping(points: np.ndarray, weights: np.ndarray, k: int, rng: np.random.Generator,
              min_weight: float, starts: int = STARTS) -> np.ndarray | None:
-    """Weighted k-means of ``points`` into ``k`` groups: of ``starts`` k-means++ starts, the
-    lowest-inertia clustering whose every group weighs at least ``min_weight`` (label per
-    point); None when no start gives one."""
+    """Weighted k-means of ``points`` into ``k`` groups (label per point): Pol.is's
+    (:func:`polis_kmeans`) when its ``k`` groups each weigh at least ``min_weight``; else, of
+    ``starts`` k-means++ starts, the lowest-inertia clustering whose every group does; None
+    when no start gives one."""
+    labels = polis_kmeans(points, weights, k)
+    mass = np.bincount(labels, weights=weights, minlength=k)
+    if labels.max() == k - 1 and mass.min() >= min_weight:
+        return labels
     centres = _plus_plus(points, weights, k, starts, rng)
     active = np.arange(starts)            # the starts still moving
     for _ in range(ITERATIONS):
