@@ -8,7 +8,8 @@ from communities import INSIDE_P1
 from workbench.page.resident import ResidentApp
 from workbench.proposals.rules import Proposal
 
-FOLDED = ("proposal_list", "agenda_section", "statement_voting", "surveys")
+FOLDED = ("proposal_list", "agenda_section", "statement_voting", "surveys", "points",
+          "needs_pool")
 
 
 @pytest.fixture
