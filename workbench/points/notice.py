@@ -7,12 +7,14 @@ import pandas as pd
 
 from workbench.cells import neutralise_frame
 from workbench.i18n import t
+from workbench.page.formats import local_time
 
 COLUMNS = ("credit", "awarded", "resident", "earned_for", "hours", "points")
 
 
-def notice_table(credits: list[dict], rules, lang: str) -> pd.DataFrame:
-    """The pending credits as the notice shows them, headed in ``lang``: residents by their
+def notice_table(credits: list[dict], rules, lang: str, time_zone: str) -> pd.DataFrame:
+    """The pending credits as the notice shows them, headed in ``lang``: the day each was
+    awarded in the community's ``time_zone`` (the store keeps UTC), residents by their
     participation code's number (names stay with the committee), what each is for, the
     service hours and the points. Cells a spreadsheet would run are neutralised."""
     rows = []
@@ -20,7 +22,7 @@ def notice_table(credits: list[dict], rules, lang: str) -> pd.DataFrame:
         rule = rules.rule(credit["rule_id"])
         rows.append({
             "credit": credit["id"],
-            "awarded": f"{credit['created_at']:%Y-%m-%d}",
+            "awarded": local_time(credit["created_at"], time_zone, with_time=False),
             "resident": t(lang, "points.notice.resident_no", n=credit["code_id"]),
             "earned_for": rule.title(lang) if rule else credit["rule_id"],
             "hours": round(credit["minutes"] / 60, 2),

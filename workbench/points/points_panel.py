@@ -136,7 +136,7 @@ class PointsPanel:
     # -- what is shown ------------------------------------------------------------------------
     def refresh(self) -> None:
         """Everything drawn again from the store."""
-        credits = self._local(self.store.points_credits(self.community_id))
+        credits = self.store.points_credits(self.community_id)
         self.chosen.options = [(self._credit_label(c), c["id"]) for c in credits]
         self.pending_html.value = self.pending_table(credits)
         for button in (self.approve_button, self.refuse_button, self.choose_all):
@@ -181,7 +181,7 @@ class PointsPanel:
         """The credits waiting for review, as the public notice shows them."""
         if not credits:
             return self._empty("points.panel.no_pending")
-        frame = notice_table(credits, self.rules, self.lang)
+        frame = notice_table(credits, self.rules, self.lang, self.time_zone)
         return frame_html(frame, str)
 
     def skill_label(self, skill: str) -> str:
@@ -273,7 +273,7 @@ class PointsPanel:
         credits = self.store.points_credits(self.community_id)
         if not credits:
             return None
-        frame = notice_table(self._local(credits), self.rules, self.lang)
+        frame = notice_table(credits, self.rules, self.lang, self.time_zone)
         return frame.to_csv(index=False).encode("utf-8-sig")
 
     # -- reviewing -----------------------------------------------------------------------------
@@ -301,19 +301,17 @@ class PointsPanel:
             self.message.value = self._error("points.panel.moved_on")
             return False
         today = datetime.now(ZoneInfo(self.time_zone)).date()
-        done, before = [], 0
-        try:
-            for credit_id in chosen:
-                outcome = workflow.review(self.store, self.rules, credit_id, self.person,
-                                          approve, note=note, today=today)
-                if outcome["new"]:
-                    done.append(credit_id)
-                else:  # someone reviewed it between the check and now: left as they did
-                    before += 1
+        try:  # all of them in one transaction, or none
+            outcomes = workflow.review_many(self.store, self.rules, chosen, self.person,
+                                            approve, note=note, today=today,
+                                            community_id=self.community_id)
         except PointsRefused as refused:
             self.refresh()
             self.message.value = self._error(refused.key, **refused.params)
             return False
+        done = [c for c, outcome in outcomes.items() if outcome["new"]]
+        # someone reviewed these between the check and now: left as they did
+        before = len(outcomes) - len(done)
         credits = {c["id"]: c for c in self.store.points_credits(self.community_id, None)}
         points = sum(credits[c]["points"] for c in done if c in credits)
         key = "points.panel.approved" if approve else "points.panel.refused"

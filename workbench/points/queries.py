@@ -59,6 +59,30 @@ def _add_entry(conn, **values) -> int:
                         ).inserted_primary_key[0]
 
 
+def _settle(conn, credit, reviewer: str, approve: bool, note: str | None,
+            expires_on: date | None) -> dict:
+    """One credit reviewed, its resident's account locked already: approved into the
+    ledger or rejected, only while it is pending (of two reviews at once, one does it)."""
+    done = conn.execute(update(points_credits).where(and_(
+        points_credits.c.id == credit.id, points_credits.c.status == "pending"))
+        .values(status="approved" if approve else "rejected", reviewed_by=reviewer,
+                reviewed_at=_now(), review_note=note))
+    if done.rowcount == 0:  # reviewed already (or by someone else just now)
+        row = conn.execute(select(points_credits.c.status, points_credits.c.entry_id)
+                           .where(points_credits.c.id == credit.id)).first()
+        return {"status": row.status, "entry_id": row.entry_id, "new": False}
+    entry_id = None
+    if approve:
+        entry_id = _add_entry(
+            conn, community_id=credit.community_id, code_id=credit.code_id, kind="earn",
+            points=credit.points, event_key=f"credit:{credit.id}", rule_id=credit.rule_id,
+            steward=reviewer, expires_on=expires_on)
+        conn.execute(update(points_credits).where(points_credits.c.id == credit.id)
+                     .values(entry_id=entry_id))
+    return {"status": "approved" if approve else "rejected", "entry_id": entry_id,
+            "new": True}
+
+
 class PointsStore:
     """Methods of :class:`Store` (which provides ``engine`` and ``write``)."""
 
@@ -116,30 +140,29 @@ class PointsStore:
                       note: str | None = None, expires_on: date | None = None) -> dict:
         """Approve a pending credit into the ledger (an ``earn`` entry) or reject it. A credit
         already reviewed is left as it is: the answer is its status and entry."""
+        return self.review_credits([credit_id], reviewer, approve, note=note,
+                                   expires_on=expires_on)[credit_id]
+
+    def review_credits(self, credit_ids: list[int], reviewer: str, approve: bool,
+                       note: str | None = None, expires_on: date | None = None,
+                       community_id: str | None = None) -> dict[int, dict]:
+        """Approve (each into an ``earn`` entry) or reject several credits in one
+        transaction: all of them or, when any fails, none. A credit unknown (or of another
+        community than ``community_id``, when given) refuses them all; one already reviewed
+        is left as it is, its answer ``new`` False. {credit id: status, entry_id, new}."""
+        wanted = list(dict.fromkeys(int(c) for c in credit_ids))
+
         def work(conn):
-            credit = conn.execute(select(points_credits).where(
-                points_credits.c.id == credit_id)).first()
-            if credit is None:
+            rows = {r.id: r for r in conn.execute(select(points_credits).where(
+                points_credits.c.id.in_(wanted)))} if wanted else {}
+            if len(rows) != len(wanted) or (community_id is not None and any(
+                    r.community_id != community_id for r in rows.values())):
                 raise PointsRefused("points.refused.no_credit")
-            _lock_account(conn, credit.code_id)
-            done = conn.execute(update(points_credits).where(and_(
-                points_credits.c.id == credit_id, points_credits.c.status == "pending"))
-                .values(status="approved" if approve else "rejected", reviewed_by=reviewer,
-                        reviewed_at=_now(), review_note=note))
-            if done.rowcount == 0:  # reviewed already (or by someone else just now)
-                row = conn.execute(select(points_credits.c.status, points_credits.c.entry_id)
-                                   .where(points_credits.c.id == credit_id)).first()
-                return {"status": row.status, "entry_id": row.entry_id, "new": False}
-            entry_id = None
-            if approve:
-                entry_id = _add_entry(
-                    conn, community_id=credit.community_id, code_id=credit.code_id,
-                    kind="earn", points=credit.points, event_key=f"credit:{credit_id}",
-                    rule_id=credit.rule_id, steward=reviewer, expires_on=expires_on)
-                conn.execute(update(points_credits).where(points_credits.c.id == credit_id)
-                             .values(entry_id=entry_id))
-            return {"status": "approved" if approve else "rejected", "entry_id": entry_id,
-                    "new": True}
+            # the accounts in one order: two reviews of many never wait for each other
+            for code_id in sorted({r.code_id for r in rows.values()}):
+                _lock_account(conn, code_id)
+            return {credit_id: _settle(conn, rows[credit_id], reviewer, approve, note,
+                                       expires_on) for credit_id in wanted}
         return self.write(work)
 
     def points_credits(self, community_id: str, status: str | None = "pending"

@@ -48,19 +48,39 @@ def award_event(store, rules: PointsRules, community_id: str, code_id: int, even
     ``workshop_attended``, ``activity_attended``) by the rule file's rule for that event, keyed
     ``event:ref:code`` so that the same participation never earns twice; None when the
     rules give no points for it."""
+    if role not in rules.awarders:
+        raise PointsRefused("points.refused.awarder", roles=", ".join(rules.awarders))
+    return credit_event(store, rules, community_id, code_id, event, ref, awarded_by)
+
+
+def credit_event(store, rules: PointsRules, community_id: str, code_id: int, event: str,
+                 ref: str | int, awarded_by: str) -> tuple[int, bool] | None:
+    """:func:`award_event` without the awarder's role: the credit the workbench itself makes
+    when the event happens (:mod:`workbench.points.hooks`); it waits for review all the
+    same. Keyed ``event:ref:code``, as an award by hand of the same event."""
     rule = next((r for r in rules.earn if r.event == event and event != "volunteer_hours"),
                 None)
     if rule is None:
         return None
-    return award(store, rules, community_id, code_id, rule.id, f"{event}:{ref}:{code_id}",
-                 awarded_by, role)
+    return store.award_points(community_id, code_id, f"{event}:{ref}:{code_id}", rule.id,
+                              rule.points_for(0), 0, awarded_by)
 
 
 def review(store, rules: PointsRules, credit_id: int, reviewer: str, approve: bool,
            note: str | None = None, today: date | None = None) -> dict:
     """Approve (into the ledger, expiring as the rules say) or reject a pending credit."""
+    return review_many(store, rules, [credit_id], reviewer, approve, note, today)[credit_id]
+
+
+def review_many(store, rules: PointsRules, credit_ids: list[int], reviewer: str,
+                approve: bool, note: str | None = None, today: date | None = None,
+                community_id: str | None = None) -> dict[int, dict]:
+    """Approve or reject several pending credits in one transaction: all of them or none
+    (:meth:`workbench.points.queries.PointsStore.review_credits`). ``today`` is the
+    community's day, from which approved points expire as the rules say."""
     until = expires_on(rules.expiry.months if rules.expiry else None, today or date.today())
-    return store.review_credit(credit_id, reviewer, approve, note=note, expires_on=until)
+    return store.review_credits(credit_ids, reviewer, approve, note=note, expires_on=until,
+                                community_id=community_id)
 
 
 def redeem(store, rules: PointsRules, code_id: int, home: str, where: str, item_id: str,
