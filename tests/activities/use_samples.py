@@ -5,12 +5,12 @@ by hand from what :func:`fill_use` writes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from activity_samples import ZONE, codes, form
 
 from workbench.activities import workflow
-from workbench.activities.rules import validate_activity
+from workbench.activities.rules import occurrences, validate_activity
 
 FIRST, LAST = date(2026, 3, 1), date(2026, 4, 30)       # 61 days
 MARCH_LONG_AGO = datetime(2026, 2, 1, 9, tzinfo=ZONE)   # "now" of the sign-ups
@@ -63,3 +63,49 @@ def fill_use(store, community) -> dict:
     waiting = booking(20, 9, 10, people[5])
     return dict(people=people, room_id=room_id, tai_chi=tai_chi, talk=talk,
                 approved=approved, refused=refused, waiting=waiting)
+
+
+def fill_recent(store, community, park: str, centre: str) -> dict:
+    """Use around today, for the panel's default period and its pictures: a weekly
+    chorus in ``park`` from eight weeks back to four weeks on (18:30-20:00, 3 places: each
+    meeting full, one left waiting, two of three come); a room in ``centre`` with a talk a
+    week back (two hours, both places taken and both came), a booking approved and one
+    refused the week before, and two requests waiting for the steward next week."""
+    today = datetime.now(ZONE).date()
+    people = codes(store, community.id, 5, "recent")
+    room_id = workflow.add_room(store, community, centre,
+                                {"name": "多功能室", "opens": "08:00", "closes": "21:00"})
+    start = today - timedelta(weeks=8)
+    chorus = past_activity(store, community, title="社区合唱团排练", public_space_id=park,
+                           capacity=3, starts_at=datetime.combine(start, time(18, 30)),
+                           ends_at=datetime.combine(start, time(20, 0)), repeat="weekly",
+                           repeat_until=(today + timedelta(weeks=4)).isoformat())
+    activity, _ = store.activity(chorus)
+    long_ago = datetime.combine(start - timedelta(days=3), time(9), tzinfo=ZONE)
+    for meeting in occurrences(activity, start, today + timedelta(weeks=4)):
+        for code_id in people[:4]:
+            store.sign_up(chorus, meeting.on, code_id, now=long_ago)
+        if meeting.on < today:
+            for code_id in people[:2]:
+                store.mark_attended(chorus, meeting.on, code_id, "李阿姨")
+    day = today - timedelta(days=7)
+    talk = past_activity(store, community, title="防诈骗讲座", public_space_id=centre,
+                         room_id=room_id, scenario="education", capacity=2,
+                         starts_at=datetime.combine(day, time(10)),
+                         ends_at=datetime.combine(day, time(12)))
+    for code_id in people[:2]:
+        store.sign_up(talk, day, code_id, now=long_ago)
+        store.mark_attended(talk, day, code_id, "王老师")
+
+    def booking(on: date, start_hour: int, end_hour: int, code_id: int, purpose: str) -> int:
+        return store.request_booking(room_id, code_id, purpose,
+                                     datetime.combine(on, time(start_hour), tzinfo=ZONE),
+                                     datetime.combine(on, time(end_hour), tzinfo=ZONE))
+    approved = booking(today - timedelta(days=8), 14, 17, people[2], "书法兴趣小组")
+    store.decide_booking(approved, "王管家", approve=True)
+    refused = booking(today - timedelta(days=9), 14, 17, people[3], "生日聚会")
+    store.decide_booking(refused, "王管家", approve=False, reason="当天已有安排")
+    waiting = [booking(today + timedelta(days=6), 9, 11, people[3], "乒乓球练习"),
+               booking(today + timedelta(days=6), 14, 16, people[4], "读书会")]
+    return {"people": people, "room_id": room_id, "chorus": chorus, "talk": talk,
+            "waiting": waiting}

@@ -129,3 +129,40 @@ def space_ics(store, community, space_id: str, lang: str, first: date | None = N
     return space_calendar(name, store.activities_of(community.id, space_id), bookings,
                           i18n.t(lang, "activities.ics.booked"), host=community.id,
                           first=first, last=last)
+
+
+def space_use(store, community, first: date, last: date):
+    """(events, use by space) of the community's current spaces from ``first`` to ``last``
+    (local dates): :func:`workbench.activities.use.use_events` and
+    :func:`workbench.activities.use.space_use`, from one read of the store."""
+    from workbench.activities import use
+
+    records = store.space_use_records(community.id)
+    events = use.use_events(records, first, last, community.time_zone)
+    return events, use.space_use(events, _space_ids(store, community.id), first, last,
+                                 use.open_hours(records["rooms"], first, last))
+
+
+#: the period the agenda's evidence of use looks back over
+EVIDENCE_DAYS = 90
+
+
+def space_use_evidence(store, community, lang: str, today: date | None = None,
+                       days: int = EVIDENCE_DAYS) -> dict[str, dict[str, int]]:
+    """What the use of the spaces over the last ``days`` days says to the agenda, as the
+    needs of each space the agenda's evidence reads (``{space id: {label: count}}``, the
+    shape of the surveys' needs by space): people who asked and got nothing (a need), hours
+    used in a space little used (a question). Only existing spaces are asked about."""
+    from workbench import i18n
+    from workbench.activities.use import period_ending, space_evidence
+
+    first, last = period_ending(today or datetime.now(ZoneInfo(community.time_zone)).date(),
+                                days)
+    _events, spaces = space_use(store, community, first, last)
+    statuses = {f["properties"]["id"]: f["properties"].get("status") or "existing"
+                for f in store.public_space_features(community.id) or []}
+    found: dict[str, dict[str, int]] = {}
+    for row in space_evidence(spaces, statuses):
+        label = i18n.t(lang, f"activities.evidence.{row['kind']}")
+        found.setdefault(row["public_space_id"], {})[label] = row["count"]
+    return found
