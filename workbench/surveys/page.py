@@ -310,6 +310,7 @@ class SurveyForm:
         self.community = community
         self.log = server_log()
         self.receipt: str | None = None
+        self.code_id: int | None = None  # the respondent's code (surveys per participant)
         safe = guarded(self._show_unexpected)
         self.title = w.HTML()
         self.progress = w.HTML()
@@ -404,6 +405,11 @@ class SurveyForm:
         self.message.value = ""
         self.receipt = self.store.save_response(self.version_id, self.respondent, clean)
         self.log.info("survey %s answered, receipt %s", self.survey.id, self.receipt)
+        if self.code_id is not None:  # answered with a participation code: points
+            from workbench.points.hooks import earn
+
+            earn(self.store, self.community.id, self.code_id, "survey_completed",
+                 self.survey.id)
         self.receipt_html.value = (
             f"<div class='wb-receipt' role='status'><h2>{esc(i18n.t(self.lang, 'survey.saved'))}"
             f"</h2>{esc(i18n.t(self.lang, 'receipt.code'))}: "
@@ -497,6 +503,7 @@ class OpenSurveys(PagePart):
                           map_factory=lambda: CommunityMap(community, self.lang,
                                                            height="300px"))
         form.anonymous = anonymous
+        form.code_id = None if anonymous else code_id
         form.survey_id = survey_id
         self.survey_form = form
         self._place_form()

@@ -59,7 +59,17 @@ class WorkshopSection(PagePart):
             self.widget.children = [self.dots.widget]
         self.dots.refresh()
         self.dots.start_watching()
+        self.on_code()
         return True
+
+    def on_code(self) -> None:
+        """A page in a workshop with a participation code (at joining, or typed in there):
+        the resident attended it, and earns its points once."""
+        if self.session.workshop_id is not None and self.session.code_id is not None:
+            from workbench.points.hooks import earn
+
+            earn(self.store, self.session.community.id, self.session.code_id,
+                 "workshop_attended", self.session.workshop_id)
 
     def render(self) -> None:
         if self.dots is not None:
