@@ -35,7 +35,7 @@ def _points(args) -> int:
               + (f"expiring after {rules.expiry.months} months" if rules.expiry
                  else "never expiring"))
         return 0
-    from workbench.page.formats import local_time
+    from workbench.points.notice import in_zone
 
     store, community = open_community()
     # the store keeps UTC; people read the community's days and times
@@ -45,7 +45,7 @@ def _points(args) -> int:
         if args.action == "pending":
             for c in store.points_credits(community.id):
                 rule = rules.rule(c["rule_id"])
-                print(f"{c['id']:>6}  {local_time(c['created_at'], zone, with_time=False)}  "
+                print(f"{c['id']:>6}  {in_zone(c['created_at'], zone):%Y-%m-%d}  "
                       f"code {c['code_id']:>6}  "
                       f"{c['points']:>5} points  {c['minutes'] / 60:>5.1f} h  "
                       f"{rule.title(lang) if rule else c['rule_id']}  ({c['event_key']})")
@@ -81,7 +81,7 @@ def _points(args) -> int:
 
         for n in for_the_steward(store.needs_of(community.id), datetime.now(timezone.utc)):
             print(f"{n['id']:>6}  {n['status']:<8} {n['skill']:<16} "
-                  f"{local_time(n['window_start'], zone)}  {n['title']}")
+                  f"{in_zone(n['window_start'], zone):%Y-%m-%d %H:%M}  {n['title']}")
         return 0
     except PointsRefused as refused:
         print(f"error: {i18n.t(lang, refused.key, **refused.params)}", file=sys.stderr)

@@ -24,7 +24,7 @@ from workbench.points import team, workflow
 from workbench.points.charts import hours_by_month_chart
 from workbench.points.ledger import PointsRefused
 from workbench.points.needs import for_the_steward, skills_of
-from workbench.points.notice import notice_table
+from workbench.points.notice import in_zone, notice_table
 
 #: the planners' shared style, then this panel's
 CSS = (style_tag("workbench.page", "planner.css")
@@ -157,13 +157,9 @@ class PointsPanel:
     def _local(self, rows: list[dict], *fields: str) -> list[dict]:
         """Rows with their moments (``created_at`` and ``fields``) in the community's time
         zone, so that days and months are the community's own."""
-        zone = ZoneInfo(self.time_zone)
-
         def local(moment):
-            if not isinstance(moment, datetime):
-                return moment
-            aware = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-            return aware.astimezone(zone).replace(tzinfo=None)
+            moment = in_zone(moment, self.time_zone)
+            return moment.replace(tzinfo=None) if isinstance(moment, datetime) else moment
         return [dict(r, **{f: local(r.get(f)) for f in ("created_at", *fields)}) for r in rows]
 
     def _credit_label(self, credit: dict) -> str:
