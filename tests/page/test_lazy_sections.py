@@ -9,7 +9,7 @@ from workbench.page.resident import ResidentApp
 from workbench.proposals.rules import Proposal
 
 FOLDED = ("proposal_list", "agenda_section", "statement_voting", "surveys", "points",
-          "needs_pool")
+          "needs_pool", "activities", "room_booking")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The activities settings: the public holidays weekly activities skip."""
+"""The activities settings: the public holidays weekly activities skip, and the key of the
+check-in QR codes."""
 
 from pathlib import Path
 
@@ -8,4 +9,8 @@ SETTINGS = [
     Setting("activities_holidays", str(Path(__file__).resolve().parent / "holidays.yaml"),
             "The public holidays (a YAML list of from/to dates) on which weekly activities "
             "do not meet; see docs/activities.md.", str),
+    Setting("activities_checkin_secret", "",
+            "Key of the check-in QR codes shown at an activity's door (the same on the "
+            "planners' and the residents' servers). Empty: derived from the community's "
+            "secret kept in the database; see docs/activities.md.", str),
 ]
