@@ -31,6 +31,16 @@ def pending(store, community_id: str, n: int) -> tuple[list[int], list[int]]:
     return codes, ids
 
 
+def plant_entry_for(store, community_id: str, code_id: int, credit_id: int) -> None:
+    """An entry (1 point to ``code_id``) holding the key the approval of ``credit_id`` would
+    write, so that approving it fails."""
+    with store.engine.begin() as conn:
+        conn.execute(insert(points_entries).values(
+            community_id=community_id, code_id=code_id, kind="adjust", points=1,
+            event_key=f"credit:{credit_id}", reason="planted", steward="test",
+            created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+
+
 def test_many_credits_approved_together(store, community, rules):
     codes, ids = pending(store, community.id, 3)
     outcomes = workflow.review_many(store, rules, ids, "李书记", approve=True,
@@ -47,11 +57,7 @@ def test_one_failure_approves_none(store, community, rules):
     codes, ids = pending(store, community.id, 3)
     # the third credit's ledger entry cannot be written (its key taken): the first two,
     # approved earlier in the same transaction, are undone with it
-    with store.engine.begin() as conn:
-        conn.execute(insert(points_entries).values(
-            community_id=community.id, code_id=codes[0], kind="adjust", points=1,
-            event_key=f"credit:{ids[2]}", reason="planted", steward="test",
-            created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)))
+    plant_entry_for(store, community.id, codes[0], ids[2])
     with pytest.raises(IntegrityError):
         workflow.review_many(store, rules, ids, "李书记", approve=True)
     assert [c["status"] for c in store.points_credits(community.id, None)] == ["pending"] * 3
@@ -95,3 +101,16 @@ def test_the_cli_reviews_several_credits_at_once(capsys, community):
     out = capsys.readouterr().out
     assert f"credit {ids[0]}: approved" in out and f"credit {ids[1]}: approved" in out
     assert [store.points_balance(c) for c in codes] == [10, 10]
+
+
+def test_the_panel_approves_all_chosen_or_none(store, community, rules):
+    from workbench.points.points_panel import PointsPanel
+
+    codes, ids = pending(store, community.id, 3)
+    plant_entry_for(store, community.id, codes[0], ids[2])
+    p = PointsPanel(store, rules, community.id, "en", "Asia/Shanghai", "王管家")
+    p.choose_all.click()
+    p.approve_button.click()  # the third cannot be written: the first two are undone
+    assert "wb-error" in p.message.value
+    assert [c["status"] for c in store.points_credits(community.id, None)] == ["pending"] * 3
+    assert [store.points_balance(c) for c in codes] == [1, 0, 0]
