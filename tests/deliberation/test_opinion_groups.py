@@ -356,14 +356,32 @@ def test_base_clusters_start_the_same_whatever_the_row_order():
     assert np.allclose(np.sort(centres, axis=0), np.sort(moved_centres, axis=0))
 
 
-def test_grouping_keeps_every_group_at_the_floor_or_gives_none():
-    from workbench.deliberation.opinion_kmeans import grouping
+def test_groupings_keep_every_group_at_the_floor_or_give_none():
+    from workbench.deliberation.opinion_kmeans import groupings
 
     rng = np.random.default_rng(0)
     points = np.vstack([rng.normal(0, 0.3, (20, 2)), rng.normal(3, 0.3, (20, 2)), [[40, 40]]])
     weights = np.ones(len(points))
-    free = grouping(points, weights, 2, np.random.default_rng(1), min_weight=1)
-    assert np.bincount(free).min() == 1                   # the optimum: the far-out one alone
-    floored = grouping(points, weights, 2, np.random.default_rng(1), min_weight=2)
-    assert sorted(np.bincount(floored)) == [20, 21]       # the two real groups
-    assert grouping(points, weights, 2, np.random.default_rng(1), min_weight=30) is None
+    free = groupings(points, weights, 2, min_weight=1)[2]
+    assert np.bincount(free).min() == 1          # Pol.is's split: the most distal one alone
+    floored = groupings(points, weights, 2, min_weight=2)[2]
+    assert sorted(np.bincount(floored)) == [20, 21]      # passed over: the two real groups
+    assert groupings(points, weights, 2, min_weight=30) == {}
+
+
+def test_groupings_grow_each_k_from_the_one_before_whatever_the_order():
+    from workbench.deliberation.opinion_kmeans import groupings
+
+    rng = np.random.default_rng(2)
+    centres = np.array([[0, 0], [5, 0], [0, 5], [5, 5]])
+    points = np.vstack([c + rng.normal(0, 0.4, (15, 2)) for c in centres])
+    weights = rng.integers(1, 5, len(points)).astype(float)
+    found = groupings(points, weights, 4, min_weight=2)
+    assert sorted(found) == [2, 3, 4]
+    truth = np.repeat(np.arange(4), 15)
+    assert adjusted_rand_score(truth, found[4]) == 1.0
+    # no seed, and the order of the points changes nothing
+    order = rng.permutation(len(points))
+    moved = groupings(points[order], weights[order], 4, min_weight=2)
+    for k in found:
+        assert adjusted_rand_score(found[k][order], moved[k]) == 1.0

@@ -25,19 +25,20 @@ The steps of :func:`opinion_groups`:
    100 clusters on the projections, started as Pol.is starts it (:mod:`.opinion_kmeans`).
 6. Groups (``:group-clusterings``): k-means with k = 2 .. min(5, 2 + n_base // 12)
    (``max-k-fn``) on the base-cluster centres, each weighted by its size
-   (``:base-clusters-weights``); k is chosen by the silhouette of the base-cluster centres
+   (``:base-clusters-weights``), each k grown from the k before by splitting off the most
+   distal point as Pol.is grows a clustering (:mod:`.opinion_kmeans`, clusters.clj
+   ``clean-start-clusters``); k is chosen by the silhouette of the base-cluster centres
    (clusters.clj ``silhouette``), smoothed as Pol.is's ``:group-k-smoother`` holds k: see
    *sticky k* in :func:`opinion_groups`.
 
 One rule is ours, not Pol.is's: a group must hold at least ``min_group_share`` of the
-clustered participants (and at least 2 people). Pol.is's own k-means is incremental (each
-update starts from the last clustering, clusters.clj ``clean-start-clusters``) and so does not
-jump to the lowest-inertia split; scikit-learn's k-means does, and on real conversations that
-split often puts one far-out heavy voter alone in a "group". One person is not an opinion group.
+clustered participants (and at least 2 people). Splitting off the most distal point, as Pol.is
+does, can leave one far-out heavy voter alone in a "group"; such a split point is passed over
+for the next farthest. One person is not an opinion group.
 
-The rows are taken in voter order whatever order they come in, and every random start is drawn
-from ``seed``: the same matrix gives the same groups (and another seed, or the rows shuffled,
-the same groups but for rare near-ties; measured by the benchmark).
+Nothing is drawn at random: the rows are taken in voter order whatever order they come in, and
+both k-means steps start from a rule, not a seed, so the same votes give the same groups
+(``seed`` only reaches scikit-learn's PCA, whose full SVD does not use it).
 
 scikit-learn is imported here and only here among the rules: the resident page's kernel never
 imports this module.
@@ -192,7 +193,7 @@ def opinion_groups(matrix: pd.DataFrame, *, previous_k: int | None = None,
       everyone voting alike, or no split keeps every group at ``min_group_share``) everyone
       is in one group: ``k`` = 1, ``silhouette`` NaN.
 
-    Deterministic for a given ``seed``, whatever the order of the rows. Runs on one thread:
+    Deterministic, whatever the order of the rows or the ``seed``. Runs on one thread:
     the work is small, and with several kernels on a busy 2-core server the BLAS/OpenMP
     threads' busy-waiting made it 5 to 10 times slower (measured with the benchmark,
     bench/bench_opinion_groups.py).
@@ -236,15 +237,12 @@ def _opinion_groups(matrix: pd.DataFrame, *, previous_k, k_range, base_clusters,
     # Groups: weighted k-means over the base-cluster centres, k by silhouette.
     max_k = min(k_range[1], 2 + n_base // BASE_CLUSTERS_PER_K, n_base - 1)
     min_size = max(2.0, math.ceil(min_group_share * n))
-    clusterings: dict[int, np.ndarray] = {}
-    silhouettes: dict[int, float] = {}
-    for k in range(k_range[0], max_k + 1):
-        rng = np.random.default_rng([seed, k])
-        group_of_base = opinion_kmeans.grouping(base_centres, weights, k, rng, min_size)
-        if group_of_base is not None:
-            clusterings[k] = group_of_base
-            # clusters.clj silhouette: the mean over base clusters, unweighted
-            silhouettes[k] = float(silhouette_score(base_centres, group_of_base))
+    clusterings = {k: group_of_base for k, group_of_base
+                   in opinion_kmeans.groupings(base_centres, weights, max_k, min_size).items()
+                   if k >= k_range[0]}
+    # clusters.clj silhouette: the mean over base clusters, unweighted
+    silhouettes = {k: float(silhouette_score(base_centres, group_of_base))
+                   for k, group_of_base in clusterings.items()}
 
     if not clusterings:
         labels = np.zeros(n, dtype=int)
