@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import ipywidgets as w
 import pytest
-
 from points_samples import credited
+
 from workbench.page.resident import ResidentApp
 from workbench.participation.codes import issue_codes
 from workbench.points.needs import Need
@@ -163,7 +163,7 @@ def test_a_needs_whole_life_from_two_residents_pages(community, store):
     helper_app, helper = page_with_code(community, store, lang="zh")
     asking = asker_app.open_section("needs_pool")
     post(asking)
-    assert asking.post_message.value.endswith("Your need is posted: volunteers can see it now.</span>")
+    assert "Your need is posted: volunteers can see it now." in asking.post_message.value
     need = store.needs_of(community.id)[0]
     assert need["posted_by_code_id"] == asker and need["public_space_id"] == "P1"
     assert "Carry shopping upstairs" in card(asking, need["id"]).children[0].value

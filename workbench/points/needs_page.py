@@ -128,8 +128,9 @@ class NeedsSection(PointsPart):
         if not self.ready:
             return
         t = self.t
-        self.skills_heading.value = (f"<h3>{esc(t('needs.page.skills_heading'))}</h3>"
-                                     f"<p class='wb-hint'>{esc(t('needs.page.skills_explain'))}</p>")
+        self.skills_heading.value = (
+            f"<h3>{esc(t('needs.page.skills_heading'))}</h3>"
+            f"<p class='wb-hint'>{esc(t('needs.page.skills_explain'))}</p>")
         for skill, check in self.skill_checks.items():
             check.description = self.skill_title(skill)
             check.value = skill in self.my_skills
@@ -150,8 +151,9 @@ class NeedsSection(PointsPart):
 
     def render_form(self) -> None:
         t = self.t
+        explain = t("needs.page.post_explain", zone=self.community.time_zone)
         self.form_heading.value = (f"<h3>{esc(t('needs.page.post_heading'))}</h3>"
-                                   f"<p class='wb-hint'>{esc(t('needs.page.post_explain', zone=self.community.time_zone))}</p>")
+                                   f"<p class='wb-hint'>{esc(explain)}</p>")
         self.title_input.description = t("needs.page.title")
         self.description_input.description = t("needs.page.description")
         self.skill_input.description = t("needs.page.skill")
@@ -188,7 +190,7 @@ class NeedsSection(PointsPart):
             facts.append(t("needs.page.minutes_spent", n=need["minutes"]))
         if need["posted_by_code_id"] == me:
             facts.append(t("needs.page.posted_by_me"))
-        text = (f"<b>{esc(need['title'])}</b><br>" + " · ".join(esc(f) for f in facts)
+        text = (f"<b>{esc(need['title'])}</b><br>" + "<br>".join(esc(f) for f in facts)
                 + (f"<p>{esc(need['description'])}</p>" if need["description"] else ""))
         parts: list = [w.HTML(text)]
         nid = need["id"]
@@ -270,8 +272,9 @@ class NeedsSection(PointsPart):
             except PointsRefused as refused:
                 raise InputInvalid({"skills": (refused.key, refused.params)}) from None
 
-        outcome = self.act(self.move_limiter, lambda code_id, skills: self.store.register_volunteer(
-            code_id, self.community.id, skills), validate)
+        outcome = self.act(self.move_limiter, lambda code_id, skills:
+                           self.store.register_volunteer(code_id, self.community.id, skills),
+                           validate)
         self.skills_said = (("needs.page.skills_saved", {}) if outcome.done
                             else outcome.message or outcome.errors.get("skills"))
         self.refresh()

@@ -97,15 +97,17 @@ class PointsSection(PointsPart):
         hours = f"{self.minutes / 60:.1f}".removesuffix(".0")
         waiting = sum(c["points"] for c in self.pending)
         lines = [f"<h3>{esc(t('points.page.balance_heading'))}</h3>",
-                 f"<p><span class='wb-points-figure'>{self.balance:,}</span> "
-                 f"{esc(t('points.page.points'))}</p>"]
+                 (f"<p><span class='wb-points-figure'>{self.balance:,}</span> "
+                  f"{esc(t('points.page.points'))}</p>")]
         if self.pending:
-            lines.append(f"<p class='wb-hint'>{esc(t('points.page.pending', n=len(self.pending), points=waiting))}</p>")
+            pending = t("points.page.pending", n=len(self.pending), points=waiting)
+            lines.append(f"<p class='wb-hint'>{esc(pending)}</p>")
         lines.append(f"<p>{esc(t('points.page.hours', hours=hours))}</p>")
         self.balance_html.value = "".join(lines)
         self.history_html.value = self.history_text()
-        self.catalogue_heading.value = (f"<h3>{esc(t('points.page.catalogue_heading'))}</h3>"
-                                        f"<p class='wb-hint'>{esc(t('points.page.catalogue_explain'))}</p>")
+        self.catalogue_heading.value = (
+            f"<h3>{esc(t('points.page.catalogue_heading'))}</h3>"
+            f"<p class='wb-hint'>{esc(t('points.page.catalogue_explain'))}</p>")
         self.render_catalogue()
 
     def history_text(self) -> str:
