@@ -17,6 +17,9 @@ the first load quick.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Callable
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -32,6 +35,7 @@ from workbench.page.part import SLOTS, stylesheet
 from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire
 from workbench.page.session import ParticipantSession
+from workbench.page.voila_request import preheated
 from workbench.proposals.page import LIST_PAGE  # noqa: F401  (the page's size, for tests)
 from workbench.store import Store
 
@@ -268,6 +272,32 @@ class ResidentApp:
         community = current_community(settings.get("layers_dir"), store)
         return cls(community, store, lang=lang or settings.get("default_language"),
                    basemap=settings.get("basemap"))
+
+    def start_on_request(self, query_string: Callable[[], str]) -> w.Widget:
+        """The page, handed out at once, and started (:meth:`start`) with the link
+        ``query_string()`` gives when it gives it.
+
+        A preheated kernel learns its resident's link only when the resident asks for the
+        page; had the notebook waited for it, Voilà would send the page's end only after the
+        kernel had heard of the request and started the page (about a second on a busy
+        server, before the browser could even fetch its scripts). Here the notebook ends at
+        once, so the whole page is ready to go when it is asked for; a thread waits for the
+        link and the kernel's own loop starts the page with it, long before the browser,
+        still loading its scripts, asks for the widgets. Without a preheated kernel (or a
+        loop to hand over to) the link is known now and the page starts now."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not preheated():
+            return self.start(query_string())
+
+        def wait_for_the_request() -> None:
+            query = query_string()
+            loop.call_soon_threadsafe(self.safe(self.start), query)
+
+        threading.Thread(target=wait_for_the_request, name="wb-request", daemon=True).start()
+        return self.widget
 
     def start(self, query_string: str | None = None) -> w.Widget:
         """Called when a resident's request reaches the (maybe preheated) kernel: take the

@@ -25,7 +25,7 @@ def request_query_string() -> str:
     """The page's query string (``lang=en&code=...``); in JupyterLab or a test, where there is
     no request to wait for, the ``QUERY_STRING`` of the environment (usually empty)."""
     env = os.environ
-    if env.get("VOILA_PREHEAT", "False") == "False":
+    if not preheated():
         return env.get("QUERY_STRING", "")
     url = query_url(env)
     info = _ask(url)
@@ -36,6 +36,12 @@ def request_query_string() -> str:
         if isinstance(key, str) and isinstance(value, str):
             os.environ[key] = value
     return os.environ.get("QUERY_STRING", "")
+
+
+def preheated() -> bool:
+    """Whether this kernel ran the notebook before its request came (a Voilà pool kernel):
+    then the request is still to be waited for."""
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
 
 
 def query_url(env) -> str:
