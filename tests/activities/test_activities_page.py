@@ -23,7 +23,7 @@ from workbench.participation.codes import issue_codes
 @pytest.fixture(autouse=True)
 def no_pause(monkeypatch):
     """Taps a test makes one after another are not a double tap."""
-    monkeypatch.setattr(page, "SECONDS_BETWEEN_SIGNUPS", 0)
+    monkeypatch.setattr(page, "SAME_CARD_SECONDS", 0)
     monkeypatch.setattr(booking_page, "SECONDS_BETWEEN_BOOKINGS", 0)
 
 
@@ -130,6 +130,24 @@ def test_a_full_meeting_puts_the_next_on_the_waiting_list_and_a_cancel_moves_the
     assert "您已报名，有名额。" in card(b)[0] and card(b)[1] == "取消报名"
 
 
+def test_a_double_tap_signs_up_once_and_does_not_cancel(store, community, spaces,
+                                                        monkeypatch):
+    monkeypatch.setattr(page, "SAME_CARD_SECONDS", 60)
+    workflow.post_activity(store, community, form(title="Choir practice"), "王管家")
+    workflow.post_activity(store, community, form(title="Chess club", public_space_id="P2"),
+                           "王管家")
+    code = issue_codes(store, community.id, 1)[0]
+    _, section = resident(community, store, code=code)
+    section._cards[0][1].click()
+    section._cards[0][1].click()  # the second tap of a double tap: now a "Cancel" button
+    meeting = section.meetings[0]
+    assert [s["status"] for s in store.signups(meeting["activity_id"], meeting["on"])] == \
+        ["accepted"]
+    assert card(section)[1] == "Cancel my sign-up"
+    section._cards[1][1].click()  # another card at once: its own sign-up
+    assert section.answer[0] == "activities.signed_up" and "Chess club" in card(section, 1)[0]
+
+
 def test_html_in_titles_is_shown_as_text(store, community, spaces):
     # stored by another way than the form (which refuses markup): shown, never run
     start = next_week().replace(tzinfo=ZONE)
@@ -197,10 +215,12 @@ def test_free_slots_a_price_and_a_request_with_a_receipt(store, community, room)
     assert bookings(store) == 1
     assert "Request sent" in section.booking_message.value
     assert "Table-tennis room" in section.booking_message.value
+    assert "A booking costs 20 points" in section.booking_message.value
     # the slot taken is no longer offered
     assert [b.description for b in section.slot_buttons.children] == ["09:00–21:00"]
     app.set_language("zh")
     assert "预约申请已提交" in section.booking_message.value
+    assert "小桥口袋公园" in section.booking_message.value  # the space's name in zh now
     assert "每次预约需 20 积分" in section.price.value
 
 

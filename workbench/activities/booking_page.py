@@ -227,10 +227,13 @@ class RoomBooking(PagePart):
             key, params = booked["problem"]
             self.booking_message.value = f"<p class='wb-error'>{esc(t(key, **params))}</p>"
             return
+        place = place_text(self.session.community, self.lang, booked["space"], booked["room"])
         lines = [f"<h3>{esc(t('activities.booking.requested'))}</h3>",
-                 f"<p>{esc(booked['place'])}</p>",
+                 f"<p>{esc(place)}</p>",
                  f"<p>{esc(day_text(self.lang, booked['day']))} {esc(booked['span'])}</p>",
                  f"<p>{esc(t('activities.booking.number', number=booked['id']))}</p>",
+                 (f"<p>{esc(t('activities.booking.price', points=booked['points']))}</p>"
+                  if booked["points"] else ""),
                  f"<p class='wb-hint'>{esc(t('activities.booking.next'))}</p>"]
         self.booking_message.value = ("<div class='wb-receipt' role='status'>" + "".join(lines)
                                       + "</div>")
@@ -305,8 +308,8 @@ class RoomBooking(PagePart):
                 self.booked = {
                     "id": outcome.value, "day": start.date(),
                     "span": span_text(start, raw["ends_at"].replace(tzinfo=zone), self.zone),
-                    "place": place_text(self.session.community, self.lang,
-                                        room["public_space_id"], room["name"])}
+                    "space": room["public_space_id"], "room": room["name"],
+                    "points": room["points_cost"]}
                 self.purpose_input.value = ""
             else:
                 message = outcome.message

@@ -12,6 +12,7 @@ read from the store at page start.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -29,9 +30,9 @@ from workbench.page.part import PagePart
 #: the calendar shows the meetings of the coming four weeks, at most MOST_SHOWN of them
 CALENDAR_WEEKS = 4
 MOST_SHOWN = 40
-#: sign-ups and cancellations of one page: at most 200, half a second apart (a double tap
-#: is one)
-SIGNUPS_PER_PAGE, SECONDS_BETWEEN_SIGNUPS = 200, 0.5
+#: sign-ups and cancellations of one page: at most 200; a second tap on the same card within
+#: a second is the first one's double (else it would cancel the place just taken)
+SIGNUPS_PER_PAGE, SAME_CARD_SECONDS = 200, 1.0
 
 
 class ActivityCalendar(PagePart):
@@ -61,7 +62,8 @@ class ActivityCalendar(PagePart):
         self.checkin_meeting: dict | None = None
         self.checkin_said: tuple[str, dict] | None = None
         self._relabelling = False
-        self.limiter = session.limiter("activities", SIGNUPS_PER_PAGE, SECONDS_BETWEEN_SIGNUPS)
+        self.limiter = session.limiter("activities", SIGNUPS_PER_PAGE, 0)
+        self._tapped: dict[tuple, float] = {}  # meeting: when its card was last acted on
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
@@ -216,6 +218,8 @@ class ActivityCalendar(PagePart):
             return None
         meeting = self.meetings[index]
         key = (meeting["activity_id"], meeting["on"])
+        if time.monotonic() - self._tapped.get(key, -SAME_CARD_SECONDS) < SAME_CARD_SECONDS:
+            return self.answer  # a double tap: the first one is answered
         cancelling = key in self.mine
         community = self.session.community
         when = when_text(self.lang, meeting["starts_at"], meeting["ends_at"],
@@ -242,6 +246,8 @@ class ActivityCalendar(PagePart):
             else:
                 self.answer = ("activities.on_waiting_list",
                                {**about, "position": outcome.value["position"]})
+        if self.answer and self.answer[0] in self.OK_MESSAGES:  # done: its double is not
+            self._tapped[key] = time.monotonic()
         if self.answer and self.answer[0] == "error.busy":
             self.answer = ("activities.busy", {})
         self.answer_for = key
