@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from test_resident_page import open_fold
 from workbench import i18n
-from workbench.activities import workflow
+from workbench.activities import checkin, workflow
 from workbench.activities.wording import day_text
 from workbench.layers.community import load_community
 from workbench.layers.editing import from_layer_file, snapshot
@@ -180,3 +180,38 @@ def test_the_calendar_on_a_large_screen(browser, voila_server, seeded, screensho
         assert box["width"] <= 47.5 * 16 + 1  # a readable column, not stretched across
     finally:
         context.close()
+
+
+def test_checking_in_at_the_door_from_the_qr_link(phone, seeded, axe, screenshots):
+    """The organiser's QR code opens the page on the check-in, in view; "I am here" with the
+    code the slip's link brought."""
+    store, community = seeded["store"], seeded["community"]
+    start = datetime.now(ZONE).replace(tzinfo=None, second=0, microsecond=0) + \
+        timedelta(minutes=30)
+    activity_id = workflow.post_activity(store, community, activity(
+        title="太极拳 Tai chi", public_space_id=LIVING_ROOM, starts_at=start,
+        scenario="health"), "王管家")
+    code = issue_codes(store, community.id, 1, batch="browser")[0]
+    page = open_page(phone, "zh", code)  # signs up as a resident would, then scans
+    fold = open_fold(page, "activities")
+    fold.locator(".wb-activity", has_text="太极拳 Tai chi").get_by_role(
+        "button", name=i18n.t("zh", "activities.sign_up")).click()
+    expect(fold.locator(".wb-receipt")).to_be_visible(timeout=15_000)
+
+    key = checkin.checkin_key(store, community.id)
+    link = checkin.checkin_url(key, activity_id, start.date(), base_url=phone.server_url,
+                               lang="zh")
+    page.goto(f"{link}&code={code}", wait_until="domcontentloaded", timeout=READY)
+    box = page.locator(".wb-checkin")
+    expect(box).to_contain_text("太极拳 Tai chi", timeout=READY)
+    expect(box).to_be_in_viewport(timeout=15_000)
+    here = box.get_by_role("button", name=i18n.t("zh", "activities.checkin.here"))
+    expect(page.locator(".wb-code-box")).to_contain_text(code[-4:], timeout=15_000)
+    here.click()
+    expect(box.locator(".wb-receipt")).to_have_text(i18n.t("zh", "activities.checkin.done"),
+                                                    timeout=15_000)
+    expect(here).to_be_hidden()
+    screenshots(page, "zh-checked-in")
+    axe(page, "checked in, zh")
+    signups = store.signups(activity_id, start.date())
+    assert [s["attended_at"] is not None for s in signups] == [True]

@@ -318,7 +318,7 @@ class ActivityCalendar(PagePart):
             else:
                 self.checkin_said = ("activities.checkin.done", {})
         self._render_checkin()
-        scroll_to(self.checkin_message)
+        scroll_to(self.checkin_box)  # the meeting and what came of it, together
         return self.checkin_said
 
     def _render_checkin(self) -> None:
