@@ -58,6 +58,13 @@ def test_without_a_code_one_line_asks_for_it(community, store):
         assert part.body.layout.display == "none"
     app.set_language("zh")
     assert "参与码" in app.section("points").intro.value
+    # the code typed in afterwards: both sections show what it holds at once
+    code, = issue_codes(store, community.id, 1, batch="points page test")
+    assert app.use_code(code)
+    for name in ("points", "needs_pool"):
+        part = app.section(name)
+        assert part.intro.value == "" and part.body.layout.display is None
+    assert ">0<" in app.section("points").balance_html.value
 
 
 def test_balance_history_pending_apart_and_service_hours(community, store):
