@@ -17,9 +17,10 @@
   then at most 20 Lloyd steps (``kmeans``: ``max-iters`` 20, which the group step gets, as
   conversation.clj passes ``:cluster-iters``, a name ``kmeans`` does not read). We grow the
   same way from everyone in one group: k = 2 from that, k = 3 from k = 2's groups, and so on.
-  Where the lowest-inertia split and this one differ, Pol.is's groups are this one's (on ten
-  real conversations the mean adjusted Rand index with Pol.is's groups went from 0.66, with
-  the lowest of 300 random k-means++ starts, to 0.74). Ours alone: a split point that would
+  Where the lowest-inertia split and this one differ, Pol.is's groups are more often this
+  one's: on ten real conversations the mean adjusted Rand index with Pol.is's groups went from
+  0.66, with the lowest of 300 random k-means++ starts, to 0.74 (better on four, worse on
+  one; docs/opinion-groups.md). Ours alone: a split point that would
   leave a group under the floor weight (one far-out voter alone) is passed over for the next
   farthest, and when none keeps every group at the floor, no larger k is possible. No
   randomness: neither a seed nor the order of the rows changes the groups.
