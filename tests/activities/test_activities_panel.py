@@ -72,7 +72,7 @@ def test_a_weekly_activity_is_posted_and_listed_for_ticking(store, community, ru
     whole = panel(store, community, rules)
     p = whole.posting
     p.space.value = "P3"
-    assert [value for _label, value in p.room.options] == [None, room]   # its rooms only
+    assert [value for _label, value in p.room.options] == ["", room]     # its rooms only
     p.room.value = room
     p.title.value, p.organiser.value, p.scenario.value = "书法课", "赵老师", "education"
     p.capacity.value = 12

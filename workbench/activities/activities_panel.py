@@ -28,7 +28,10 @@ CSS = (style_tag("workbench.page", "planner.css")
 #: the meetings listed for ticking: from a week back (a late confirmation) to four weeks on
 MEETINGS_BACK, MEETINGS_AHEAD = timedelta(days=7), timedelta(days=28)
 WIDE = w.Layout(width="min(100%, 520px)")
-LABELLED = {"description_width": "9em"}
+LABELLED = {"description_width": "10.5em"}
+#: the value of "please choose" (and of "the whole space" among rooms): a dropdown whose
+#: value is None shows an empty box instead of its label
+NOT_CHOSEN = ""
 
 
 def beside(control: w.Widget, error: w.HTML) -> w.HBox:
@@ -110,8 +113,8 @@ class ActivitiesPanel:
         return {f["properties"]["id"]: f["properties"].get(f"name_{self.lang}")
                 or f["properties"]["id"] for f in self.spaces()}
 
-    def space_options(self, choose: bool = True) -> list[tuple[str, str | None]]:
-        first = [(self.t("activities.panel.choose"), None)] if choose else []
+    def space_options(self) -> list[tuple[str, str]]:
+        first = [(self.t("activities.panel.choose"), NOT_CHOSEN)]
         return first + [(name, sid) for sid, name in self.space_names().items()]
 
     def resident(self, code_id: int) -> str:
@@ -145,7 +148,7 @@ class PostActivity(FormMessages):
                                layout=WIDE)
         self.scenario = w.Dropdown(
             description=t("activities.panel.field.scenario"), style=LABELLED, layout=WIDE,
-            options=[(t("activities.panel.choose"), None)] + [
+            options=[(t("activities.panel.choose"), NOT_CHOSEN)] + [
                 (s[panel.lang], s["code"]) for s in vocabulary.scenarios()])
         self.organiser = w.Text(value=panel.person, description=t(
             "activities.panel.field.organiser"), style=LABELLED, layout=WIDE)
@@ -179,7 +182,8 @@ class PostActivity(FormMessages):
             beside(self.scenario, e["scenario"]), beside(self.organiser, e["organiser"]),
             beside(self.capacity, e["capacity"]), self.day,
             beside(self.starts, e["starts_at"]), beside(self.ends, e["ends_at"]),
-            beside(self.repeat, e["repeat"]), self.until_row, self.button, self.message])
+            beside(self.repeat, e["repeat"]), self.until_row, w.HBox([self.button]),
+            self.message])
         self.widget.add_class("wb-activities-post")
         self.space.observe(panel.safe(lambda _c: self._show_rooms()), names="value")
         self.repeat.observe(panel.safe(lambda _c: self._show_until()), names="value")
@@ -190,14 +194,17 @@ class PostActivity(FormMessages):
     def refresh(self) -> None:
         chosen = self.space.value
         self.space.options = self.panel.space_options()
-        self.space.value = chosen if chosen in self.panel.space_names() else None
+        self.space.value = chosen if chosen in self.panel.space_names() else NOT_CHOSEN
         self._show_rooms()
 
     def _show_rooms(self) -> None:
         rooms = self.panel.store.rooms(self.panel.community.id, self.space.value) \
             if self.space.value else []
-        self.room.options = [(self.t("activities.panel.room.whole"), None)] + [
+        chosen = self.room.value
+        self.room.options = [(self.t("activities.panel.room.whole"), NOT_CHOSEN)] + [
             (f"{r['name']} ({r['opens']}–{r['closes']})", r["id"]) for r in rooms]
+        # options set anew leave no choice shown: the room kept if it is still there
+        self.room.value = chosen if chosen in [r["id"] for r in rooms] else NOT_CHOSEN
         self.room.disabled = not rooms
 
     def _show_until(self) -> None:
@@ -212,7 +219,8 @@ class PostActivity(FormMessages):
             return datetime.combine(day, clock) if isinstance(day, date) and \
                 isinstance(clock, time) else None
         return {"title": self.title.value, "description": self.description.value,
-                "public_space_id": self.space.value, "room_id": self.room.value,
+                "public_space_id": self.space.value,
+                "room_id": None if self.room.value == NOT_CHOSEN else self.room.value,
                 "scenario": self.scenario.value, "organiser": self.organiser.value,
                 "capacity": self.capacity.value, "starts_at": at(self.starts.value),
                 "ends_at": at(self.ends.value), "repeat": self.repeat.value,

@@ -11,7 +11,7 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench.activities import workflow
-from workbench.activities.activities_panel import LABELLED, beside, error_html
+from workbench.activities.activities_panel import LABELLED, NOT_CHOSEN, beside, error_html
 from workbench.activities.rules import ActivityInvalid, SignupRefused, validate_room
 from workbench.escaping import esc
 from workbench.layers.space_panel import FormMessages
@@ -51,7 +51,7 @@ class RoomsAndBookings(FormMessages):
         room_form = w.VBox([beside(self.space, e["public_space_id"]),
                             beside(self.name, e["name"]), beside(self.opens, e["opens"]),
                             beside(self.closes, e["closes"]), beside(self.cost, e["points_cost"]),
-                            self.add_button, self.message])
+                            w.HBox([self.add_button]), self.message])
         room_form.add_class("wb-activities-form")
         # bookings
         self.bookings_html = w.HTML()
@@ -107,7 +107,7 @@ class RoomsAndBookings(FormMessages):
         for dropdown in (self.space, self.ics_space):
             chosen = dropdown.value
             dropdown.options = options
-            dropdown.value = chosen if chosen in panel.space_names() else None
+            dropdown.value = chosen if chosen in panel.space_names() else NOT_CHOSEN
         self.rooms_html.value = self.rooms_table()
         ahead = self.bookings_ahead()
         self.bookings_html.value = self.bookings_table(ahead)
@@ -174,7 +174,7 @@ class RoomsAndBookings(FormMessages):
                "closes": clock(self.closes.value), "points_cost": self.cost.value}
         space = self.space.value
         try:
-            if space is None:  # said beside its field with the room's own problems
+            if space == NOT_CHOSEN:  # said beside its field with the room's own problems
                 errors = {"public_space_id": ("activities.error.space", {})}
                 try:
                     validate_room(raw)
@@ -233,7 +233,7 @@ class RoomsAndBookings(FormMessages):
     def ics_bytes(self) -> bytes | None:
         """The chosen space's calendar (:func:`workflow.space_ics`); None (no link) while no
         space is chosen."""
-        if self.ics_space.value is None:
+        if self.ics_space.value == NOT_CHOSEN:
             return None
         text = workflow.space_ics(self.panel.store, self.panel.community, self.ics_space.value,
                                   self.panel.lang)

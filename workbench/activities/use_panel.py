@@ -21,7 +21,7 @@ from workbench.activities.use import (
 )
 from workbench.escaping import esc
 from workbench.page.figures import figure_png
-from workbench.page.formats import frame_html, number
+from workbench.page.formats import frame_html, number, percent
 
 #: the periods a planner chooses from, in days back from today
 PERIODS = (30, 90, 180, 365)
@@ -103,8 +103,9 @@ class SpaceUse:
         frame = self.spaces.assign(
             space=[names.get(s, s) for s in self.spaces["public_space_id"]],
             level=[self.level_label(v) for v in self.spaces["level"]])
-        return frame_html(frame, self.heading_of,
-                          percent_columns=["fill", "turnout", "use_share"],
+        # a share of opening hours is often small: to a tenth of a percent, not "0%"
+        frame["use_share"] = [percent(v, 1) for v in frame["use_share"]]
+        return frame_html(frame, self.heading_of, percent_columns=["fill", "turnout"],
                           columns=["space", "level", "hours_a_week", "hours_booked",
                                    "activity_hours", "meetings", "accepted", "attended",
                                    "fill", "turnout", "waiting", "refused", "use_share"])

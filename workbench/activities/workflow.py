@@ -152,10 +152,13 @@ def space_use_evidence(store, community, lang: str, today: date | None = None,
     """What the use of the spaces over the last ``days`` days says to the agenda, as the
     needs of each space the agenda's evidence reads (``{space id: {label: count}}``, the
     shape of the surveys' needs by space): people who asked and got nothing (a need), hours
-    used in a space little used (a question). Only existing spaces are asked about."""
+    used in a space little used (a question). Only existing spaces are asked about, and
+    only in a community that keeps its activities or rooms here."""
     from workbench import i18n
     from workbench.activities.use import period_ending, space_evidence
 
+    if not store.activities_of(community.id) and not store.rooms(community.id):
+        return {}  # a community that keeps no calendar here says nothing of its spaces' use
     first, last = period_ending(today or datetime.now(ZoneInfo(community.time_zone)).date(),
                                 days)
     _events, spaces = space_use(store, community, first, last)

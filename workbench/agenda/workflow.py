@@ -152,6 +152,7 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
     kinds = {sid: f["properties"]["kind"] for sid, f in community.public_spaces.items()}
     proposals["space_kind"] = [kinds.get(s) for s in proposals["public_space_id"]]
     by_scenario, by_space = survey_evidence(store, lang)
+    add_space_use(by_space, store, community, kinds, lang)
     # opinion groups are costly: a caller that has them already passes them in
     gic = consensus if consensus is not None else \
         statement_consensus(store, community.id, items)[0]
@@ -170,6 +171,17 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
     return ev.item_evidence(items, proposals, store.supports_rows(community.id),
                             store.stance_counts(community.id), gic, by_scenario, by_space,
                             reach, dots_by_item(store, community.id))
+
+
+def add_space_use(by_space: dict, store, community, kinds: dict, lang: str) -> None:
+    """The use of each space (:func:`workbench.activities.workflow.space_use_evidence`:
+    people refused, a space little used) added to the needs of its place, which keeps what
+    the surveys said of it or of its kind."""
+    from workbench.activities.workflow import space_use_evidence
+
+    for space_id, needs in space_use_evidence(store, community, lang).items():
+        entry = by_space.setdefault(space_id, dict(by_space.get(kinds.get(space_id)) or {}))
+        entry["needs"] = {**(entry.get("needs") or {}), **needs}
 
 
 def homes_of(layers: dict | None) -> dict | None:
