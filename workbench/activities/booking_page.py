@@ -71,13 +71,13 @@ class RoomBooking(PagePart):
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
         safe = self.page.safe
-        self.booking_intro = w.HTML()
+        self.booking_intro = self.page.text()
         self.room_input = w.Dropdown(options=[("", "")], value="")
         self.day_input = w.Dropdown(options=[("", "")], value="")
         self.from_input = w.Text(continuous_update=False, placeholder="09:00")
         self.to_input = w.Text(continuous_update=False, placeholder="10:00")
         self.purpose_input = w.Text(continuous_update=False)
-        self.field_errors = {name: w.HTML() for name in FIELDS}
+        self.field_errors = {name: self.page.text() for name in FIELDS}
         inputs = dict(zip(FIELDS, (self.room_input, self.day_input, self.from_input,
                                    self.to_input, self.purpose_input)))
         rows = []
@@ -88,8 +88,8 @@ class RoomBooking(PagePart):
             error.add_class("wb-error")
             link_message(f"booking-{name.replace('_', '-')}", field, error)
             rows.append((field, error))
-        self.price = w.HTML()
-        self.slots_text = w.HTML()
+        self.price = self.page.text()
+        self.slots_text = self.page.text()
         live(self.slots_text)
         self.slot_buttons = w.HBox()
         self.slot_buttons.add_class("wb-slots")
@@ -99,7 +99,7 @@ class RoomBooking(PagePart):
         self.request_button = w.Button(button_style="primary")
         self.request_button.add_class("wb-request-booking")
         self.request_button.on_click(safe(lambda _b: self.request()))
-        self.booking_message = w.HTML()
+        self.booking_message = self.page.text()
         live(self.booking_message)
         (room, room_error), (day, day_error), *times = rows
         self.widget = w.VBox([self.booking_intro, room, room_error, self.price, day, day_error,

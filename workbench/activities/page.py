@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import vocabulary
 from workbench.activities import checkin, workflow
@@ -68,28 +69,28 @@ class ActivityCalendar(PagePart):
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
         safe = self.page.safe
-        self.checkin_text = w.HTML()
+        self.checkin_text = self.page.text()
         self.here_button = w.Button(button_style="success")
         self.here_button.add_class("wb-here")
         self.here_button.on_click(safe(lambda _b: self.check_in()))
-        self.checkin_message = w.HTML()
+        self.checkin_message = self.page.text()
         live(self.checkin_message)
         self.checkin_box = w.VBox([self.checkin_text, self.here_button, self.checkin_message],
                                   layout={"display": "none"})
         self.checkin_box.add_class("wb-checkin")
-        self.intro = w.HTML()
+        self.intro = self.page.text()
         self.space_input = w.Dropdown(options=[("", "")], value="")
         self.space_input.add_class("wb-field")
         self.space_input.add_class("wb-activity-space")
         self.space_input.observe(safe(self._on_space), names="value")
-        self.calendar_note = w.HTML()
+        self.calendar_note = self.page.text()
         live(self.calendar_note)
         self.cards = w.VBox()
         self.cards.add_class("wb-activity-list")
-        self.answer_html = w.HTML()
+        self.answer_html = self.page.text()
         live(self.answer_html)
-        # cards are kept and reused: the same few widgets whatever is shown
-        self._card_looks = (w.Layout(), w.Layout(width="100%"), w.ButtonStyle())
+        # cards are kept and reused, and share their layouts and styles: three widgets a card
+        self._card_looks = (w.Layout(), HTMLStyle(), w.Layout(width="100%"), w.ButtonStyle())
         self._cards: list[tuple[w.HTML, w.Button, w.VBox]] = []
         self.widget = w.VBox([self.checkin_box, self.intro, self.space_input,
                               self.calendar_note, self.cards])
@@ -97,13 +98,13 @@ class ActivityCalendar(PagePart):
 
     def _card(self, index: int) -> tuple[w.HTML, w.Button, w.VBox]:
         while len(self._cards) <= index:
-            box_layout, button_layout, style = self._card_looks
-            text = w.HTML(layout=box_layout)
-            button = w.Button(layout=button_layout, style=style)
+            layout, text_style, button_layout, button_style = self._card_looks
+            text = w.HTML(layout=layout, style=text_style)
+            button = w.Button(layout=button_layout, style=button_style)
             button.add_class("wb-activity-act")
             n = len(self._cards)
             button.on_click(self.page.safe(lambda _b, n=n: self.act_on(n)))
-            box = w.VBox([text, button], layout=w.Layout())
+            box = w.VBox([text, button], layout=layout)
             box.add_class("wb-activity")
             self._cards.append((text, button, box))
         return self._cards[index]
