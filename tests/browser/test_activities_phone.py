@@ -109,7 +109,7 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
     waiting = taken(seeded, "full", at(4, 14), "waiting")
     expect(paper).to_contain_text(t("activities.full", waiting=waiting))
     fold.locator(".wb-activity-space").evaluate("el => el.scrollIntoView({block: 'start'})")
-    screenshots(page, f"{lang}-calendar")
+    screenshots(page, "calendar")
 
     # signing up: a place, with its receipt in view below the card
     choir.get_by_role("button", name=t("activities.sign_up")).click()
@@ -126,7 +126,7 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
                                       when=day_text(lang, at(4, 14).date()) + " 14:00–16:00",
                                       position=waiting + 1), timeout=15_000)
     expect(paper).to_contain_text(t("activities.you_wait", position=waiting + 1))
-    screenshots(page, f"{lang}-sign-up")
+    screenshots(page, "sign-up")
     axe(page, f"activities, {lang}")
 
     # booking: a room and a day, the free times, a refused time, then a request
@@ -150,7 +150,7 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
     refusal = booking.locator(".wb-msg-booking-starts-at")
     expect(refusal).to_have_text(t("activities.refused.taken"), timeout=15_000)
     expect(start).to_have_attribute("aria-invalid", "true")
-    screenshots(page, f"{lang}-booking-refused", refusal)
+    screenshots(page, "booking-refused", refusal)
     axe(page, f"booking refused, {lang}")
     slots.nth(1).click()
     expect(start).to_have_value("12:00")
@@ -161,7 +161,7 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
     expect(sent).to_be_in_viewport(ratio=1)
     expect(refusal).to_have_text("")
     expect(slots.nth(1)).to_have_text("13:00–21:00")
-    screenshots(page, f"{lang}-booking")
+    screenshots(page, "booking")
     axe(page, f"booking, {lang}")
     assert not phone.page_errors and not phone.dialogs
 
@@ -175,7 +175,7 @@ def test_the_calendar_on_a_large_screen(browser, voila_server, seeded, screensho
         fold = open_fold(page, "activities")
         expect(fold.locator(".wb-activity").first).to_be_visible(timeout=30_000)
         fold.locator(".wb-fold-button").evaluate("el => el.scrollIntoView({block: 'start'})")
-        screenshots(page, "en-1920-calendar")
+        screenshots(page, "calendar-1920-en")
         box = fold.locator(".wb-activity").first.bounding_box()
         assert box["width"] <= 47.5 * 16 + 1  # a readable column, not stretched across
     finally:
@@ -211,7 +211,7 @@ def test_checking_in_at_the_door_from_the_qr_link(phone, seeded, axe, screenshot
     expect(box.locator(".wb-receipt")).to_have_text(i18n.t("zh", "activities.checkin.done"),
                                                     timeout=15_000)
     expect(here).to_be_hidden()
-    screenshots(page, "zh-checked-in")
+    screenshots(page, "checked-in-zh")
     axe(page, "checked in, zh")
     signups = store.signups(activity_id, start.date())
     assert [s["attended_at"] is not None for s in signups] == [True]
