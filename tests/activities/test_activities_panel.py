@@ -181,7 +181,8 @@ def test_the_use_of_spaces_is_a_table_a_chart_a_map_and_evidence(store, communit
               for f in u.map.public_spaces.data["features"]}
     assert styles == {"P1": LEVEL_COLOURS["low"], "P2": LEVEL_COLOURS["none"],
                       "P3": LEVEL_COLOURS["low"], "P4": LEVEL_COLOURS["none"]}
-    assert len(u.labels.layers) == 4
+    assert sorted(m.title.split(" · ")[0] for m in u.labels.layers) == [   # used ones named
+        "Community Living Room", "Little Bridge Pocket Park"]
     evidence = shown(u.evidence_html.value)
     assert "Asked for and not given" in evidence and "Little used" in evidence
     assert "Room bookings" in shown(u.scenario_html.value)
@@ -209,3 +210,12 @@ def test_the_planners_home_has_the_activities_tab(store, community, monkeypatch)
     names = [p.name for p in home.panels]
     assert "activities" in names
     assert home.tabs.titles[names.index("activities")] == "Activities and bookings"
+
+
+def test_the_use_tab_is_drawn_when_first_opened(store, community, rules):
+    load_spaces(store, community)
+    p = panel(store, community, rules)
+    assert p.use_box.children == ()
+    p.tabs.selected_index = 3
+    assert p.use_box.children == (p.use.widget,)
+    assert "小桥口袋公园" in p.use.table_html.value

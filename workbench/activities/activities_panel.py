@@ -27,6 +27,8 @@ CSS = (style_tag("workbench.page", "planner.css")
        + style_tag("workbench.activities", "activities_panel.css"))
 #: the meetings listed for ticking: from a week back (a late confirmation) to four weeks on
 MEETINGS_BACK, MEETINGS_AHEAD = timedelta(days=7), timedelta(days=28)
+#: the place of the use of spaces among the panel's tabs
+USE_TAB = 3
 WIDE = w.Layout(width="min(100%, 520px)")
 LABELLED = {"description_width": "10.5em"}
 #: the value of "please choose" (and of "the whole space" among rooms): a dropdown whose
@@ -53,7 +55,6 @@ class ActivitiesPanel:
 
     def __init__(self, store, rules, community, lang: str = "zh", person: str = ""):
         from workbench.activities.bookings_panel import RoomsAndBookings
-        from workbench.activities.use_panel import SpaceUse
         from workbench.layers.editing import from_layer_file, snapshot
 
         self.store, self.rules, self.community = store, rules, community
@@ -69,11 +70,16 @@ class ActivitiesPanel:
         self.posting = PostActivity(self)
         self.meetings = Meetings(self)
         self.bookings = RoomsAndBookings(self)
-        self.use = SpaceUse(self)
-        self.parts = [self.posting, self.meetings, self.bookings, self.use]
-        self.tabs = w.Tab(children=[part.widget for part in self.parts],
+        self.parts = [self.posting, self.meetings, self.bookings]
+        # the use of spaces (a chart and a map) is drawn when its tab is first opened: the
+        # map fits the community once it is shown, and the other tabs open sooner
+        self._use = None
+        self.use_box = w.VBox()
+        self.tabs = w.Tab(children=[part.widget for part in self.parts] + [self.use_box],
                           titles=[self.t(f"activities.panel.tab.{name}")
                                   for name in ("post", "meetings", "rooms", "use")])
+        self.tabs.observe(self.safe(lambda change: self.use if change["new"] == USE_TAB
+                                    else None), names="selected_index")
         self.widget = w.VBox([
             w.HTML(CSS + f"<h2>{esc(self.t('activities.panel.title'))}</h2>"
                    f"<p class='wb-hint'>"
@@ -93,6 +99,16 @@ class ActivitiesPanel:
 
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)
+
+    @property
+    def use(self):
+        """The use tab's part (:class:`.use_panel.SpaceUse`), built on first use."""
+        if self._use is None:
+            from workbench.activities.use_panel import SpaceUse
+
+            self._use = SpaceUse(self)
+            self.use_box.children = [self._use.widget]
+        return self._use
 
     def _show_unexpected(self) -> None:
         self.message.value = f"<p>{error_html(self.t('error.unexpected'))}</p>"
@@ -128,6 +144,12 @@ class ActivitiesPanel:
         """Something was written: every part draws again from the store."""
         for part in self.parts:
             part.refresh()
+        self.use_changed()
+
+    def use_changed(self) -> None:
+        """Attendance or bookings changed: the use tab, once drawn, draws again."""
+        if self._use is not None:
+            self._use.refresh()
 
 
 class PostActivity(FormMessages):
@@ -338,7 +360,7 @@ class Meetings:
         self.show_list()
         self.message.value = (f"<p class='wb-ok' role='status'>"
                               f"{esc(self.t('activities.panel.confirmed', n=len(ticked)))}</p>")
-        panel.use.refresh()
+        panel.use_changed()
         return len(ticked)
 
 

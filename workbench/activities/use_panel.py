@@ -55,12 +55,12 @@ class SpaceUse:
             w.HTML(f"<p class='wb-hint'>{esc(t('activities.panel.use_explain'))}</p>"),
             self.table_html, self.chart,
             w.HBox([w.VBox([section("activities.panel.map_heading"), self.map.widget,
-                            self.legend], layout=w.Layout(flex="1 1 420px", min_width="320px")),
+                            self.legend], layout=w.Layout(flex="0 1 480px", min_width="320px")),
                     w.VBox([section("activities.panel.evidence_heading"),
                             w.HTML(f"<p class='wb-hint'>"
                                    f"{esc(t('activities.panel.evidence_explain'))}</p>"),
                             self.evidence_html],
-                           layout=w.Layout(flex="1 1 360px", min_width="300px"))],
+                           layout=w.Layout(flex="1 1 400px", min_width="300px"))],
                    layout=w.Layout(flex_flow="row wrap", grid_gap="8px 24px")),
             w.HBox([w.VBox([section("activities.panel.by_scenario"), self.scenario_html]),
                     w.VBox([section("activities.panel.by_month"), self.month_html])],
@@ -123,7 +123,10 @@ class SpaceUse:
     def evidence_table(self, names: dict[str, str]) -> str:
         statuses = {f["properties"]["id"]: f["properties"].get("status") or "existing"
                     for f in self.panel.spaces()}
-        rows = space_evidence(self.spaces, statuses)
+        # needs first (the most people first), then the questions (the least used first)
+        rows = sorted(space_evidence(self.spaces, statuses),
+                      key=lambda r: (r["kind"] != "need", -r["count"] if r["kind"] == "need"
+                                     else r["count"]))
         if not rows:
             return f"<p class='wb-hint'>{esc(self.t('activities.panel.no_evidence'))}</p>"
         frame = pd.DataFrame([{
@@ -146,8 +149,8 @@ class SpaceUse:
         return drawn
 
     def colour_map(self, names: dict[str, str]) -> None:
-        """The spaces (as the store has them now) filled by their level of use, each named
-        with its hours a week."""
+        """The spaces (as the store has them now) filled by their level of use; those used
+        named with their hours a week (a name on every space would hide the map)."""
         from ipyleaflet import DivIcon, Marker
         from shapely.geometry import shape
 
@@ -166,6 +169,8 @@ class SpaceUse:
         markers = []
         for feature in features:
             sid = feature["properties"]["id"]
+            if not weekly.get(sid):
+                continue
             point = shape(feature["geometry"]).representative_point()
             text = f"{names.get(sid, sid)} · {number(weekly.get(sid, 0.0))} h"
             markers.append(Marker(
