@@ -203,13 +203,18 @@ def test_the_agenda_reads_the_use_as_needs_of_each_space(store, community):
     assert needs["P2"] == {"Little used: hours used in the period": 0}
 
 
-def test_the_planners_home_has_the_activities_tab(store, community, monkeypatch):
+def test_the_planners_home_has_the_activities_tab(store, monkeypatch):
+    from workbench.layers.community import load_community
     from workbench.page.planner_home import PlannerHome
 
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", store.url)   # the demo community's home
+    store.ensure_community(load_community(settings.get("layers_dir")))
     home = PlannerHome("王管家", "en")
     names = [p.name for p in home.panels]
-    assert "activities" in names
-    assert home.tabs.titles[names.index("activities")] == "Activities and bookings"
+    assert home.tabs.titles[names.index("activities")] == "Activities"
+    opened = home.open(names.index("activities"))
+    assert "wb-activities" in opened._dom_classes                # the panel, not "could not open"
+    assert len(store.public_space_features("heguang")) == 15    # its spaces loaded to hold them
 
 
 def test_the_use_tab_is_drawn_when_first_opened(store, community, rules):

@@ -19,9 +19,10 @@ def ready(store, monkeypatch):
 
 
 @pytest.mark.parametrize("lang, titles", [
-    ("zh", ["地图与提案", "问卷结果", "内容管理", "议题与观点", "公共议程", "积分与志愿者"]),
+    ("zh", ["地图与提案", "问卷结果", "内容管理", "议题与观点", "公共议程", "积分与志愿者",
+            "活动与预订"]),
     ("en", ["Map and proposals", "Survey results", "Moderation", "Topics", "Public agenda",
-            "Points and needs"]),
+            "Points and needs", "Activities"]),
 ])
 def test_a_tab_for_every_panel_of_the_registry(ready, lang, titles):
     home = PlannerHome(person="王主任", lang=lang)
