@@ -169,7 +169,7 @@ def test_sign_up_buttons_a_client_makes_up_are_ignored(store, community, spaces)
     workflow.post_activity(store, community, form(), "王管家")
     code = issue_codes(store, community.id, 1)[0]
     app, section = resident(community, store, code=code)
-    for index in (-1, 1, 10 ** 9, "0", None, 0.0):
+    for index in (-1, 1, 10 ** 9, "0", None, 0.0, True, False):
         assert section.act_on(index) is None
     meeting = section.meetings[0]
     assert store.signups(meeting["activity_id"], meeting["on"]) == []

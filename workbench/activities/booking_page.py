@@ -241,7 +241,7 @@ class RoomBooking(PagePart):
     # -- acting -----------------------------------------------------------------------------
     def pick_slot(self, index: int) -> None:
         """Fill the times with a free slot's first hour (or the whole slot, if shorter)."""
-        if not isinstance(index, int) or not 0 <= index < len(self.slots):
+        if type(index) is not int or not 0 <= index < len(self.slots):  # not a bool
             return
         start, end = self.slots[index]
         end = min(end, start + PROPOSED)

@@ -215,7 +215,7 @@ class ActivityCalendar(PagePart):
     def act_on(self, index: int) -> tuple[str, dict] | None:
         """The button of the ``index``-th card: sign up for its meeting, or cancel the place
         (or the waiting) the page's code has there. The answer shows below the card."""
-        if not isinstance(index, int) or not 0 <= index < len(self.meetings):
+        if type(index) is not int or not 0 <= index < len(self.meetings):  # not a bool
             return None
         meeting = self.meetings[index]
         key = (meeting["activity_id"], meeting["on"])
