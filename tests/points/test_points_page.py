@@ -248,3 +248,17 @@ def test_html_in_a_needs_title_is_shown_as_text(community, store):
     shown = needs.open_box.children[0].children[0].value
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img" not in shown
     assert "&lt;script&gt;" in shown and "<script" not in shown
+
+
+@pytest.mark.parametrize("content", [None, "id: Not An Identifier\n"])
+def test_without_a_usable_rule_file_the_sections_say_points_are_not_open(
+        community, store, tmp_path, monkeypatch, content):
+    rules = tmp_path / "rules.yaml"
+    if content is not None:
+        rules.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("WORKBENCH_POINTS_RULES", str(rules))
+    app, _ = page_with_code(community, store)
+    for name in ("points", "needs_pool"):
+        part = app.open_section(name)
+        assert "Points are not open in this community yet." in part.intro.value
+        assert part.body.layout.display == "none"

@@ -1,6 +1,7 @@
 """What the points sections of the resident page share (:mod:`.page`, :mod:`.needs_page`):
-the community's rule file, the participation code they all need, a write for the resident
-whose refusal is shown in their language, local dates, lists drawn again.
+the community's rule file (:func:`workbench.points.hooks.community_rules`, read once while
+unchanged), the participation code they all need, a write for the resident whose refusal is
+shown in their language, local dates, lists drawn again.
 
 Both sections are folded until opened (``LAZY``): the rule file's module brings pydantic, read
 only then, so a page that never opens them costs the kernel nothing of it.
@@ -8,41 +9,15 @@ only then, so a page that never opens them costs the kernel nothing of it.
 
 from __future__ import annotations
 
-import os
-
 import ipywidgets as w
 
-from workbench import settings
 from workbench.escaping import esc
 from workbench.page.access import live
 from workbench.page.formats import local_time
 from workbench.page.part import PagePart
-from workbench.page.safety import server_log
 from workbench.page.session import Outcome
+from workbench.points.hooks import community_rules
 from workbench.points.ledger import PointsRefused
-
-_rules: dict = {}  # (path, modified) -> the rules read from it, or None when unusable
-
-
-def community_rules():
-    """The points rule file (the ``points_rules`` setting), read again when it changes; None
-    when it is missing or wrong (the problem goes to the server's log, not to residents)."""
-    from workbench.points.rule_file import PointsRulesError, load_rules
-
-    path = str(settings.get("points_rules"))
-    try:
-        key = (path, os.stat(path).st_mtime_ns)
-    except OSError:
-        key = (path, None)
-    if key not in _rules:
-        try:
-            rules = load_rules(path)
-        except PointsRulesError as problem:
-            server_log().error("points rule file refused: %s", problem)
-            rules = None
-        _rules.clear()
-        _rules[key] = rules
-    return _rules[key]
 
 
 def close_children(box, keep=()) -> None:
