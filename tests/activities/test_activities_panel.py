@@ -160,6 +160,9 @@ def test_the_calendar_file_of_a_space_is_offered(store, community, rules):
     fill_recent(store, community, "P1", "P3")
     r = panel(store, community, rules, "en").bookings
     assert r.ics.widget.value == ""                          # no space chosen: no link
+    r.ics_space.options = []
+    assert r.ics_space.value is None and r.ics_bytes() is None  # nor before options are set
+    r.refresh()
     r.ics_space.value = "P1"
     link = r.ics.widget.value
     assert "download=\"test-P1.ics\"" in link and "Little Bridge Pocket Park" in link

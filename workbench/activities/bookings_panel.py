@@ -233,7 +233,7 @@ class RoomsAndBookings(FormMessages):
     def ics_bytes(self) -> bytes | None:
         """The chosen space's calendar (:func:`workflow.space_ics`); None (no link) while no
         space is chosen."""
-        if self.ics_space.value == NOT_CHOSEN:
+        if not self.ics_space.value:  # nothing chosen (or no options yet)
             return None
         text = workflow.space_ics(self.panel.store, self.panel.community, self.ics_space.value,
                                   self.panel.lang)
