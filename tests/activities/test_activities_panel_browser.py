@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from activity_samples import load_spaces
-from use_samples import fill_recent
-
 from lab import offline_page
 from servers import DEMO_LAYERS, PROJECT_DIR, VoilaServer
+from use_samples import fill_recent
+
 from workbench.layers.community import load_community
 from workbench.store import Store
 

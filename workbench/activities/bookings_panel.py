@@ -5,13 +5,18 @@ an .ics file to download. Widgets only: the rules are :mod:`.rules` and :mod:`.w
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import ipywidgets as w
 import pandas as pd
 
 from workbench.activities import workflow
-from workbench.activities.activities_panel import LABELLED, NOT_CHOSEN, beside, error_html
+from workbench.activities.activities_panel import (
+    LABELLED,
+    NOT_CHOSEN,
+    beside,
+    error_html,
+)
 from workbench.activities.rules import ActivityInvalid, SignupRefused, validate_room
 from workbench.escaping import esc
 from workbench.layers.space_panel import FormMessages
@@ -134,7 +139,7 @@ class RoomsAndBookings(FormMessages):
 
     def bookings_ahead(self) -> list[dict]:
         """Bookings waiting for a decision, and approved ones still to come."""
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return [b for b in self.panel.store.bookings_of(self.panel.community.id,
                                                         ("requested", "approved"))
                 if b["status"] == "requested" or b["ends_at"] > now]
