@@ -6,10 +6,12 @@ from workbench.proposals.rules import Proposal
 
 
 def propose(store, title, description="", space="P1", scenario="health", at=INSIDE_P1,
-            community_id="test") -> int:
-    """Store a proposal; returns its id."""
+            community_id="test", author: int | None = None) -> int:
+    """Store a proposal (made by the resident of code id ``author``, if given); returns its
+    id."""
     receipt = store.add_proposal(community_id, Proposal(title, description, scenario, *at,
-                                                        public_space_id=space))
+                                                        public_space_id=space),
+                                 author_code_id=author)
     return store.proposal_by_receipt(receipt)["id"]
 
 

@@ -288,10 +288,16 @@ def build_snapshot(store, community, weights: dict, published_by: str,
 
 def publish(store, community, weights: dict, published_by: str,
             layers: dict | None = None) -> int:
-    """Freeze the agenda as the next version; returns its number."""
-    return store.publish_agenda(community.id, build_snapshot(store, community, weights,
-                                                             published_by, layers),
-                                published_by)
+    """Freeze the agenda as the next version; returns its number. Each proposal of an
+    adopted item then credits its author's points once (``proposal_adopted`` of the points
+    rule file, waiting for review; nothing without a rule file), after the version is
+    committed: earning never fails a publication."""
+    from workbench.points.hooks import earn_for_adopted
+
+    snapshot = build_snapshot(store, community, weights, published_by, layers)
+    version = store.publish_agenda(community.id, snapshot, published_by)
+    earn_for_adopted(store, community.id, snapshot, store.proposal_author_codes(community.id))
+    return version
 
 
 def _number(value) -> float | None:

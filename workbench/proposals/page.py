@@ -305,8 +305,11 @@ class ProposalForm(PagePart):
         self.submit.disabled = True
         self.submit.description = self.t("form.saving")
         try:
+            # a code entered on this page makes the resident its author (the points of an
+            # adopted proposal); a proposal needs none
             code = self.store.add_proposal(self.community.id, proposal, photo=photo,
-                                           workshop_id=self.session.workshop_id)
+                                           workshop_id=self.session.workshop_id,
+                                           author_code_id=self.session.code_id)
         finally:
             self.submit.disabled = False
             self.submit.description = self.t("form.submit")

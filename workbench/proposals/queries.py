@@ -32,12 +32,13 @@ class ProposalStore:
     def _insert_proposal(conn, community_id: str, proposal: Proposal, code: str, source: str,
                          created_at: datetime | None = None, external_supports: int = 0,
                          workshop_id: int | None = None, source_id: str | None = None,
-                         client_key: str | None = None):
+                         client_key: str | None = None, author_code_id: int | None = None):
         # the optional columns only when given: every bound value costs each of the
         # evenings' many small writes (measured by bench/bench_store_writes.py)
         optional = {name: value for name, value in (
             ("external_supports", external_supports), ("workshop_id", workshop_id),
-            ("source_id", source_id), ("client_key", client_key)) if value}
+            ("source_id", source_id), ("client_key", client_key),
+            ("author_code_id", author_code_id)) if value}
         result = conn.execute(insert(proposals).values(
             community_id=community_id, receipt_code=code, title=proposal.title,
             description=proposal.description, scenario=proposal.scenario,
@@ -52,9 +53,12 @@ class ProposalStore:
 
     def add_proposal(self, community_id: str, proposal: Proposal, *,
                      source: str = "resident_page", workshop_id: int | None = None,
-                     photo: PreparedPhoto | None = None, client: str | None = None) -> str:
+                     photo: PreparedPhoto | None = None, client: str | None = None,
+                     author_code_id: int | None = None) -> str:
         """Store a validated proposal (made at ``workshop_id``, if any) and its photo, if
-        any, in one transaction; returns its receipt code once committed.
+        any, in one transaction; returns its receipt code once committed. ``author_code_id``:
+        the participation code of the page that made it, if it had one (kept for the points
+        of an adopted proposal, never shown).
 
         ``client`` (default: the page's, :func:`~workbench.participation.floods.page_client`)
         is stored with it and held to the flood limits across pages: over one,
@@ -68,7 +72,8 @@ class ProposalStore:
             code = new_receipt_code()
             proposal_id = self._insert_proposal(conn, community_id, proposal, code, source,
                                                 now, workshop_id=workshop_id,
-                                                client_key=client)
+                                                client_key=client,
+                                                author_code_id=author_code_id)
             if photo is not None:
                 conn.execute(insert(proposal_photos).values(
                     proposal_id=proposal_id, content_type=photo.content_type,
@@ -124,6 +129,16 @@ class ProposalStore:
         """A reissued code carries the old one's supports (see ``ParticipationStore.add_codes``)."""
         conn.execute(update(supports).where(supports.c.code_id == old_code_id)
                      .values(code_id=new_code_id))
+        conn.execute(update(proposals).where(proposals.c.author_code_id == old_code_id)
+                     .values(author_code_id=new_code_id))
+
+    def proposal_author_codes(self, community_id: str) -> dict[int, int]:
+        """proposal id -> the code of the resident who made it, for the community's
+        proposals made with a code (the points of an adopted proposal)."""
+        query = select(proposals.c.id, proposals.c.author_code_id).where(
+            proposals.c.community_id == community_id, proposals.c.author_code_id.is_not(None))
+        with self.engine.connect() as conn:
+            return {pid: code_id for pid, code_id in conn.execute(query)}
 
     def supports_of(self, code_id: int) -> set[int]:
         """The proposals a code supports."""

@@ -36,6 +36,9 @@ proposals = Table(
     # the keyed hash of the client's address (never the address), for the flood limits
     # across pages; cleared after the client_key_days setting (docs/privacy.md)
     Column("client_key", String(32), nullable=True),
+    # the code of the resident who made it while their page had one: for the points of an
+    # adopted proposal only; never shown or exported (PUBLIC_PROPOSAL_COLUMNS leaves it out)
+    Column("author_code_id", Integer, ForeignKey("participation_codes.id"), nullable=True),
     Index("ix_proposals_client_key", "client_key", "created_at"),
 )
 
