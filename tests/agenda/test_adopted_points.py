@@ -79,3 +79,11 @@ def test_a_reissued_code_stays_the_author(store, community):
     proposal = propose(store, "公园里多放些长椅", author=code)
     (new,) = store.add_codes(community.id, ["reissued-hash"], replaces_id=code)
     assert store.proposal_author_codes(community.id) == {proposal: new}
+
+
+def test_a_residents_access_request_lists_the_proposals_sent_with_their_code(store,
+                                                                              community):
+    (code,) = code_ids(store, 1)
+    proposal = propose(store, "公园里多放些长椅", author=code)
+    found = [row for row in store.contributions_of_code(code) if row["table"] == "proposals"]
+    assert [row["id"] for row in found] == [proposal]

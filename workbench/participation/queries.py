@@ -144,7 +144,7 @@ class ParticipationStore:
 
     def contributions_of_code(self, code_id: int) -> list[dict]:
         """Everything stored under a participation code, in every domain's tables: the rows
-        that carry its id (``code_id``) or its key (``code-<id>`` as respondent, voter or
+        that carry its id (``code_id``, a proposal's ``author_code_id``) or its key (``code-<id>`` as respondent, voter or
         reporter),
         as {"table": name, **columns}, bytes left out (a photo is listed, not copied)."""
         from workbench.store.tables import load_all
@@ -157,8 +157,11 @@ class ParticipationStore:
                     continue
                 wheres = [table.c[name] == key for name in ("respondent", "voter", "reporter")
                           if name in table.c]
-                if "code_id" in table.c:
-                    wheres.append(table.c.code_id == code_id)
+                # code_id, and any other column naming a code (a proposal's author_code_id)
+                wheres += [column == code_id for column in table.c
+                           if column.name == "code_id" or any(
+                               fk.target_fullname == "participation_codes.id"
+                               for fk in column.foreign_keys)]
                 if not wheres:
                     continue
                 cols = [c for c in table.c if not isinstance(c.type, LargeBinary)]
