@@ -386,3 +386,33 @@ def test_groupings_grow_each_k_from_the_one_before_whatever_the_order():
     moved = groupings(points[order], weights[order], 4, min_weight=2)
     for k in found:
         assert adjusted_rand_score(found[k][order], moved[k]) == 1.0
+
+
+def test_groupings_stop_at_the_split_pol_is_reaches_from_the_most_distal_point():
+    """A dense group with a sparse tail has several two-group k-means optima along the tail's
+    edge (scoop-hivemind.biodiversity is such a map). The group step is Pol.is's clean start
+    (the most distal point split off, then Lloyd), not a search for the lowest inertia: it
+    stops at the first optimum it meets coming in from the tip, whose tail group is smaller
+    than the lowest-inertia split's (docs/opinion-groups.md, "Why a conversation differs")."""
+    from sklearn.cluster import KMeans
+    from workbench.deliberation.opinion_kmeans import groupings, lloyd
+
+    rng = np.random.default_rng(14)
+    blob = rng.normal(0, 1, (60, 2))
+    tail = np.column_stack([rng.uniform(2, 9, 25), rng.normal(0, 1.5, 25)])
+    points = np.vstack([blob, tail])
+    weights = np.concatenate([rng.integers(1, 6, 60), np.ones(25)]).astype(float)
+
+    def inertia(labels):
+        return sum(weights[labels == g] @ ((points[labels == g]
+                                            - np.average(points[labels == g], axis=0,
+                                                         weights=weights[labels == g])) ** 2
+                                           ).sum(axis=1) for g in np.unique(labels))
+
+    grown = groupings(points, weights, 2, min_weight=2)[2]
+    assert np.array_equal(lloyd(points, weights, grown, 2, steps=1), grown)   # an optimum
+    far = np.argmax(((points - np.average(points, axis=0, weights=weights)) ** 2).sum(axis=1))
+    tail_group = grown == grown[far]
+    lowest = KMeans(2, n_init=50, random_state=0).fit(points, sample_weight=weights).labels_
+    assert inertia(lowest) < inertia(grown)
+    assert weights[tail_group].sum() < weights[lowest == lowest[far]].sum()
