@@ -113,6 +113,30 @@ def test_ticking_names_confirms_attendance_once_with_its_points(store, community
     assert [(c["code_id"], c["rule_id"]) for c in credits] == [(people[0], "activity_attended")]
 
 
+def test_a_meeting_s_check_in_qr_code_is_shown_and_offered_to_print(store, community, rules):
+    from workbench.activities import checkin
+
+    load_spaces(store, community)
+    activity_id = workflow.post_activity(store, community, {
+        "title": "邻里读书会", "public_space_id": "P1", "scenario": "neighbourhood",
+        "organiser": "李阿姨", "capacity": 2, "starts_at": next_week(),
+        "ends_at": next_week() + timedelta(hours=1)}, "王管家")
+    m = panel(store, community, rules).meetings
+    on = next_week().date()
+    m.meeting.value = (activity_id, on)
+    link = m.checkin_link()
+    assert "<svg" in m.qr_html.value and link in m.qr_html.value.replace("&amp;", "&")
+    # the resident page reads the link as this meeting, with a valid token
+    value = link.split(f"{checkin.PARAM}=")[1].split("&")[0]
+    found = checkin.read_checkin(value)
+    assert found[:2] == (activity_id, on)
+    key = checkin.checkin_key(store, community.id)
+    assert checkin.token_matches(key, activity_id, on, found[2])
+    assert "download=" in m.qr_file.widget.value and ".svg" in m.qr_file.widget.value
+    assert base64.b64decode(re.search(r"base64,([^\"]+)\"", m.qr_file.widget.value)
+                            .group(1)).startswith(b"<?xml")
+
+
 def test_rooms_are_added_with_problems_beside_their_fields(store, community, rules):
     load_spaces(store, community)
     r = panel(store, community, rules, "en").bookings

@@ -18,6 +18,7 @@ from workbench.activities.rules import ActivityInvalid, SignupRefused, occurrenc
 from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.layers.space_panel import FormMessages
+from workbench.page.download import DownloadLink
 from workbench.page.language import Bilingual
 from workbench.page.safety import guarded
 from workbench.points.ledger import PointsRefused
@@ -31,6 +32,7 @@ MEETINGS_BACK, MEETINGS_AHEAD = timedelta(days=7), timedelta(days=28)
 USE_TAB = 3
 WIDE = w.Layout(width="min(100%, 520px)")
 LABELLED = {"description_width": "10.5em"}
+SVG = "image/svg+xml"
 #: the value of "please choose" (and of "the whole space" among rooms): a dropdown whose
 #: value is None shows an empty box instead of its label
 NOT_CHOSEN = ""
@@ -286,10 +288,23 @@ class Meetings:
                                button_style="success", icon="check",
                                layout=w.Layout(width="auto"))
         self.message = w.HTML()
-        self.widget = w.VBox([
-            self.heading, self.meeting, self.places,
+        # the meeting's check-in QR code, shown at the door (checked in on the resident page)
+        self.qr_html = w.HTML()
+        self.qr_file = DownloadLink(self.t("activities.panel.qr_download"), self._qr_name,
+                                    SVG, self.qr_bytes, self.t("activities.panel.too_large"))
+        self.qr_box = w.VBox([
+            w.HTML(f"<h3>{esc(self.t('activities.panel.qr_heading'))}</h3><p class='wb-hint'>"
+                   f"{esc(self.t('activities.panel.qr_explain'))}</p>"),
+            self.qr_html, self.qr_file.widget])
+        self.qr_box.add_class("wb-activities-qr")
+        ticking = w.VBox([
+            self.places,
             w.HTML(f"<p class='wb-hint'>{esc(self.t('activities.panel.tick_explain'))}</p>"),
-            self.ticks, beside(self.button, self.error), self.message])
+            self.ticks, beside(self.button, self.error), self.message],
+            layout=w.Layout(flex="1 1 480px"))
+        self.widget = w.VBox([self.heading, self.meeting, w.HBox(
+            [ticking, self.qr_box], layout=w.Layout(flex_flow="row wrap",
+                                                    grid_gap="8px 24px"))])
         self.meeting.observe(panel.safe(lambda _c: self.show_list()), names="value")
         self.button.on_click(panel.safe(lambda _b: self.confirm()))
         self.refresh()
@@ -320,6 +335,7 @@ class Meetings:
         self.error.value = self.message.value = ""
         key = self.meeting.value
         meeting = self.found.get(key) if key else None
+        self.show_qr()
         if meeting is None:
             self.places.value = f"<p class='wb-hint'>{esc(self.t('activities.panel.no_meetings'))}</p>"
             self.ticks.children, self.boxes = [], {}
@@ -339,6 +355,45 @@ class Meetings:
         self.ticks.children = list(self.boxes.values()) or [w.HTML(
             f"<p class='wb-hint'>{esc(self.t('activities.panel.nobody'))}</p>")]
         self.button.disabled = not any(not b.disabled for b in self.boxes.values())
+
+    def checkin_link(self) -> str | None:
+        """The chosen meeting's check-in address (:func:`checkin.checkin_url`), or None."""
+        from workbench.activities import checkin
+
+        key = self.meeting.value
+        if not key:
+            return None
+        store, community = self.panel.store, self.panel.community
+        return checkin.checkin_url(checkin.checkin_key(store, community.id), key[0], key[1],
+                                   lang=self.panel.lang)
+
+    def show_qr(self) -> None:
+        from workbench.workshops.screen_join import qr_svg
+
+        link = self.checkin_link()
+        self.qr_box.layout.display = None if link else "none"
+        self.qr_html.value = "" if link is None else (
+            f"<div class='wb-qr' role='img' aria-label='{esc(self.t('activities.panel.qr_heading'))}'>"
+            f"{qr_svg(link)}</div><p class='wb-hint wb-qr-link'>{esc(link)}</p>")
+        self.qr_file.refresh()
+
+    def _qr_name(self) -> str:
+        key = self.meeting.value
+        on = key[1] if key else ""
+        return f"{self.t('activities.panel.qr_file')}-{key[0] if key else ''}-{on}.svg"
+
+    def qr_bytes(self) -> bytes | None:
+        """The QR code as an SVG file to print; None while no meeting is chosen."""
+        import io
+
+        import segno
+
+        link = self.checkin_link()
+        if link is None:
+            return None
+        out = io.BytesIO()
+        segno.make(link, error="m").save(out, kind="svg", scale=8, border=4)
+        return out.getvalue()
 
     def confirm(self) -> int:
         """Confirm the ticked residents as attending (each once); how many were new."""
