@@ -34,6 +34,10 @@ PRIVATE_MARKERS = (
     '"nbformat"',
 )
 
+#: every planner notebook in the project (new domains add theirs: activities, points...)
+PLANNER_NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+assert len(PLANNER_NOTEBOOKS) >= 10
+
 FORBIDDEN_PATHS = [
     "/voila/files/resident.ipynb",
     "/voila/files/../planner.ipynb",
@@ -49,8 +53,7 @@ FORBIDDEN_PATHS = [
     "/notebooks/planner.ipynb",
     "/notebooks/public/resident.ipynb",
     # every planner notebook: served by JupyterLab only, never by the residents' server
-    *[f"/voila/render/{name}.ipynb" for name in ("agenda", "deliberation", "home", "import",
-                                                 "points", "spaces", "surveys", "walking")],
+    *[f"/voila/render/{notebook.name}" for notebook in PLANNER_NOTEBOOKS],
     *[f"/voila/files/..%2F{name}.ipynb" for name in ("agenda", "spaces", "walking")],
     "/files/planner.ipynb",
     "/voila/files/../../workbench/cli.py",
