@@ -27,7 +27,8 @@ def test_sections_below_the_first_screen_are_folded_not_built(app):
         part, fold = app.section(name), app.folds[name]
         assert not part.built and not fold.is_open
         assert not hasattr(part, "widget")  # no widget of it in the kernel yet
-        assert fold.widget in app.widget.children and fold.body.children == ()
+        assert fold.widget in app.widget.children and fold.body is None
+        assert list(fold.widget.children) == [fold.head]  # the heading alone
     for name in ("proposal_form", "code_entry", "workshop", "discussions"):
         assert app.section(name).built
     # the map still shows what the folded list and agenda read

@@ -27,24 +27,30 @@ class FoldLooks:
 
 
 class Fold:
-    """The place of a LAZY section (``part``) on the page (``.widget``)."""
+    """The place of a LAZY section (``part``) on the page (``.widget``).
+
+    Folded, it is its heading alone: the body that holds the section's widgets is made when
+    the section is first opened, and closing takes it off the page (kept for the next
+    opening), so a fold never opened costs its page no model but its heading's."""
 
     def __init__(self, part, safe: Callable, looks: FoldLooks | None = None):
         looks = looks or FoldLooks()
         self.part = part
+        self.looks = looks
         self.button = w.Button(layout=looks.button, style=looks.button_style)
         self.button.add_class("wb-fold-button")
         self.button.on_click(safe(lambda _b: self.toggle()))
         self.head = w.HBox([self.button], layout=looks.box)
         self.head.add_class("wb-fold-head")
-        self.body = w.VBox(layout={"display": "none"})
-        self.widget = w.VBox([self.head, self.body], layout=looks.box)
+        #: the section's widgets, under the heading while open (None until first opened)
+        self.body: w.VBox | None = None
+        self.widget = w.VBox([self.head], layout=looks.box)
         self.widget.add_class("wb-fold")
         self.widget.add_class(f"wb-fold-{part.NAME}")
 
     @property
     def is_open(self) -> bool:
-        return self.body.layout.display != "none"
+        return self.body is not None and self.body in self.widget.children
 
     def toggle(self) -> None:
         if self.is_open:
@@ -59,13 +65,14 @@ class Fold:
             part.build()
             part.built = True
             part.refresh()  # reads what the section shows and draws it
-            self.body.children = part.widgets
-        self.body.layout.display = None
+        if self.body is None:
+            self.body = w.VBox(part.widgets, layout=self.looks.box)
+        self.widget.children = (self.head, self.body)
         self.widget.add_class("wb-fold-open")
         self.render()
 
     def close(self) -> None:
-        self.body.layout.display = "none"
+        self.widget.children = (self.head,)
         self.widget.remove_class("wb-fold-open")
         self.render()
 
