@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from activity_samples import ZONE, form, load_spaces, next_week
+from booking_samples import balance, with_points
 from sqlalchemy import func, select
 
 from workbench.activities import booking_page, checkin, page, workflow
@@ -183,10 +184,14 @@ def room(store, community, spaces):
                                                       "points_cost": 20})
 
 
-def booking(community, store, lang="en", code=None):
+def booking(community, store, lang="en", code=None, points=1000):
+    """The booking section of a new page, with ``code`` in use holding ``points`` (the
+    room costs points)."""
     app = ResidentApp(community, store, lang=lang)
     if code is not None:
         assert app.use_code(code)
+        if points:
+            with_points(store, community.id, app.session.code_id, points)
     return app, app.open_section("room_booking")
 
 
@@ -201,10 +206,11 @@ def fill(section, room, day, start="09:00", end="10:00", purpose="Table tennis")
 def test_free_slots_a_price_and_a_request_with_a_receipt(store, community, room):
     day = next_week().date()
     code = issue_codes(store, community.id, 1)[0]
-    app, section = booking(community, store, code=code)
+    app, section = booking(community, store, code=code, points=25)
+    resident = app.session.code_id
     assert section.room_input.description == "Room" and section.day_input.description == "Day"
     section.room_input.value = room
-    assert "A booking costs 20 points" in section.price.value
+    assert "20 points an hour" in section.price.value
     assert "Open 08:00–21:00" in section.price.value
     section.day_input.value = day.isoformat()
     assert [b.description for b in section.slot_buttons.children] == ["08:00–21:00"]
@@ -215,13 +221,14 @@ def test_free_slots_a_price_and_a_request_with_a_receipt(store, community, room)
     assert bookings(store) == 1
     assert "Request sent" in section.booking_message.value
     assert "Table-tennis room" in section.booking_message.value
-    assert "A booking costs 20 points" in section.booking_message.value
+    assert "20 points taken from your balance" in section.booking_message.value
+    assert balance(store, resident) == 5
     # the slot taken is no longer offered
     assert [b.description for b in section.slot_buttons.children] == ["09:00–21:00"]
     app.set_language("zh")
     assert "预约申请已提交" in section.booking_message.value
     assert "小桥口袋公园" in section.booking_message.value  # the space's name in zh now
-    assert "每次预约需 20 积分" in section.price.value
+    assert "每小时 20 积分" in section.price.value
 
 
 def test_an_overlapping_request_is_refused_beside_the_time(store, community, room):

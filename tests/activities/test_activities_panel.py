@@ -224,9 +224,9 @@ def test_the_agenda_reads_the_use_as_needs_of_each_space(store, community):
     fill_use(store, community)
     needs = workflow.space_use_evidence(store, community, "en", today=date(2026, 4, 30),
                                         days=61)
-    assert needs["P1"] == {"Asked for and not given (bookings refused, left waiting)": 1,
+    assert needs["P1"] == {"Asked for and not given (bookings refused, left waiting, times taken or closed)": 1,
                            "Little used: hours used in the period": 8}
-    assert needs["P3"]["Asked for and not given (bookings refused, left waiting)"] == 1
+    assert needs["P3"]["Asked for and not given (bookings refused, left waiting, times taken or closed)"] == 1
     assert needs["P2"] == {"Little used: hours used in the period": 0}
 
 

@@ -15,7 +15,7 @@ from workbench.activities import workflow as activities
 from workbench.activities.use import period_ending
 from workbench.agenda import workflow
 
-NEED = "想用却用不上（预订未通过、候补未获名额）"
+NEED = "想用却用不上（预订未通过、候补未获名额、想订的时段已被占或未开放）"
 QUESTION = "很少使用：期间使用小时"
 
 

@@ -6,15 +6,23 @@ The times are typed (or filled by tapping a free slot) as HH:MM and checked in P
 rules (:func:`workbench.activities.rules.validate_booking`) before the code is asked for:
 each problem (a bad time, outside opening hours, an end before the start, a slot taken in
 the meantime) shows beside its field in the resident's language, and nothing is stored. A
-room that costs points says its price; charging it is the points ledger's.
+room that costs points says its price an hour and, once the times are typed, what they cost:
+the points charged with the booking, in its transaction (a short balance books nothing). A
+form sent twice (a double tap) carries one request key: one booking, charged once.
+
+A request refused because the room was taken or closed at the time asked is kept (room and
+times only) as demand the room could not meet, at most :data:`UNMET_PER_PAGE` per page and
+each slot once: the planners' use of spaces counts it.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
+from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.activities import workflow
 from workbench.activities.rules import (
@@ -31,9 +39,13 @@ from workbench.activities.wording import day_text, place_text, span_text
 from workbench.escaping import esc
 from workbench.page.access import link_message, live, scroll_to
 from workbench.page.part import PagePart
+from workbench.page.safety import server_log
+from workbench.store.engine import StoreBusy
 
 #: booking requests of one page: at most 20, two seconds apart
 BOOKINGS_PER_PAGE, SECONDS_BETWEEN_BOOKINGS = 20, 2.0
+#: requests refused as taken or closed one page keeps as unmet demand (a flood counts so many)
+UNMET_PER_PAGE = 5
 #: tapping a free slot proposes its first hour (or the whole slot, when shorter)
 PROPOSED = timedelta(hours=1)
 #: the fields of the form, as the rules name them (their messages show beside them)
@@ -67,6 +79,9 @@ class RoomBooking(PagePart):
         self._relabelling = False
         self.limiter = session.limiter("room_booking", BOOKINGS_PER_PAGE,
                                        SECONDS_BETWEEN_BOOKINGS)
+        self.unmet_limiter = session.limiter("room_unmet", UNMET_PER_PAGE, 0.0)
+        self.unmet_noted: set[tuple] = set()
+        self.request_key = secrets.token_hex(16)  # the form as it stands (new on a change)
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> None:
@@ -96,6 +111,8 @@ class RoomBooking(PagePart):
         self._slot_pool: list[w.Button] = []
         self.room_input.observe(safe(self._on_choice), names="value")
         self.day_input.observe(safe(self._on_choice), names="value")
+        for field in (self.from_input, self.to_input, self.purpose_input):
+            field.observe(safe(self._on_typed), names="value")
         self.request_button = w.Button(button_style="primary")
         self.request_button.add_class("wb-request-booking")
         self.request_button.on_click(safe(lambda _b: self.request()))
@@ -138,8 +155,14 @@ class RoomBooking(PagePart):
         if self._relabelling:
             return
         self.booked, self.errors = None, {}
+        self.request_key = secrets.token_hex(16)
         self.render()  # the room's hours and price
         self._read_slots()
+
+    def _on_typed(self, _change=None) -> None:
+        """A time or the purpose changed: another request (its own key), its cost shown."""
+        self.request_key = secrets.token_hex(16)
+        self._render_price()
 
     def _read_slots(self) -> None:
         room, day = self._room(), self._day()
@@ -187,18 +210,41 @@ class RoomBooking(PagePart):
         self.purpose_input.description = t("activities.booking.purpose")
         self.purpose_input.placeholder = t("activities.booking.purpose_example")
         self.request_button.description = t("activities.booking.request")
-        room = self._room()
-        self.price.value = ""
-        if room is not None:
-            hours = t("activities.booking.hours", opens=room["opens"], closes=room["closes"])
-            cost = (t("activities.booking.price", points=room["points_cost"])
-                    if room["points_cost"] else t("activities.booking.free"))
-            self.price.value = f"<p class='wb-hint'>{esc(hours)} · {esc(cost)}</p>"
+        self._render_price()
         for name, error in self.field_errors.items():
             problem = self.errors.get(name)
             error.value = esc(t(problem[0], **problem[1])) if problem else ""
         self._render_slots()
         self._render_receipt()
+
+    def _span(self) -> tuple[datetime, datetime] | None:
+        """The times typed, as local datetimes of the chosen day, when both read as times
+        and the end is after the start (the rules check the rest)."""
+        day = self._day()
+        start = clock(typed_clock(self.from_input.value))
+        end = clock(typed_clock(self.to_input.value))
+        if day is None or start is None or end is None or end <= start:
+            return None
+        zone = ZoneInfo(self.zone)
+        return (datetime.combine(day, start, tzinfo=zone),
+                datetime.combine(day, end, tzinfo=zone))
+
+    def _render_price(self) -> None:
+        """The room's hours and price an hour; with times typed, what they cost (the price
+        :func:`workflow.price_of` charges)."""
+        t, room = self.t, self._room()
+        if room is None:
+            self.price.value = ""
+            return
+        hours = t("activities.booking.hours", opens=room["opens"], closes=room["closes"])
+        cost = (t("activities.booking.price", points=room["points_cost"])
+                if room["points_cost"] else t("activities.booking.free"))
+        line = f"{esc(hours)} · {esc(cost)}"
+        span = self._span()
+        if room["points_cost"] and span is not None:
+            line += " · " + esc(t("activities.booking.cost",
+                                  points=workflow.price_of(room, *span)))
+        self.price.value = f"<p class='wb-hint wb-booking-price'>{line}</p>"
 
     def _render_slots(self) -> None:
         t = self.t
@@ -232,7 +278,7 @@ class RoomBooking(PagePart):
                  f"<p>{esc(place)}</p>",
                  f"<p>{esc(day_text(self.lang, booked['day']))} {esc(booked['span'])}</p>",
                  f"<p>{esc(t('activities.booking.number', number=booked['id']))}</p>",
-                 (f"<p>{esc(t('activities.booking.price', points=booked['points']))}</p>"
+                 (f"<p>{esc(t('activities.booking.charged', points=booked['points']))}</p>"
                   if booked["points"] else ""),
                  f"<p class='wb-hint'>{esc(t('activities.booking.next'))}</p>"]
         self.booking_message.value = ("<div class='wb-receipt' role='status'>" + "".join(lines)
@@ -282,35 +328,43 @@ class RoomBooking(PagePart):
     def request(self) -> int | None:
         """Request the slot the form holds for the page's code; the booking's id, or None
         with the problems beside their fields."""
+        if self.booked and self.booked.get("key") == self.request_key:
+            self._render_receipt()  # the same form again (a double tap): the same booking
+            scroll_to(self.booking_message)
+            return self.booked["id"]
         self.errors, self.booked = {}, None
         try:
             room, raw = self._checked()
         except ActivityInvalid as invalid:  # nothing asked of the store
             self.errors = dict(invalid.errors)
+            self._note_unmet(self._room(), self.errors.get("starts_at"))
             self.render()
             scroll_to(self.field_errors[next(n for n in FIELDS if n in self.errors)])
             return None
 
+        key = self.request_key
+
         def write(code_id, _valid):
             return workflow.request_booking(self.store, self.session.community, room["id"],
-                                            code_id, raw)
+                                            code_id, raw, request_key=key)
 
         try:
             outcome = self.session.act(self.limiter, write, need_code="activities.needs_code")
         except ActivityInvalid as invalid:  # the rules again, at the moment of writing
             self.errors = dict(invalid.errors)
-        except SignupRefused as refused:  # taken meanwhile: beside the time
+        except SignupRefused as refused:  # taken meanwhile, or too few points: beside the time
             self.errors = {"starts_at": (refused.key, refused.params)}
+            self._note_unmet(room, (refused.key, refused.params))
         else:
             if outcome.done:
                 zone = ZoneInfo(self.zone)
                 start = raw["starts_at"].replace(tzinfo=zone)
+                end = raw["ends_at"].replace(tzinfo=zone)
                 self.booked = {
                     "id": outcome.value, "day": start.date(),
-                    "span": span_text(start, raw["ends_at"].replace(tzinfo=zone), self.zone),
+                    "span": span_text(start, end, self.zone), "key": key,
                     "space": room["public_space_id"], "room": room["name"],
-                    "points": room["points_cost"]}
-                self.purpose_input.value = ""
+                    "points": self.store.booking_charge(outcome.value)["charged"]}
             else:
                 message = outcome.message
                 self.booked = {"problem": ("activities.busy", {})
@@ -320,3 +374,24 @@ class RoomBooking(PagePart):
         first = next((n for n in FIELDS if n in self.errors), None)
         scroll_to(self.field_errors[first] if first else self.booking_message)
         return self.booked.get("id") if self.booked else None
+
+    def _note_unmet(self, room: dict | None, problem: tuple[str, dict] | None) -> None:
+        """A request refused as taken or closed, kept as demand the room could not meet:
+        each slot once per page, at most :data:`UNMET_PER_PAGE` a page (the page's limiter),
+        never in the way of the answer the resident gets."""
+        span = self._span()
+        if room is None or problem is None or span is None or \
+                problem[0] not in workflow.UNMET_BY_KEY:
+            return
+        slot = (room["id"], *span)
+        if slot in self.unmet_noted or self.unmet_limiter.check():
+            return
+        try:
+            workflow.note_unmet(self.store, self.session.community, room["id"], *span,
+                                problem[0])
+        except (SQLAlchemyError, StoreBusy, SignupRefused, ActivityInvalid) as exc:
+            # evidence for planners: it never fails the resident's page
+            server_log().warning("room request not noted as unmet: %r", exc)
+            return
+        self.unmet_noted.add(slot)
+        self.unmet_limiter.record()

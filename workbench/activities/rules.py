@@ -78,12 +78,23 @@ class Occurrence:
 
 @dataclass(frozen=True)
 class Room:
-    """A bookable room of a space, open from ``opens`` to ``closes`` ("HH:MM", local)."""
+    """A bookable room of a space, open from ``opens`` to ``closes`` ("HH:MM", local);
+    ``points_cost`` is its price in points an hour (0: free; see :func:`booking_points`)."""
 
     name: str
     opens: str
     closes: str
     points_cost: int = 0
+
+
+def booking_points(points_an_hour: int, start: datetime, end: datetime) -> int:
+    """What a booking from ``start`` to ``end`` costs at ``points_an_hour``: minutes x price
+    / 60, rounded half up (as points for service hours are), at least 1 when the room is
+    not free, so a quarter of an hour is never free of charge."""
+    if points_an_hour <= 0:
+        return 0
+    minutes = int((end - start).total_seconds() // 60)
+    return max(1, (minutes * points_an_hour + 30) // 60)
 
 
 # -- values -----------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The activities tables: rooms of a public space, activities, sign-ups, room bookings.
 
-SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migration 0016 in
-``workbench/store/migrations/versions`` creates them. Change both together.
+SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migrations 0016 and
+0019 in ``workbench/store/migrations/versions`` create them. Change both together.
 
 Times are stored in UTC (``DateTime(timezone=True)``; SQLite keeps them as text, so the store
 converts to UTC before writing and compares like with like). On PostgreSQL the migration
@@ -102,6 +102,7 @@ activity_signups = Table(
 
 # A request for a room from ``starts_at`` to ``ends_at``: requested -> approved | refused
 # (with a reason), or cancelled. Requested and approved bookings hold the room.
+# ``request_key`` names the form sent (a repeated tap is the same booking, charged once).
 room_bookings = Table(
     "room_bookings", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -115,6 +116,23 @@ room_bookings = Table(
     Column("decided_by", String(100), nullable=True),
     Column("created_at", TZ, nullable=False),
     Column("decided_at", TZ, nullable=True),
+    Column("request_key", String(64), nullable=True),
     CheckConstraint("ends_at > starts_at", name="ck_room_bookings_times"),
     Index("ix_room_bookings_room", "room_id", "starts_at"),
+    UniqueConstraint("code_id", "request_key", name="uq_room_bookings_request"),
+)
+
+# A resident's request for a room refused because it was taken (``why``: "taken",
+# "activity") or closed ("closed") at the time asked: demand the room could not meet. No
+# code, no purpose, and the moment asked only to the hour (docs/privacy.md).
+room_requests_unmet = Table(
+    "room_requests_unmet", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("room_id", Integer, ForeignKey("activity_rooms.id"), nullable=False),
+    Column("starts_at", TZ, nullable=False),
+    Column("ends_at", TZ, nullable=False),
+    Column("why", String(16), nullable=False),
+    Column("asked_at", TZ, nullable=False),
+    CheckConstraint("ends_at > starts_at", name="ck_room_requests_unmet_times"),
+    Index("ix_room_requests_unmet_room", "room_id", "starts_at"),
 )

@@ -5,7 +5,9 @@ widgets, no SQL. Fed by :meth:`ActivityStore.space_use_records` (one read of the
 
 A meeting counts in the period when its local date is in it (held or still to come: the
 planner chooses the period); a booking counts when approved (booked) or refused (asked for
-and not given); a sign-up left on the waiting list is a person who asked and got no place.
+and not given); a sign-up left on the waiting list is a person who asked and got no place;
+a request the room could not meet (taken or closed at the time asked, kept by the store
+without who asked) counts once per room, day and hour asked, however often it was asked.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from workbench.activities.rules import clock, occurrences
 
 #: one row per meeting or booking of the period (:func:`use_events`)
 EVENT_COLUMNS = ["public_space_id", "month", "scenario", "kind", "hours", "meetings",
-                 "places", "accepted", "attended", "waiting", "refused"]
+                 "places", "accepted", "attended", "waiting", "refused", "unmet"]
 #: the use of each space (:func:`space_use`), in the order the panel shows them
 SPACE_COLUMNS = ["public_space_id", "hours_booked", "activity_hours", "meetings", "places",
-                 "accepted", "attended", "fill", "turnout", "waiting", "refused", "open_hours",
-                 "use_share", "hours_a_week", "level"]
+                 "accepted", "attended", "fill", "turnout", "waiting", "refused", "unmet",
+                 "open_hours", "use_share", "hours_a_week", "level"]
 #: bookings carry no scenario: their rows say so by this code
 BOOKING = "booking"
 #: a space used fewer hours a week than this (activities and bookings) is "little used"
@@ -62,7 +64,7 @@ def use_events(records: dict, first: date, last: date, time_zone: str,
                          "meetings": 1, "places": activity.capacity,
                          "accepted": taken.get("accepted", 0),
                          "attended": taken.get("attended", 0),
-                         "waiting": taken.get("waiting", 0), "refused": 0})
+                         "waiting": taken.get("waiting", 0), "refused": 0, "unmet": 0})
     for booking in records["bookings"]:
         on = booking["starts_at"].astimezone(zone).date()
         if booking["status"] not in ("approved", "refused") or not first <= on <= last:
@@ -73,8 +75,27 @@ def use_events(records: dict, first: date, last: date, time_zone: str,
                      "month": on.strftime("%Y-%m"), "scenario": BOOKING, "kind": "booking",
                      "hours": hours if approved else 0.0, "meetings": 0, "places": 0,
                      "accepted": 0, "attended": 0, "waiting": 0,
-                     "refused": 0 if approved else 1})
+                     "refused": 0 if approved else 1, "unmet": 0})
+    rows += _unmet_rows(records.get("unmet", []), first, last, zone)
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+
+
+def _unmet_rows(requests: list[dict], first: date, last: date, zone: ZoneInfo) -> list[dict]:
+    """One row per room, local day and hour asked for that the room could not give: the
+    same slot asked for again and again (one page tapping on, or a script) is one."""
+    seen = set()
+    rows = []
+    for request in requests:
+        start = request["starts_at"].astimezone(zone)
+        slot = (request["room_id"], start.date(), start.hour)
+        if slot in seen or not first <= start.date() <= last:
+            continue
+        seen.add(slot)
+        rows.append({"public_space_id": request["public_space_id"],
+                     "month": start.strftime("%Y-%m"), "scenario": BOOKING, "kind": "unmet",
+                     "hours": 0.0, "meetings": 0, "places": 0, "accepted": 0, "attended": 0,
+                     "waiting": 0, "refused": 0, "unmet": 1})
+    return rows
 
 
 def open_hours(rooms: list[dict], first: date, last: date) -> dict[str, float]:
@@ -115,7 +136,9 @@ def space_use(events: pd.DataFrame, space_ids: list[str], first: date, last: dat
     rows = []
     for space in space_ids:
         row = {c: float(held.loc[space, c]) if space in held.index else 0.0 for c in sums}
-        refused = int(events.loc[events["public_space_id"] == space, "refused"].sum())
+        mine = events["public_space_id"] == space
+        refused = int(events.loc[mine, "refused"].sum())
+        unmet = int(events.loc[mine, "unmet"].sum())
         hours_booked = float(booked.get(space, 0.0))
         used = hours_booked + row["hours"]
         opened = float(hours_open.get(space, 0.0))
@@ -126,7 +149,8 @@ def space_use(events: pd.DataFrame, space_ids: list[str], first: date, last: dat
             "attended": int(row["attended"]),
             "fill": row["accepted"] / row["places"] if row["places"] else float("nan"),
             "turnout": row["attended"] / row["accepted"] if row["accepted"] else float("nan"),
-            "waiting": int(row["waiting"]), "refused": refused, "open_hours": opened,
+            "waiting": int(row["waiting"]), "refused": refused, "unmet": unmet,
+            "open_hours": opened,
             "use_share": min(1.0, used / opened) if opened else float("nan"),
             "hours_a_week": used / weeks if weeks else 0.0,
             "level": level_of(used / weeks if weeks else 0.0)})
@@ -139,6 +163,7 @@ def use_by(events: pd.DataFrame, by: str) -> pd.DataFrame:
     order, none left out between the first and the last of a space."""
     if by not in ("scenario", "month"):
         raise ValueError(by)
+    events = events[events["kind"] != "unmet"]  # asked for, not used: no hours to share
     columns = ["public_space_id", by, "hours_booked", "activity_hours", "meetings",
                "attended", "share"]
     if events.empty:
@@ -167,7 +192,8 @@ def use_by(events: pd.DataFrame, by: str) -> pd.DataFrame:
 def space_evidence(use: pd.DataFrame, statuses: dict[str, str] | None = None) -> list[dict]:
     """What the use of the spaces says to the agenda, one row per space that says anything:
     ``{"public_space_id", "kind": "need", "count": n}`` when people asked and got nothing
-    (bookings refused, sign-ups left on a waiting list: ``n`` of them), and
+    (bookings refused, sign-ups left on a waiting list, requests for times the rooms were
+    taken or closed: ``n`` of them), and
     ``{"public_space_id", "kind": "question", "count": hours}`` when it was used fewer than
     :data:`LITTLE_USE_HOURS_A_WEEK` hours a week (``count``: the hours used in the period,
     rounded). A space whose status (``statuses``: id -> status) is not "existing" says
@@ -175,7 +201,7 @@ def space_evidence(use: pd.DataFrame, statuses: dict[str, str] | None = None) ->
     statuses = statuses or {}
     found = []
     for _, row in use.iterrows():
-        asked = int(row["refused"]) + int(row["waiting"])
+        asked = int(row["refused"]) + int(row["waiting"]) + int(row.get("unmet", 0) or 0)
         if asked:
             found.append({"public_space_id": row["public_space_id"], "kind": "need",
                           "count": asked})

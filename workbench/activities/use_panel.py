@@ -108,7 +108,8 @@ class SpaceUse:
         return frame_html(frame, self.heading_of, percent_columns=["fill", "turnout"],
                           columns=["space", "level", "hours_a_week", "hours_booked",
                                    "activity_hours", "meetings", "accepted", "attended",
-                                   "fill", "turnout", "waiting", "refused", "use_share"])
+                                   "fill", "turnout", "waiting", "refused", "unmet",
+                                   "use_share"])
 
     def by_table(self, frame: pd.DataFrame, by: str, names: dict[str, str]) -> str:
         if frame.empty:

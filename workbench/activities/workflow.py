@@ -14,6 +14,7 @@ from workbench.activities.rules import (
     ActivityInvalid,
     Room,
     SignupRefused,
+    booking_points,
     free_slots,
     occurrence_on,
     occurrences,
@@ -54,13 +55,46 @@ def _room(store, community, room_id) -> Room:
 
 
 def request_booking(store, community, room_id, code_id: int | None, raw: dict,
-                    now: datetime | None = None) -> int:
+                    now: datetime | None = None, request_key: str | None = None) -> int:
     """A resident's request for a slot of a room: within its opening hours, ahead of now,
-    overlapping no live booking (the database refuses the second of two at once)."""
+    overlapping no live booking (the database refuses the second of two at once). A room
+    with a price is charged to ``code_id`` in the same transaction (:func:`price_of`);
+    a ``request_key`` sent again is the same booking, charged once."""
     room = _room(store, community, room_id)
     purpose, start, end = validate_booking(raw, room, community.time_zone,
                                            now or datetime.now(timezone.utc))
-    return store.request_booking(room_id, code_id, purpose, start, end)
+    return store.request_booking(room_id, code_id, purpose, start, end,
+                                 points=booking_points(room.points_cost, start, end),
+                                 request_key=request_key)
+
+
+def price_of(room: dict, start: datetime, end: datetime) -> int:
+    """The points a booking of ``room`` (a stored row) from ``start`` to ``end`` costs: what
+    the page shows and what :func:`request_booking` charges."""
+    return booking_points(room["points_cost"], start, end)
+
+
+def cancel_my_booking(store, booking_id: int, code_id: int) -> str:
+    """The resident who made a booking cancels it before it starts: the points back."""
+    return store.cancel_booking(booking_id, "resident", code_id=code_id)
+
+
+#: why a request went unmet, by the refusal's key (the rules' or the store's)
+UNMET_BY_KEY = {"activities.refused.taken": "taken",
+                "activities.refused.activity_there": "activity",
+                "activities.error.closed": "closed"}
+
+
+def note_unmet(store, community, room_id, start: datetime, end: datetime, key: str) -> bool:
+    """Keep a request refused because the room was taken or closed at the time asked, as
+    demand the room did not meet (agenda evidence); other refusals are not demand. True
+    when noted. The caller bounds how many one page notes (the page's limiter)."""
+    why = UNMET_BY_KEY.get(key)
+    if why is None or not end > start:
+        return False
+    _room(store, community, room_id)
+    store.note_unmet_request(room_id, start, end, why)
+    return True
 
 
 def free_slots_on(store, community, room_id, day: date) -> list[tuple[datetime, datetime]]:

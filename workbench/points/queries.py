@@ -83,6 +83,48 @@ def _settle(conn, credit, reviewer: str, approve: bool, note: str | None,
             "new": True}
 
 
+def charge_within(conn, code_id: int, community_id: str, points: int, event_key: str,
+                  rule_id: str) -> int:
+    """Debit ``points`` (> 0) as a ``redeem`` entry keyed ``event_key`` inside another
+    domain's transaction (a room booking), so the charge and what it pays for are written
+    together or not at all: the resident's account locked first, the balance checked
+    (:class:`PointsRefused` ``points.refused.balance`` when short). The entry's id."""
+    if not _lock_account(conn, code_id):
+        raise PointsRefused("points.refused.balance", balance=0, needed=points)
+    check_debit(_balance(conn, code_id), points)
+    return _add_entry(conn, community_id=community_id, code_id=code_id, kind="redeem",
+                      points=-points, event_key=event_key, rule_id=rule_id,
+                      receipt_code=new_receipt_code())
+
+
+def refund_within(conn, charge_key: str, refund_key: str, reason: str, steward: str
+                  ) -> int | None:
+    """Give back the charge keyed ``charge_key`` as a new ``adjust`` entry keyed
+    ``refund_key`` (the charge is never edited), inside another domain's transaction: once,
+    however often it is asked (the key is unique). The refund expires as the earliest
+    points the resident still holds would (a charge spends those first). The refund's
+    points, or None when there was no charge or it was given back already."""
+    charge = _entry_by_key(conn, charge_key)
+    if charge is None or charge.points >= 0:
+        return None
+    _lock_account(conn, charge.code_id)
+    if _entry_by_key(conn, refund_key) is not None:
+        return None
+    until = conn.execute(select(func.min(points_entries.c.expires_on)).where(
+        points_entries.c.code_id == charge.code_id, points_entries.c.points > 0,
+        points_entries.c.expires_on >= _now().date())).scalar()
+    _add_entry(conn, community_id=charge.community_id, code_id=charge.code_id, kind="adjust",
+               points=-charge.points, event_key=refund_key, rule_id=charge.rule_id,
+               reason=reason, steward=steward, expires_on=until)
+    return -charge.points
+
+
+def entry_points(conn, event_key: str) -> int | None:
+    """The points of the entry keyed ``event_key`` (signed), or None."""
+    found = _entry_by_key(conn, event_key)
+    return None if found is None else found.points
+
+
 class PointsStore:
     """Methods of :class:`Store` (which provides ``engine`` and ``write``)."""
 
