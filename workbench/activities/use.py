@@ -7,7 +7,8 @@ A meeting counts in the period when its local date is in it (held or still to co
 planner chooses the period); a booking counts when approved (booked) or refused (asked for
 and not given); a sign-up left on the waiting list is a person who asked and got no place;
 a request the room could not meet (taken or closed at the time asked, kept by the store
-without who asked) counts once per room, day and hour asked, however often it was asked.
+without who asked) counts when it was asked, once per room, day and hour asked for,
+however often it was asked.
 """
 
 from __future__ import annotations
@@ -81,18 +82,21 @@ def use_events(records: dict, first: date, last: date, time_zone: str,
 
 
 def _unmet_rows(requests: list[dict], first: date, last: date, zone: ZoneInfo) -> list[dict]:
-    """One row per room, local day and hour asked for that the room could not give: the
-    same slot asked for again and again (one page tapping on, or a script) is one."""
+    """One row per room, local day and hour asked for that the room could not give, asked
+    within the period (by when it was asked: the demand is there then, whatever the day it
+    was for): the same slot asked for again and again (one page tapping on, or a script)
+    is one."""
     seen = set()
     rows = []
     for request in requests:
         start = request["starts_at"].astimezone(zone)
+        asked = request["asked_at"].astimezone(zone).date()
         slot = (request["room_id"], start.date(), start.hour)
-        if slot in seen or not first <= start.date() <= last:
+        if slot in seen or not first <= asked <= last:
             continue
         seen.add(slot)
         rows.append({"public_space_id": request["public_space_id"],
-                     "month": start.strftime("%Y-%m"), "scenario": BOOKING, "kind": "unmet",
+                     "month": asked.strftime("%Y-%m"), "scenario": BOOKING, "kind": "unmet",
                      "hours": 0.0, "meetings": 0, "places": 0, "accepted": 0, "attended": 0,
                      "waiting": 0, "refused": 0, "unmet": 1})
     return rows
