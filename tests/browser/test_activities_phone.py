@@ -20,7 +20,7 @@ from workbench.activities import checkin, workflow
 from workbench.activities.wording import day_text
 from workbench.layers.community import load_community
 from workbench.layers.editing import from_layer_file, snapshot
-from workbench.participation.codes import issue_codes
+from workbench.participation.codes import hash_code, issue_codes, normalise_code
 from workbench.store import Store
 from servers import DEMO_LAYERS
 
@@ -65,11 +65,26 @@ def seeded(voila_server):
         store.sign_up(full, at(4, 14).date(), code_id)
     room = workflow.add_room(store, community, CENTRE, {
         "name": "乒乓球室", "opens": "08:00", "closes": "21:00", "points_cost": 20})
+    booker = store.add_codes(community.id, ["browser-booker"])[0]
+    credit(store, community, booker, 1000, "seed")
     for days in BOOKING_DAYS.values():  # each language's run books on a day of its own
-        workflow.request_booking(store, community, room, None, {
+        workflow.request_booking(store, community, room, booker, {
             "purpose": "居民乒乓球赛", "starts_at": at(days, 10), "ends_at": at(days, 12)})
     yield {"store": store, "community": community, "choir": choir, "full": full}
     store.dispose()
+
+
+def credit(store, community, code_id: int, points: int, key: str) -> None:
+    """Points for a resident (awarded and approved): rooms cost points."""
+    store.open_points_account(code_id)
+    credit_id, _ = store.award_points(community.id, code_id, f"browser:{key}:{code_id}",
+                                      "elderly_care", points, 0, "steward")
+    store.review_credit(credit_id, "王管家", approve=True)
+
+
+def code_id(store, community, code: str) -> int:
+    salt = store.code_salt(community.id)
+    return store.code_id_of(community.id, hash_code(normalise_code(code), salt))
 
 
 def taken(seeded, name: str, start: datetime, status: str) -> int:
@@ -89,7 +104,10 @@ def open_page(phone, lang: str, code: str):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots, lang):
     t = lambda key, **p: i18n.t(lang, key, **p)  # noqa: E731
-    code = issue_codes(seeded["store"], seeded["community"].id, 1, batch="browser")[0]
+    store, community = seeded["store"], seeded["community"]
+    code = issue_codes(store, community.id, 1, batch="browser")[0]
+    resident = code_id(store, community, code)
+    credit(store, community, resident, 10, "start")  # not enough for an hour at 20
     page = open_page(phone, lang, code)
 
     # the calendar: every space, then the neighbourhood centre's
@@ -155,15 +173,26 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
     slots.nth(1).click()
     expect(start).to_have_value("12:00")
     expect(end).to_have_value("13:00")
+    expect(booking.locator(".wb-booking-price")).to_contain_text(
+        t("activities.booking.cost", points=20), timeout=15_000)
+    # 10 points for an hour at 20: refused beside the time, nothing booked
+    booking.get_by_role("button", name=t("activities.booking.request")).click()
+    expect(refusal).to_have_text(t("activities.refused.points", needed=20, balance=10),
+                                 timeout=15_000)
+    screenshots(page, "booking-short", refusal)
+    axe(page, f"booking short of points, {lang}")
+    credit(store, community, resident, 50, "more")
     booking.get_by_role("button", name=t("activities.booking.request")).click()
     sent = booking.locator(".wb-receipt")
     expect(sent).to_contain_text(t("activities.booking.requested"), timeout=15_000)
+    expect(sent).to_contain_text(t("activities.booking.charged", points=20))
     expect(sent).to_be_in_viewport(ratio=1)
     expect(refusal).to_have_text("")
     expect(slots.nth(1)).to_have_text("13:00–21:00")
     screenshots(page, "booking")
     axe(page, f"booking, {lang}")
     assert not phone.page_errors and not phone.dialogs
+    assert store.points_balance(resident) == 40  # 10 + 50 - one hour at 20
 
 
 def test_the_calendar_on_a_large_screen(browser, voila_server, seeded, screenshots):
