@@ -222,3 +222,21 @@ def test_requests_the_room_could_not_meet_are_counted_on_both_databases(store, c
     # one room, one day, one hour asked for (10 o'clock): one request unmet
     assert evidence["P1"]["Asked for and not given (bookings refused, left waiting, "
                           "times taken or closed)"] == 1
+
+
+def test_the_stewards_panel_says_the_points_went_back(store, community, room):
+    from workbench import settings
+    from workbench.activities.activities_panel import ActivitiesPanel
+    from workbench.points.rule_file import load_rules
+
+    resident = codes(store, community.id, 1)[0]
+    with_points(store, community.id, resident, 100)
+    booking = ask(store, community, room, resident, at(9), at(11))
+    panel = ActivitiesPanel(store, load_rules(settings.get("points_rules")), community, "en",
+                            "王管家").bookings
+    panel.refresh()
+    panel.booking.value = booking
+    panel.reason.value = "The room is being painted"
+    assert panel.decide("refuse") == "refused"
+    assert "40 points given back to the resident." in panel.decided.value
+    assert balance(store, resident) == 100

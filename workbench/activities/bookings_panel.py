@@ -222,8 +222,11 @@ class RoomsAndBookings(FormMessages):
             return None
         self.reason.value = ""
         self.panel.changed()
-        self.decided.value = (f"<p class='wb-ok' role='status'>"
-                              f"{esc(self.t(f'activities.panel.done.{state}'))}</p>")
+        done = self.t(f"activities.panel.done.{state}")
+        refunded = store.booking_charge(booking_id)["refunded"] if state != "approved" else 0
+        if refunded:  # given back in the same transaction (docs/activities.md)
+            done += " " + self.t("activities.panel.refunded", points=refunded)
+        self.decided.value = f"<p class='wb-ok' role='status'>{esc(done)}</p>"
         return state
 
     # -- the calendar file -----------------------------------------------------------------------
