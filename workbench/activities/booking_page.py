@@ -22,7 +22,6 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import ipywidgets as w
-from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.activities import workflow
 from workbench.activities.rules import (
@@ -389,7 +388,7 @@ class RoomBooking(PagePart):
         try:
             workflow.note_unmet(self.store, self.session.community, room["id"], *span,
                                 problem[0])
-        except (SQLAlchemyError, StoreBusy, SignupRefused, ActivityInvalid) as exc:
+        except (StoreBusy, SignupRefused, ActivityInvalid) as exc:
             # evidence for planners: it never fails the resident's page
             server_log().warning("room request not noted as unmet: %r", exc)
             return

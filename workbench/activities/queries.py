@@ -30,11 +30,12 @@ and, in the same transaction, gives the points back once
 from __future__ import annotations
 
 import json
+import logging
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from workbench.activities.rules import (
     Activity,
@@ -425,9 +426,10 @@ class ActivityStore:
 
     # -- requests the rooms could not meet (agenda evidence) --------------------------------
     def note_unmet_request(self, room_id: int, starts_at: datetime, ends_at: datetime,
-                           why: str) -> None:
+                           why: str) -> bool:
         """A resident's request refused as taken or closed: the room and the times only,
-        the moment asked kept to the hour (docs/privacy.md)."""
+        the moment asked kept to the hour (docs/privacy.md). False (logged) when the
+        database would not take it: evidence for planners never fails a resident's page."""
         if why not in UNMET or not ends_at > starts_at:
             raise ActivityInvalid({"starts_at": ("activities.error.clock", {})})
         asked = _now().replace(minute=0, second=0, microsecond=0)
@@ -441,7 +443,13 @@ class ActivityStore:
                     room_requests_unmet.c.asked_at == asked)).first() is None:
                 conn.execute(insert(room_requests_unmet).values(
                     room_id=room_id, starts_at=start, ends_at=end, why=why, asked_at=asked))
-        self.write(work)
+        try:
+            self.write(work)
+        except SQLAlchemyError as exc:
+            logging.getLogger(__name__).warning("unmet room request not kept: %s",
+                                                type(exc).__name__)
+            return False
+        return True
 
     def unmet_requests(self, community_id: str) -> list[dict]:
         """The requests the community's rooms could not meet, each with its room's space;

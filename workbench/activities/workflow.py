@@ -93,8 +93,7 @@ def note_unmet(store, community, room_id, start: datetime, end: datetime, key: s
     if why is None or not end > start:
         return False
     _room(store, community, room_id)
-    store.note_unmet_request(room_id, start, end, why)
-    return True
+    return store.note_unmet_request(room_id, start, end, why)
 
 
 def free_slots_on(store, community, room_id, day: date) -> list[tuple[datetime, datetime]]:
