@@ -200,8 +200,11 @@ def space_evidence(use: pd.DataFrame, statuses: dict[str, str] | None = None) ->
     taken or closed: ``n`` of them), and
     ``{"public_space_id", "kind": "question", "count": hours}`` when it was used fewer than
     :data:`LITTLE_USE_HOURS_A_WEEK` hours a week (``count``: the hours used in the period,
-    rounded). A space whose status (``statuses``: id -> status) is not "existing" says
-    nothing of little use: it is not there to be used."""
+    rounded). Only a space with rooms to book is asked about: the hours its rooms are open
+    are what its use is measured against, where a pocket park or a square is used every day
+    by people the calendar never sees (saying "little used" of it would mislead). A space
+    whose status (``statuses``: id -> status) is not "existing" says nothing of little use
+    either: it is not there to be used."""
     statuses = statuses or {}
     found = []
     for _, row in use.iterrows():
@@ -210,7 +213,8 @@ def space_evidence(use: pd.DataFrame, statuses: dict[str, str] | None = None) ->
             found.append({"public_space_id": row["public_space_id"], "kind": "need",
                           "count": asked})
         existing = statuses.get(row["public_space_id"]) in ("existing", None)
-        if existing and row["hours_a_week"] < LITTLE_USE_HOURS_A_WEEK:
+        bookable = row["open_hours"] > 0
+        if existing and bookable and row["hours_a_week"] < LITTLE_USE_HOURS_A_WEEK:
             used = row["hours_booked"] + row["activity_hours"]
             found.append({"public_space_id": row["public_space_id"], "kind": "question",
                           "count": int(round(used))})
