@@ -262,3 +262,12 @@ def test_without_a_usable_rule_file_the_sections_say_points_are_not_open(
         part = app.open_section(name)
         assert "Points are not open in this community yet." in part.intro.value
         assert part.body.layout.display == "none"
+
+
+@pytest.mark.parametrize("lang, words", [("en", "Room booking"), ("zh", "预订活动室")])
+def test_a_room_bookings_charge_is_named_as_such_in_the_history(community, store, lang, words):
+    app, _code_id = page_with_code(community, store, lang=lang)
+    points = app.open_section("points")
+    text = points.entry_text({"kind": "redeem", "rule_id": "room:3", "receipt_code": "AB12",
+                              "points": -20})
+    assert words in text and "room:3" not in text

@@ -26,6 +26,9 @@ REDEEMS_PER_PAGE = 50
 #: the newest entries of the history shown
 HISTORY_SHOWN = 30
 
+#: how the ledger names a room booking's charge (workbench.activities.queries: "room:<id>")
+ROOM_CHARGE = "room:"
+
 
 class PointsSection(PointsPart):
     """My points and the catalogue (see the module's doc)."""
@@ -147,7 +150,10 @@ class PointsSection(PointsPart):
             return rule.title(self.lang) if rule else (entry["rule_id"] or "")
         if kind == "redeem":
             item = self.rules.item(entry["rule_id"] or "")
-            title = item.title(self.lang) if item else (entry["rule_id"] or "")
+            title = (item.title(self.lang) if item
+                     # a room booked on the page is charged by the hour, not from the catalogue
+                     else t("points.page.room_booking")
+                     if (entry["rule_id"] or "").startswith(ROOM_CHARGE) else entry["rule_id"])
             return t("points.page.redeemed_for", item=title, code=entry["receipt_code"] or "")
         if kind == "transfer":
             return t("points.page.transfer_in" if entry["points"] > 0
