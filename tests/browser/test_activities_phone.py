@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from test_accessibility import LAYOUT_PROBLEMS, SMALL_CONTROLS
 from test_resident_page import open_fold
 from workbench import i18n
 from workbench.activities import checkin, workflow
@@ -193,6 +194,34 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
     axe(page, f"booking, {lang}")
     assert not phone.page_errors and not phone.dialogs
     assert store.points_balance(resident) == 40  # 10 + 50 - one hour at 20
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_new_sections_at_large_text_on_a_phone(phone, seeded, axe, screenshots, lang):
+    """The page's large-text switch (200 %) with the activities, booking, points and needs
+    pool sections open, on a 390x844 phone: nothing sticks out or is cut, every control is
+    big enough, axe finds nothing critical or serious."""
+    store, community = seeded["store"], seeded["community"]
+    code = issue_codes(store, community.id, 1, batch="browser large")[0]
+    credit(store, community, code_id(store, community, code), 100, "large")
+    page = open_page(phone, lang, code)
+    page.locator(".wb-large-toggle").click()
+    expect(page.locator(".wb-large-toggle")).to_have_attribute("aria-pressed", "true")
+    for name in ("activities", "room_booking", "points", "needs_pool"):
+        fold = open_fold(page, name)
+        if name == "room_booking":
+            fold.get_by_label(i18n.t(lang, "activities.booking.room"), exact=True
+                              ).select_option(index=1)
+            fold.get_by_label(i18n.t(lang, "activities.booking.day"), exact=True
+                              ).select_option(index=3)
+            expect(fold.locator(".wb-slot").first).to_be_visible(timeout=15_000)
+        page.wait_for_timeout(800)
+        fold.evaluate("el => el.scrollIntoView({block: 'start'})")
+        screenshots(page, f"large-{name}")
+        assert page.evaluate(LAYOUT_PROBLEMS) == [], name
+        assert page.evaluate(SMALL_CONTROLS) == [], name
+    axe(page, f"new sections at large text, {lang}")
+    assert not phone.page_errors and not phone.dialogs
 
 
 def test_the_calendar_on_a_large_screen(browser, voila_server, seeded, screenshots):
