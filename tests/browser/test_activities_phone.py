@@ -218,6 +218,8 @@ def test_the_new_sections_at_large_text_on_a_phone(phone, seeded, axe, screensho
         page.wait_for_timeout(800)
         fold.evaluate("el => el.scrollIntoView({block: 'start'})")
         screenshots(page, f"large-{name}")
+        if name == "needs_pool":  # the volunteer's skills and when they can help
+            screenshots(page, "large-needs-skills", fold.locator(".wb-needs-availability"))
         assert page.evaluate(LAYOUT_PROBLEMS) == [], name
         assert page.evaluate(SMALL_CONTROLS) == [], name
     axe(page, f"new sections at large text, {lang}")

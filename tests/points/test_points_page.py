@@ -271,3 +271,37 @@ def test_a_room_bookings_charge_is_named_as_such_in_the_history(community, store
     text = points.entry_text({"kind": "redeem", "rule_id": "room:3", "receipt_code": "AB12",
                               "points": -20})
     assert words in text and "room:3" not in text
+
+
+@pytest.mark.parametrize("lang, too_long, markup", [
+    ("en", "at most 200 characters", "HTML"), ("zh", "最多 200 个字", "网页代码")])
+def test_a_volunteer_says_when_they_can_help(community, store, lang, too_long, markup):
+    app, _code_id = page_with_code(community, store, lang=lang)
+    needs = app.open_section("needs_pool")
+    needs.skill_checks["elderly_care"].value = True
+    for bad, said in (("x" * 201, too_long), ("<b>evenings</b>", markup)):
+        needs.availability_input.value = bad
+        assert not needs.save_skills()
+        assert said in needs.availability_message.value, bad
+        assert store.volunteers(community.id) == []                   # nothing half-saved
+        assert needs.availability_input.value == bad                  # kept to correct
+    needs.availability_input.value = "  weekday evenings 工作日晚上 "
+    assert needs.save_skills(), (needs.skills_message.value, needs.availability_message.value)
+    (volunteer,) = store.volunteers(community.id)
+    assert volunteer["skills"] == ["elderly_care"]
+    assert volunteer["availability"] == "weekday evenings 工作日晚上"
+    assert needs.availability_message.value == ""
+    assert needs.availability_input.value == "weekday evenings 工作日晚上"
+    # another resident's page does not show it
+    other = page_with_code(community, store, lang=lang)[0]
+    assert other.open_section("needs_pool").availability_input.value == ""
+
+
+def test_availability_that_is_not_text_is_refused():
+    from workbench.points.ledger import PointsRefused
+    from workbench.points.needs import check_availability
+
+    for bad in (["evenings"], 5, {"a": 1}, "\x00night"):
+        with pytest.raises(PointsRefused):
+            check_availability(bad)
+    assert check_availability(None) == "" and check_availability("  ") == ""

@@ -124,6 +124,19 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+#: how long a volunteer's "when I can help" may be (a line: "weekday evenings, Sat morning")
+AVAILABILITY_MAX_CHARS = 200
+
+
+def check_availability(value) -> str:
+    """When a volunteer can help, as they say it: a line of plain text, or nothing."""
+    text, problem = check_text(value, required=False, max_chars=AVAILABILITY_MAX_CHARS)
+    if problem is not None:
+        key, params = problem
+        raise PointsRefused(key, **params)
+    return text or ""
+
+
 def check_skills(value) -> list[str]:
     """A volunteer's skills: identifiers, a few."""
     # imported here: the rule file's module brings pydantic (some 7 MiB), and the store

@@ -20,7 +20,8 @@ from workbench import settings
 from workbench.escaping import esc
 from workbench.page.access import link_message, scroll_to
 from workbench.points.ledger import PointsRefused
-from workbench.points.needs import NeedInvalid, check_skills, skills_of, validate_need
+from workbench.points.needs import (NeedInvalid, check_availability, check_skills, skills_of,
+                                     validate_need)
 from workbench.points.resident_page import PointsPart, close_children, message_line
 from workbench.proposals.rules import InputInvalid
 
@@ -57,6 +58,9 @@ class NeedsSection(PointsPart):
         self.errors: dict[str, tuple[str, dict]] = {}
         self.said: tuple[str, dict] | None = None            # below the post button
         self.skills_said: tuple[str, dict] | None = None
+        self.availability_said: tuple[str, dict] | None = None
+        self.skills_kept = False  # the skills form shows what was typed, not what is saved
+        self.my_availability = ""
         self.need_said: dict[int, tuple[str, dict]] = {}      # beside a need's buttons
         self.minutes_typed: dict[int, str] = {}
         self.minutes_errors: dict[int, tuple[str, dict]] = {}
@@ -64,12 +68,19 @@ class NeedsSection(PointsPart):
         self.skills_heading = w.HTML()
         self.skill_checks = {skill: w.Checkbox(value=False, indent=False)
                              for skill in self.skills}
+        # when I can help, in my words (the steward sees it beside my skills)
+        self.availability_input = w.Text(continuous_update=False)
+        self.availability_input.add_class("wb-needs-availability")
+        self.availability_input.add_class("wb-field")
+        self.availability_message = message_line()
+        link_message("needs-availability", self.availability_input, self.availability_message)
         self.skills_button = w.Button()
         self.skills_button.add_class("wb-needs-skills-save")
         self.skills_button.on_click(safe(lambda _b: self.save_skills()))
         self.skills_message = message_line()
         link_message("needs-skills", self.skills_button, self.skills_message)
         skills_box = w.VBox([self.skills_heading, *self.skill_checks.values(),
+                             self.availability_input, self.availability_message,
                              self.skills_button, self.skills_message])
         skills_box.add_class("wb-needs-skills")
         # posting a need
@@ -108,6 +119,7 @@ class NeedsSection(PointsPart):
         mine = next((v for v in self.store.volunteers(self.community.id)
                      if v["code_id"] == self.code_id), None)
         self.my_skills = mine["skills"] if mine else []
+        self.my_availability = mine["availability"] if mine else ""
 
     def open_needs(self) -> list[dict]:
         """Open needs someone else posted, newest first."""
@@ -133,7 +145,13 @@ class NeedsSection(PointsPart):
             f"<p class='wb-hint'>{esc(t('needs.page.skills_explain'))}</p>")
         for skill, check in self.skill_checks.items():
             check.description = self.skill_title(skill)
-            check.value = skill in self.my_skills
+            if not self.skills_kept:  # after a refusal what was ticked stays to correct
+                check.value = skill in self.my_skills
+        self.availability_input.description = t("needs.page.availability")
+        self.availability_input.placeholder = t("needs.page.availability_example")
+        if not self.skills_kept:
+            self.availability_input.value = self.my_availability
+        self.availability_message.value = self.message_html(self.availability_said)
         self.skills_button.description = t("needs.page.skills_save")
         self.skills_message.value = self.message_html(self.skills_said)
         self.render_form()
@@ -265,18 +283,31 @@ class NeedsSection(PointsPart):
         return outcome.value if outcome.done else None
 
     def save_skills(self) -> bool:
-        """Register the skills ticked (at least one)."""
+        """Register the skills ticked (at least one) and when I can help."""
         def validate():
-            try:
-                return check_skills([s for s, c in self.skill_checks.items() if c.value])
-            except PointsRefused as refused:
-                raise InputInvalid({"skills": (refused.key, refused.params)}) from None
+            errors, valid = {}, {}
+            for field, check, value in (
+                    ("skills", check_skills,
+                     [s for s, c in self.skill_checks.items() if c.value]),
+                    ("availability", check_availability, self.availability_input.value)):
+                try:
+                    valid[field] = check(value)
+                except PointsRefused as refused:
+                    errors[field] = (refused.key, refused.params)
+            if errors:
+                raise InputInvalid(errors)
+            return valid
 
-        outcome = self.act(self.move_limiter, lambda code_id, skills:
-                           self.store.register_volunteer(code_id, self.community.id, skills),
+        outcome = self.act(self.move_limiter, lambda code_id, valid:
+                           self.store.register_volunteer(code_id, self.community.id,
+                                                         valid["skills"],
+                                                         valid["availability"]),
                            validate)
+        self.availability_said = outcome.errors.get("availability")
+        self.skills_kept = not outcome.done
         self.skills_said = (("needs.page.skills_saved", {}) if outcome.done
-                            else outcome.message or outcome.errors.get("skills"))
+                            else outcome.errors.get("skills") or outcome.message
+                            or (None if self.availability_said else ("form.fix_errors", {})))
         self.refresh()
         return outcome.done
 
