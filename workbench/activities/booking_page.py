@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import ipywidgets as w
 
 from workbench.activities import workflow
+from workbench.activities.my_bookings_page import MyBookings
 from workbench.activities.rules import (
     BOOKING_HORIZON,
     ActivityInvalid,
@@ -117,11 +118,12 @@ class RoomBooking(PagePart):
         self.request_button.on_click(safe(lambda _b: self.request()))
         self.booking_message = self.page.text()
         live(self.booking_message)
+        self.mine = MyBookings(self.session, self.page)  # the code's bookings, to cancel
         (room, room_error), (day, day_error), *times = rows
         self.widget = w.VBox([self.booking_intro, room, room_error, self.price, day, day_error,
                               self.slots_text, self.slot_buttons,
                               *[x for pair in times for x in pair], self.request_button,
-                              self.booking_message])
+                              self.booking_message, self.mine.widget])
         self.widget.add_class("wb-booking")
 
     # -- reading ----------------------------------------------------------------------------
@@ -140,6 +142,11 @@ class RoomBooking(PagePart):
                       if r["public_space_id"] in community.public_spaces]
         self.render()
         self._read_slots()
+        self.mine.refresh()
+
+    def on_code(self) -> None:
+        if self.built:
+            self.mine.refresh()
 
     def _room(self) -> dict | None:
         chosen = whole_number(self.room_input.value)
@@ -215,6 +222,7 @@ class RoomBooking(PagePart):
             error.value = esc(t(problem[0], **problem[1])) if problem else ""
         self._render_slots()
         self._render_receipt()
+        self.mine.render()
 
     def _span(self) -> tuple[datetime, datetime] | None:
         """The times typed, as local datetimes of the chosen day, when both read as times
@@ -370,6 +378,7 @@ class RoomBooking(PagePart):
                                if message and message[0] == "error.busy" else message}
         self.render()
         self._read_slots()  # the slot just requested is no longer free
+        self.mine.refresh()  # and it is on the list of mine
         first = next((n for n in FIELDS if n in self.errors), None)
         scroll_to(self.field_errors[first] if first else self.booking_message)
         return self.booked.get("id") if self.booked else None

@@ -490,16 +490,19 @@ class ActivityStore:
         return rows
 
     # -- the planners' panel: bookings to decide, and the use of each space -------------------
-    def bookings_of(self, community_id: str, statuses: tuple[str, ...] | None = None
-                    ) -> list[dict]:
-        """The bookings of the community's rooms (in ``statuses`` when given), by start, each
-        with its room's ``room`` name and ``public_space_id``; times aware UTC."""
+    def bookings_of(self, community_id: str, statuses: tuple[str, ...] | None = None,
+                    code_id: int | None = None) -> list[dict]:
+        """The bookings of the community's rooms (in ``statuses``, of ``code_id`` when
+        given), by start, each with its room's ``room`` name and ``public_space_id``; times
+        aware UTC."""
         query = select(room_bookings, activity_rooms.c.name.label("room"),
                        activity_rooms.c.public_space_id).join(
             activity_rooms, activity_rooms.c.id == room_bookings.c.room_id).where(
             activity_rooms.c.community_id == community_id)
         if statuses is not None:
             query = query.where(room_bookings.c.status.in_(statuses))
+        if code_id is not None:
+            query = query.where(room_bookings.c.code_id == code_id)
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(
                 query.order_by(room_bookings.c.starts_at, room_bookings.c.id))]
