@@ -126,8 +126,12 @@ def test_cancel_asks_to_confirm_and_gives_the_points_back_once(store, community,
     app, section = page(community, store, code, lang, points=100)
     resident = app.session.code_id
     booking = book(store, community, room, resident, 9)
-    section.refresh()
-    assert balance(store, resident) == 80
+    section.refresh()  # (booked elsewhere: read again)
+    section.room_input.value = room
+    section.day_input.value = next_week().date().isoformat()
+    assert [b.description for b in section.slot_buttons.children] == ["08:00–09:00",
+                                                                      "10:00–21:00"]
+    assert balance(store, resident) == 80 and listed(section) == [booking]
     mine = section.mine
     card = mine.cards_box.children[0]
     card.children[1].click()  # "Cancel": only the question
@@ -149,7 +153,8 @@ def test_cancel_asks_to_confirm_and_gives_the_points_back_once(store, community,
     assert mine.cancel(booking) is None
     assert balance(store, resident) == 100 and "wb-error" in mine.receipt_html.value
     assert store.booking_charge(booking) == {"charged": 20, "refunded": 20}
-    # the room is free again at that time
+    # the room is free again at that time, and the form says so
+    assert [b.description for b in section.slot_buttons.children] == ["08:00–21:00"]
     assert book(store, community, room, resident, 9) != booking
 
 

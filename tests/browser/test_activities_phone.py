@@ -1,7 +1,9 @@
 """Activities and room booking on a phone (390x844) in zh and en, against the real Voilà
 server: the calendar filtered by space, signing up (a place, then a full activity's waiting
 list) with the code the slip's link brought, a room's free times, a refused time beside its
-field and a booking request with its receipt; axe-core finds nothing critical or serious.
+field and a booking request with its receipt, then that booking under "My bookings",
+cancelled after a confirmation with the points back; axe-core finds nothing critical or
+serious.
 Also the calendar on a 1920x1080 screen.
 
 Screenshots go to $WORKBENCH_SCREENSHOTS (else the test's tmp_path)."""
@@ -192,8 +194,28 @@ def test_calendar_sign_up_and_booking_on_a_phone(phone, seeded, axe, screenshots
     expect(slots.nth(1)).to_have_text("13:00–21:00")
     screenshots(page, "booking")
     axe(page, f"booking, {lang}")
-    assert not phone.page_errors and not phone.dialogs
     assert store.points_balance(resident) == 40  # 10 + 50 - one hour at 20
+
+    # my bookings: the one just requested; cancelled after a confirmation, the points back
+    mine = booking.locator(".wb-my-booking")
+    expect(mine).to_have_count(1, timeout=15_000)
+    expect(mine).to_contain_text(f"{day} 12:00–13:00")
+    expect(mine).to_contain_text(t("activities.mine.status.requested"))
+    number = store.bookings_of(community.id, code_id=resident)[0]["id"]
+    mine.get_by_role("button", name=t("activities.mine.cancel", number=number)).click()
+    confirm = booking.locator(".wb-my-booking-confirm-box")
+    expect(confirm).to_contain_text(t("activities.mine.confirm_button"), timeout=15_000)
+    screenshots(page, "my-booking-confirm", confirm)
+    confirm.get_by_role("button", name=t("activities.mine.confirm_button")).click()
+    back = booking.locator(".wb-my-bookings .wb-receipt")
+    expect(back).to_have_text(t("activities.mine.cancelled", number=number, points=20),
+                              timeout=15_000)
+    expect(back).to_be_in_viewport(ratio=1)
+    expect(mine).to_contain_text(t("activities.mine.status.cancelled"))
+    screenshots(page, "my-booking-cancelled")
+    axe(page, f"my booking cancelled, {lang}")
+    assert store.points_balance(resident) == 60  # the hour's 20 given back
+    assert not phone.page_errors and not phone.dialogs
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

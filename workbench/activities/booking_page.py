@@ -118,7 +118,8 @@ class RoomBooking(PagePart):
         self.request_button.on_click(safe(lambda _b: self.request()))
         self.booking_message = self.page.text()
         live(self.booking_message)
-        self.mine = MyBookings(self.session, self.page)  # the code's bookings, to cancel
+        # the code's bookings, to cancel (a slot cancelled is free again)
+        self.mine = MyBookings(self.session, self.page, on_cancel=self._read_slots)
         (room, room_error), (day, day_error), *times = rows
         self.widget = w.VBox([self.booking_intro, room, room_error, self.price, day, day_error,
                               self.slots_text, self.slot_buttons,

@@ -34,8 +34,9 @@ LIVE = ("requested", "approved")
 class MyBookings:
     """The list (``.widget``) of the page's code's bookings, with their "Cancel" buttons."""
 
-    def __init__(self, session, page):
+    def __init__(self, session, page, on_cancel=None):
         self.session, self.page, self.store = session, page, session.store
+        self.on_cancel = on_cancel  # told after a cancellation (the room's free times)
         self.shown: list[dict] = []
         self.chosen: int | None = None  # the booking whose confirmation is shown
         self.receipt: tuple[str, dict] | None = None  # what the last cancellation came to
@@ -214,6 +215,8 @@ class MyBookings:
                        else "activities.mine.cancelled_free")
                 self.receipt = (key, {"number": booking_id, "points": outcome.value})
                 self.receipt_ok = True
+                if self.on_cancel is not None:
+                    self.on_cancel()
             else:
                 message = outcome.message
                 self.receipt = (("activities.busy", {}) if message and message[0] == "error.busy"
