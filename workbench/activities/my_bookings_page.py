@@ -126,14 +126,14 @@ class MyBookings:
         place = place_text(self.session.community, lang, booking["public_space_id"],
                            booking["room"])
         state = t(f"activities.mine.status.{booking['status']}")
+        number = t("activities.mine.number", number=booking["id"])
         lines = [f"<p class='wb-when'>{esc(when)}</p>", f"<p>{esc(place)}</p>",
-                 f"<p><strong>{esc(state)}</strong> · "
-                 f"{esc(t('activities.mine.number', number=booking['id']))}</p>"]
+                 f"<p><strong>{esc(state)}</strong> · {esc(number)}</p>"]
         if booking["charged"]:
-            lines.append(f"<p>{esc(t('activities.mine.charged', points=booking['charged']))}"
-                         + (" · " + esc(t("activities.mine.refunded",
-                                          points=booking["refunded"]))
-                            if booking["refunded"] else "") + "</p>")
+            points = [t("activities.mine.charged", points=booking["charged"])]
+            if booking["refunded"]:
+                points.append(t("activities.mine.refunded", points=booking["refunded"]))
+            lines.append(f"<p>{esc(' · '.join(points))}</p>")
         if booking["status"] not in LIVE and booking["reason"]:
             lines.append(f"<p>{esc(t('activities.mine.reason', reason=booking['reason']))}"
                          "</p>")
