@@ -193,3 +193,19 @@ def test_a_started_booking_or_anothers_cannot_be_cancelled(store, community, roo
     for junk in (True, "1", None, 1.0):
         assert mine.cancel(junk) is None
     assert status(store, theirs) == "requested" and status(store, under_way) == "requested"
+
+
+def test_cancelling_the_booking_just_requested_takes_its_receipt_away(store, community, room):
+    code = issue_codes(store, community.id, 1)[0]
+    _app, section = page(community, store, code)
+    section.room_input.value = room
+    section.day_input.value = next_week().date().isoformat()
+    section.from_input.value, section.to_input.value = "10:00", "11:00"
+    section.purpose_input.value = "Table tennis"
+    booking = section.request()
+    assert booking is not None and "wb-receipt" in section.booking_message.value
+    section.mine.cards_box.children[0].children[1].click()   # Cancel
+    section.mine.confirm_button.click()                        # Yes
+    assert status(store, booking) == "cancelled"
+    # the request's receipt ("the room is held for you") would now be untrue
+    assert section.booking_message.value == ""

@@ -119,7 +119,7 @@ class RoomBooking(PagePart):
         self.booking_message = self.page.text()
         live(self.booking_message)
         # the code's bookings, to cancel (a slot cancelled is free again)
-        self.mine = MyBookings(self.session, self.page, on_cancel=self._read_slots)
+        self.mine = MyBookings(self.session, self.page, on_cancel=self._cancelled)
         (room, room_error), (day, day_error), *times = rows
         self.widget = w.VBox([self.booking_intro, room, room_error, self.price, day, day_error,
                               self.slots_text, self.slot_buttons,
@@ -271,6 +271,14 @@ class RoomBooking(PagePart):
         for button, (start, end) in zip(self._slot_pool, self.slots):
             button.description = span_text(start, end, self.zone)
         self.slot_buttons.children = self._slot_pool[:len(self.slots)]
+
+    def _cancelled(self, booking_id: int) -> None:
+        """A booking of mine was cancelled: its time is free again, and the receipt of its
+        request (if still shown) no longer says it is held."""
+        if self.booked is not None and self.booked.get("id") == booking_id:
+            self.booked = None
+            self._render_receipt()
+        self._read_slots()
 
     def _render_receipt(self) -> None:
         booked, t = self.booked, self.t

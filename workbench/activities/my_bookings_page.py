@@ -36,7 +36,8 @@ class MyBookings:
 
     def __init__(self, session, page, on_cancel=None):
         self.session, self.page, self.store = session, page, session.store
-        self.on_cancel = on_cancel  # told after a cancellation (the room's free times)
+        # told the booking's id after a cancellation (the room's free times, its receipt)
+        self.on_cancel = on_cancel
         self.shown: list[dict] = []
         self.chosen: int | None = None  # the booking whose confirmation is shown
         self.receipt: tuple[str, dict] | None = None  # what the last cancellation came to
@@ -216,7 +217,7 @@ class MyBookings:
                 self.receipt = (key, {"number": booking_id, "points": outcome.value})
                 self.receipt_ok = True
                 if self.on_cancel is not None:
-                    self.on_cancel()
+                    self.on_cancel(booking_id)
             else:
                 message = outcome.message
                 self.receipt = (("activities.busy", {}) if message and message[0] == "error.busy"
