@@ -14,18 +14,11 @@ from activity_samples import ZONE, form, load_spaces, next_week
 from booking_samples import balance, with_points
 from sqlalchemy import func, select
 
-from workbench.activities import booking_page, checkin, page, workflow
+from workbench.activities import checkin, page, workflow
 from workbench.activities.rules import Activity
 from workbench.activities.tables import room_bookings
 from workbench.page.resident import ResidentApp
 from workbench.participation.codes import issue_codes
-
-
-@pytest.fixture(autouse=True)
-def no_pause(monkeypatch):
-    """Taps a test makes one after another are not a double tap."""
-    monkeypatch.setattr(page, "SAME_CARD_SECONDS", 0)
-    monkeypatch.setattr(booking_page, "SECONDS_BETWEEN_BOOKINGS", 0)
 
 
 @pytest.fixture

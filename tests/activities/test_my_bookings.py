@@ -13,17 +13,10 @@ from activity_samples import load_spaces, next_week
 from booking_samples import balance, with_points
 from sqlalchemy import select, update
 
-from workbench.activities import booking_page, my_bookings_page, workflow
+from workbench.activities import workflow
 from workbench.activities.tables import room_bookings
 from workbench.page.resident import ResidentApp
 from workbench.participation.codes import issue_codes
-
-
-@pytest.fixture(autouse=True)
-def no_pause(monkeypatch):
-    """Taps a test makes one after another are not a double tap."""
-    monkeypatch.setattr(booking_page, "SECONDS_BETWEEN_BOOKINGS", 0)
-    monkeypatch.setattr(my_bookings_page, "SECONDS_BETWEEN_CANCELS", 0)
 
 
 @pytest.fixture
