@@ -19,6 +19,8 @@ from urllib.parse import urlparse
 import requests
 import websocket
 
+from workbench.page import STARTED
+
 _KERNEL_ID = re.compile(r'"kernelId"\s*:\s*"([0-9a-f-]{36})"')
 
 
@@ -54,6 +56,10 @@ class WidgetClient:
         self.ws = websocket.create_connection(
             ws_url, timeout=self.timeout, header=header + ([f"Cookie: {cookies}"] if cookies else []))
         self._request_states()
+        # a preheated kernel starts the page with its link in its own time: the language and
+        # the code are the link's only once the root widget says it has started
+        if not self.find_class(STARTED):
+            self._receive(lambda _m: bool(self.find_class(STARTED)))
         self.page_seconds = time.perf_counter() - t0
         return self
 

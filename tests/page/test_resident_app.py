@@ -314,3 +314,14 @@ def test_the_page_style_comes_from_its_css_files(app):
                           ("workbench.workshops", "page.css"), ("workbench.surveys", "page.css")]:
         assert files(package).joinpath(name).read_text(encoding="utf-8") in style
     assert style.count(".wb-app .wb-statement {") == 1  # a module's file once, for all its sections
+
+
+def test_the_page_says_when_it_has_started_with_its_link(community, store):
+    """A program driving the page over the websocket waits for this class before it reads
+    the page (workbench.widget_client): a preheated kernel starts the page in its own time."""
+    from workbench.page import STARTED
+
+    app = ResidentApp(community, store, lang="zh")
+    assert STARTED not in app.widget._dom_classes
+    app.start("lang=en")
+    assert STARTED in app.widget._dom_classes and app.lang == "en"

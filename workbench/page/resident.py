@@ -28,6 +28,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from workbench import i18n, registry, settings
 from workbench.layers.current import current_community, refresh_spaces
 from workbench.layers.map_widget import CommunityMap
+from workbench.page import STARTED
 from workbench.page.access import document_note, name_note
 from workbench.page.fold import Fold, FoldLooks
 from workbench.page.ipykernel_resident import give_back_freed_memory
@@ -318,5 +319,6 @@ class ResidentApp:
             self.session.use_code(code[0])
         for part in self.parts:
             part.start(query)
+        self.widget.add_class(STARTED)
         give_back_freed_memory()
         return self.widget
