@@ -124,7 +124,8 @@ class ScreenWatcher(threading.Thread):
 
     def __init__(self, url: str):
         super().__init__(daemon=True)
-        self.client = WidgetClient(url, timeout=CLIENT_TIMEOUT).open()
+        # the screen is not a resident page: it has no start with a link to wait for
+        self.client = WidgetClient(url, timeout=CLIENT_TIMEOUT).open(started=None)
         found = self.client.find_class("wb-map-dots")
         if not found:
             raise RuntimeError("the screen shows no map: was the token refused?")

@@ -38,7 +38,9 @@ class WidgetClient:
         self.kernel_id: str | None = None
 
     # -- connection -------------------------------------------------------------------------
-    def open(self) -> "WidgetClient":
+    def open(self, started: str | None = STARTED) -> "WidgetClient":
+        """Load the page, connect to its kernel and read its widgets; with ``started`` (a
+        resident page's: not the workshop screen's), wait until a widget has that class."""
         t0 = time.perf_counter()
         http = requests.Session()
         page = http.get(self.page_url, timeout=self.timeout, headers=self.headers)
@@ -58,8 +60,8 @@ class WidgetClient:
         self._request_states()
         # a preheated kernel starts the page with its link in its own time: the language and
         # the code are the link's only once the root widget says it has started
-        if not self.find_class(STARTED):
-            self._receive(lambda _m: bool(self.find_class(STARTED)))
+        if started and not self.find_class(started):
+            self._receive(lambda _m: bool(self.find_class(started)))
         self.page_seconds = time.perf_counter() - t0
         return self
 
