@@ -339,10 +339,16 @@ class ActivityStore:
             sent = _booking_sent(conn, code_id, request_key)
             if sent is not None:
                 return sent
-            if conn.execute(select(room_bookings.c.id).where(
-                    room_bookings.c.room_id == room_id, room_bookings.c.status.in_(LIVE),
-                    room_bookings.c.starts_at < end, room_bookings.c.ends_at > start)
-                    ).first() is not None:
+            overlap = conn.execute(select(
+                room_bookings.c.id, room_bookings.c.code_id, room_bookings.c.request_key
+            ).where(room_bookings.c.room_id == room_id, room_bookings.c.status.in_(LIVE),
+                    room_bookings.c.starts_at < end, room_bookings.c.ends_at > start)).first()
+            if overlap is not None:
+                # the same tap committed by another kernel between the two reads above
+                # (READ COMMITTED reads afresh per statement): the first booking, not "taken"
+                if request_key is not None and code_id is not None and (
+                        overlap.code_id, overlap.request_key) == (code_id, request_key):
+                    return overlap.id
                 raise SignupRefused("activities.refused.taken")
             if _meetings_in_room(conn, room_id, start, end):
                 raise SignupRefused("activities.refused.activity_there")
