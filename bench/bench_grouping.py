@@ -45,6 +45,10 @@ DATA_FILE = "proposals_dev_zones.csv"
 #: "(agrupada con 7657)", and the shorter forms officials also wrote: "(Agrup 7898)",
 #: "(Agrup. 8049)", "(Agrupada 7581)"
 MARK = re.compile(r"\(\s*agrup(?:ada|\.)?\s*(?:con\s*)?(\d+)\s*\)", re.IGNORECASE)
+#: "(Inadmitida)": the officials' verdict (not admitted), written into 56 titles. Their edit,
+#: not the resident's words, and the same words in proposals asking different things
+#: ("Limpieza rio esgueva (inadmitida)", "parada de bus en calle hornillo (Inadmitida)")
+STATUS = re.compile(r"\(\s*inadmitida\s*\)", re.IGNORECASE)
 TARGET = 0.9
 #: The plain baseline: cosine of the TF-IDF vectors at least this, within this distance.
 BASELINE_SIMILARITY = 0.4
@@ -64,7 +68,8 @@ def load(folder: Path = DATA_DIR) -> pd.DataFrame:
     own_code = [re.sub(rf"^\s*{code}\s*-\s*", "", t) for code, t in zip(raw["code"], title)]
     return pd.DataFrame({
         "id": raw["code"].astype(int),
-        "title": pd.Series(own_code).str.replace(MARK, "", regex=True).str.strip(),
+        "title": pd.Series(own_code).str.replace(MARK, "", regex=True)
+                                   .str.replace(STATUS, "", regex=True).str.strip(),
         "description": raw["description"].fillna("").astype(str),
         "lon": pd.to_numeric(raw["longitude"], errors="coerce"),
         "lat": pd.to_numeric(raw["latitude"], errors="coerce"),
@@ -75,9 +80,14 @@ def load(folder: Path = DATA_DIR) -> pd.DataFrame:
 
 
 def _categories(value) -> frozenset:
+    """The categories of a cell such as "['Deportes', 'Urbanismo']". A few cells of the
+    source came out of its extraction with the form's own quotes and semicolons inside an
+    item ("['Servicios sociales\";', '\"Urbanismo\";']"): those split there, so that
+    'Servicios sociales";' is read as the city's 'Servicios sociales'."""
     if not isinstance(value, str) or not value.strip().startswith("["):
         return frozenset()
-    return frozenset(str(c).strip() for c in ast.literal_eval(value) if str(c).strip())
+    pieces = (p.strip() for c in ast.literal_eval(value) for p in re.split(r'[";]', str(c)))
+    return frozenset(p for p in pieces if len(p) > 1)
 
 
 def score(proposals: pd.DataFrame, groups: list[list[int]]) -> dict:
