@@ -367,3 +367,30 @@ def gap_below(upper, lower) -> float:
     return upper.page.evaluate(
         "([a, b]) => b.getBoundingClientRect().top - a.getBoundingClientRect().bottom",
         [upper.element_handle(), lower.element_handle()])
+
+
+#: Leaflet, once evaluated, is the browser's global ``L``
+LEAFLET_LOADED = "() => !!(window.L && typeof window.L.map === 'function')"
+
+
+def test_the_map_code_loads_while_the_kernel_is_still_sending_the_widgets(phone):
+    """The resident notebook names the widget library it draws with (metadata
+    ``workbench.widget_modules``); the page fetches that library's code as soon as the front
+    end is up, not after the widgets arrive. With the kernel's websocket held (never connected:
+    no widget ever arrives), Leaflet is loaded all the same."""
+    page = phone.page
+    held = []
+    page.route_web_socket(re.compile(r".*/api/kernels/.*"), lambda ws: held.append(ws))
+    page.goto(phone.server_url + "?lang=en", wait_until="commit")
+    assert page.locator('meta[name="wb-widget-modules"]').get_attribute(
+        "content", timeout=READY_TIMEOUT) == "jupyter-leaflet"
+    page.wait_for_function(LEAFLET_LOADED, timeout=READY_TIMEOUT)
+    assert page.locator(".leaflet-container").count() == 0  # fetched before any widget came
+    for _ in range(100):  # the websocket was asked for, and held: no widget will come
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the kernel's websocket was not held"
+    page.wait_for_timeout(1000)
+    assert page.locator(".leaflet-container").count() == 0
+    assert phone.page_errors == []
