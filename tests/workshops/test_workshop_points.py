@@ -27,6 +27,15 @@ def test_attending_with_a_code_earns_once(community, store):
         == sorted([app.code_id, late.code_id])
 
 
+def test_a_code_typed_in_after_the_workshop_ended_earns_nothing(community, store):
+    wid, _ = workshop.open_workshop(store, community.id, "议事会", 2)
+    app = ResidentApp(community, store, lang="en")
+    app.start(f"workshop={wid}")  # joined while it was open, without a code
+    workshop.end_workshop(store, community, wid, lang="en")
+    assert app.use_code(issue_codes(store, community.id, 1)[0])
+    assert store.points_credits(community.id) == []
+
+
 def test_a_page_outside_a_workshop_earns_nothing(community, store):
     app = ResidentApp(community, store, lang="en")
     app.start("")

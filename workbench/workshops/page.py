@@ -64,9 +64,14 @@ class WorkshopSection(PagePart):
 
     def on_code(self) -> None:
         """A page in a workshop with a participation code (at joining, or typed in there):
-        the resident attended it, and earns its points once."""
+        the resident attended it, and earns its points once: while it is open (a code typed
+        in after the workshop ended attended nothing)."""
         if self.session.workshop_id is not None and self.session.code_id is not None:
             from workbench.points.hooks import earn
+
+            workshop = self.store.workshop(self.session.workshop_id)
+            if workshop is None or workshop["status"] != "open":
+                return
 
             earn(self.store, self.session.community.id, self.session.code_id,
                  "workshop_attended", self.session.workshop_id)
