@@ -5,7 +5,10 @@ with ten voices, not ten items.
 Text similarity is the cosine of character n-grams weighted by rarity (TF-IDF), the same
 n-grams as the resident page's duplicate warning
 (:func:`workbench.proposals.similarity.ngrams`), so it works for Chinese, English and Spanish
-alike. How alike two proposals are *as requests* (:func:`similar_pairs`) is what they ask
+alike. An n-gram weighs no more than its rarity among the proposals around it (within
+``distance_m``): words that all the proposals around a place share name the place, which
+their distance already says, not what is asked (:func:`text_vectors`). How alike two
+proposals are *as requests* (:func:`similar_pairs`) is what they ask
 (the title weighing as much as the whole text: see :func:`text_vectors`) times how sure it
 is that they are at one place: in full in the same public space or within ``distance_m``
 (when neither is in another space); not at all in two different spaces, or farther apart,
@@ -46,13 +49,19 @@ LIKENESS_FLOOR = 0.1
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def text_vectors(texts: list[str], descriptions: list[str] | None = None):
+def text_vectors(texts: list[str], descriptions: list[str] | None = None, cells=None):
     """Unit-length TF-IDF vectors (sparse rows) of the texts' character n-grams.
 
     Given ``descriptions`` too, ``texts`` are the titles: a proposal's vector is the mean
-    of its title's and its description's unit vectors (the title alone when there is no
-    description), weights learnt on both. The title says what is asked in a few words; a
-    description, from none to a thousand characters, says why, and must not drown it."""
+    of its title's and its whole text's unit vectors, weights learnt on both. The title
+    says what is asked in a few words; a description, from none to a thousand characters,
+    says why, and must not drown it.
+
+    ``cells`` (with ``descriptions``): each proposal's square of the ground
+    (:func:`grid_cells`; NaN without a place). An n-gram then weighs no more than its rarity
+    among the proposals around it (:func:`_rarity_here`): words the proposals around a place
+    share name the place ("Don Bosco"), which their distance already says, not what is
+    asked."""
     from sklearn.preprocessing import normalize
 
     if descriptions is None:
@@ -60,7 +69,85 @@ def text_vectors(texts: list[str], descriptions: list[str] | None = None):
         return _tfidf(counts, counts)
     title_counts, description_counts = _counts(texts + descriptions, split=len(texts))
     whole = title_counts + description_counts
-    return normalize(_tfidf(whole, title_counts) + _tfidf(whole, whole))
+    if cells is None:
+        return normalize(_tfidf(whole, title_counts) + _tfidf(whole, whole))
+    rarity = _rarity_here(whole, cells)
+    return normalize(_weigh(title_counts, rarity) + _weigh(whole, rarity))
+
+
+def grid_cells(lon, lat, cell_m: float) -> np.ndarray:
+    """Each point's square of a grid of ``cell_m`` metres (column, row; NaN without a
+    place), points given in radians: every point within ``cell_m`` of another is in its
+    square or one of the eight around it."""
+    placed = ~np.isnan(lon) & ~np.isnan(lat)
+    cells = np.full((len(lon), 2), np.nan)
+    if placed.any():
+        across = np.cos(np.mean(lat[placed]))  # a radian of longitude is shorter off the equator
+        cells[placed, 0] = np.floor(lon[placed] * across * EARTH_RADIUS_M / cell_m)
+        cells[placed, 1] = np.floor(lat[placed] * EARTH_RADIUS_M / cell_m)
+    return cells
+
+
+def _rarity_here(counts, cells):
+    """Each n-gram's weight in each text (a sparse matrix shaped as ``counts``): the lesser
+    of its rarity in all the texts (the smoothed IDF of :func:`_tfidf`, 1 - ln p with p the
+    share of texts holding it) and its rarity among the texts around it (in its square of
+    the grid or the eight around it: about the same place, counted in time linear in the
+    texts, never pair by pair).
+
+    Around a text, the one it is compared with is left out (two alike texts alone at a place
+    share their words because they ask the same thing, not because the place is named): p
+    there is the share of the *other* texts around it holding the n-gram, with one text's
+    worth of the city-wide share as a prior, so that a text with at most one other around
+    it, or without a place, keeps its city-wide weights."""
+    from scipy.sparse import csr_matrix
+
+    present = counts.tocoo()
+    n, vocabulary = counts.shape
+    row, gram = present.row, present.col
+    city = (np.bincount(gram, minlength=vocabulary) + 1) / (n + 1)
+    placed = ~np.isnan(cells[:, 0])
+    holding = np.zeros(len(row))  # texts around holding each text's n-gram (itself too)
+    around = np.zeros(n)  # texts around each text (itself too)
+    if placed.any():
+        column, line = (np.nan_to_num(cells[:, k] - np.nanmin(cells[:, k]) + 1).astype(np.int64)
+                        for k in (0, 1))
+        width = int(line.max()) + 2
+        on = placed[row]
+        texts_in = _tally(column[placed] * width + line[placed])
+        grams_in = _tally((column[row[on]] * width + line[row[on]]) * vocabulary + gram[on])
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                square = (column + dx) * width + line + dy
+                around[placed] += _look_up(*texts_in, square[placed])
+                holding[on] += _look_up(*grams_in, square[row[on]] * vocabulary + gram[on])
+    others = np.maximum(around - 2, 0)[row]
+    share = (np.maximum(holding - 2, 0) + city[gram]) / (others + 1)
+    return csr_matrix((1 - np.log(np.maximum(share, city[gram])), (row, gram)),
+                      shape=counts.shape)
+
+
+def _tally(keys: np.ndarray):
+    """The distinct keys, sorted, and how often each is found."""
+    return np.unique(keys, return_counts=True)
+
+
+def _look_up(keys: np.ndarray, tallies: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """How often each wanted key was tallied (0 when never)."""
+    if not len(keys):
+        return np.zeros(len(wanted))
+    at = np.clip(np.searchsorted(keys, wanted), 0, len(keys) - 1)
+    return np.where(keys[at] == wanted, tallies[at], 0)
+
+
+def _weigh(counts, rarity):
+    """``counts`` weighted as :func:`_tfidf` does, with the given weight of each n-gram in
+    each row (``rarity``, nonzero wherever ``counts`` is), each row of unit length."""
+    from sklearn.preprocessing import normalize
+
+    tf = counts.tocsr().astype(np.float64)
+    tf.data = 1 + np.log(tf.data)
+    return normalize(tf.multiply(rarity).tocsr())
 
 
 def _counts(texts: list[str], split: int | None = None):
@@ -114,7 +201,7 @@ def similar_pairs(proposals: pd.DataFrame, *, text_threshold: float = TEXT_THRES
     different places are about different places."""
     if len(proposals) < 2:
         return _likeness(None, None, None, 0, 0, 0)
-    whole, asked, places = _texts_and_places(proposals, place_names)
+    whole, asked, places = _texts_and_places(proposals, place_names, distance_m)
     return _likeness(whole, asked, places, text_threshold, distance_m, unknown_place)
 
 
@@ -132,9 +219,11 @@ class _Places(NamedTuple):
                        None if self.names is None else self.names[rows])
 
 
-def _texts_and_places(proposals: pd.DataFrame, place_names: list[str] | None):
+def _texts_and_places(proposals: pd.DataFrame, place_names: list[str] | None,
+                      distance_m: float):
     """The whole wordings' vectors, what is asked (:func:`text_vectors` of the texts
-    without the place names) and the proposals' :class:`_Places`."""
+    without the place names, weighed by their rarity within ``distance_m``) and the
+    proposals' :class:`_Places`."""
     titles = proposals["title"].fillna("").astype(str).tolist()
     descriptions = proposals["description"].fillna("").astype(str).tolist()
     whole = text_vectors([f"{t} {d}" for t, d in zip(titles, descriptions)])
@@ -148,7 +237,8 @@ def _texts_and_places(proposals: pd.DataFrame, place_names: list[str] | None):
     places = _Places(np.radians(proposals["lon"].to_numpy(dtype=float)),
                      np.radians(proposals["lat"].to_numpy(dtype=float)),
                      proposals["public_space_id"].fillna("").to_numpy(dtype=object), names_in)
-    return whole, text_vectors(titles, descriptions), places
+    cells = grid_cells(places.lon, places.lat, distance_m)
+    return whole, text_vectors(titles, descriptions, cells=cells), places
 
 
 def _where(places: _Places, i: np.ndarray, j: np.ndarray, distance_m: float):
@@ -307,7 +397,7 @@ def group_proposals(proposals: pd.DataFrame, *, place_threshold: float = PLACE_T
     n = len(proposals)
     if n == 0:
         return []
-    whole, asked, places = _texts_and_places(proposals, place_names)
+    whole, asked, places = _texts_and_places(proposals, place_names, distance_m)
     # the same words at the very same place (space and pin) are one row for finding copies:
     # a message forwarded round a group chat costs one row, not the square of its copies
     first = _first_of_each(proposals, places)
