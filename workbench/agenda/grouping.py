@@ -114,8 +114,10 @@ def _rarity_here(counts, cells):
                         for k in (0, 1))
         width = int(line.max()) + 2
         on = placed[row]
-        texts_in = _tally(column[placed] * width + line[placed])
-        grams_in = _tally((column[row[on]] * width + line[row[on]]) * vocabulary + gram[on])
+        # (distinct keys, sorted; how many times each): texts per square, n-grams per square
+        texts_in = np.unique(column[placed] * width + line[placed], return_counts=True)
+        grams_in = np.unique((column[row[on]] * width + line[row[on]]) * vocabulary + gram[on],
+                             return_counts=True)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 square = (column + dx) * width + line + dy
@@ -127,13 +129,8 @@ def _rarity_here(counts, cells):
                       shape=counts.shape)
 
 
-def _tally(keys: np.ndarray):
-    """The distinct keys, sorted, and how often each is found."""
-    return np.unique(keys, return_counts=True)
-
-
 def _look_up(keys: np.ndarray, tallies: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """How often each wanted key was tallied (0 when never)."""
+    """How many times each wanted key was counted (``keys`` sorted; 0 when not in it)."""
     if not len(keys):
         return np.zeros(len(wanted))
     at = np.clip(np.searchsorted(keys, wanted), 0, len(keys) - 1)
