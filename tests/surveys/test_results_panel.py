@@ -103,7 +103,7 @@ class _NoSurveys:
     def __init__(self, store):
         self.store = store
 
-    def latest_survey_versions(self):
+    def latest_survey_versions(self, community_id=None):
         return []
 
     def __getattr__(self, name):

@@ -80,17 +80,18 @@ def regroup(store, community_id: str, **thresholds) -> list[int]:
     return write_regroup(store, community_id, *regroup_plan(store, community_id, **thresholds))
 
 
-def survey_evidence(store, lang: str = "zh") -> tuple[dict, dict]:
+def survey_evidence(store, lang: str = "zh", community_id: str | None = None
+                    ) -> tuple[dict, dict]:
     """({scenario: {satisfaction, needs}}, {space id or kind: {satisfaction, needs}}) over
-    every published survey's newest version; needs add up across surveys, satisfaction is
-    the mean of the surveys' means."""
+    the newest version of every survey published (in ``community_id``, when given); needs
+    add up across surveys, satisfaction is the mean of the surveys' means."""
     from workbench.surveys import results
     from workbench.surveys.answers import survey_view
 
     by_scenario: dict[str, dict] = {}
     by_space: dict[str, dict] = {}
-    for version in store.latest_survey_versions():
-        rows = [r for r in store.survey_responses(version["survey_id"])
+    for version in store.latest_survey_versions(community_id):
+        rows = [r for r in store.survey_responses(version["survey_id"], community_id)
                 if r["version"] == version["version"]]
         if not rows:
             continue
@@ -151,7 +152,7 @@ def gather_evidence(store, community, layers: dict | None = None, lang: str = "z
     proposals = open_proposals(store, community.id)
     kinds = {sid: f["properties"]["kind"] for sid, f in community.public_spaces.items()}
     proposals["space_kind"] = [kinds.get(s) for s in proposals["public_space_id"]]
-    by_scenario, by_space = survey_evidence(store, lang)
+    by_scenario, by_space = survey_evidence(store, lang, community.id)
     add_space_use(by_space, store, community, kinds, lang)
     # opinion groups are costly: a caller that has them already passes them in
     gic = consensus if consensus is not None else \

@@ -119,7 +119,8 @@ def check_places(survey: Survey, community, path) -> None:
 def publish_surveys(store, folder: str | Path, community=None) -> dict[str, str]:
     """Validate every survey file of a folder and keep its current version in the database
     (a changed file becomes a new version; earlier versions and their answers stay).
-    With ``community``, the public spaces the surveys name are checked against its layers.
+    With ``community``, the surveys are that community's (its residents see them, its agenda
+    reads them) and the public spaces they name are checked against its layers.
     Returns {survey id: version}."""
     published = {}
     surveys = [(load_survey(p), p) for p in sorted(Path(folder).glob("*.yaml"))]
@@ -128,6 +129,7 @@ def publish_surveys(store, folder: str | Path, community=None) -> dict[str, str]
             check_places(survey, community, path)
     for survey, _path in surveys:
         version = survey_version(survey)
-        store.publish_survey(survey.id, version, survey.model_dump(mode="json", by_alias=True))
+        store.publish_survey(survey.id, version, survey.model_dump(mode="json", by_alias=True),
+                             community_id=community.id if community is not None else None)
         published[survey.id] = version
     return published

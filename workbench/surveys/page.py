@@ -448,7 +448,8 @@ class OpenSurveys(PagePart):
             return  # read when opened
         # every open survey is offered; one "per participant" (not anonymous) asks for the
         # page's participation code when opened
-        self.open_surveys = [s for s in self.store.latest_survey_versions()
+        self.open_surveys = [s for s in self.store.latest_survey_versions(
+                                 self.session.community.id)
                              if survey_is_open(s["definition"], date.today())]
         self.render()
 

@@ -29,14 +29,15 @@ class SurveyResults:
         show_figures_as_png()
 
     @staticmethod
-    def available(store: Store | None = None):
-        """The published surveys (newest version of each) with their number of responses."""
+    def available(store: Store | None = None, community_id: str | None = None):
+        """The published surveys (newest version of each; ``community_id``'s only, when
+        given) with their number of responses."""
         import pandas as pd
 
         store = store or Store()
         rows = []
-        for s in store.latest_survey_versions():
-            answered = store.survey_responses(s["survey_id"])
+        for s in store.latest_survey_versions(community_id):
+            answered = store.survey_responses(s["survey_id"], community_id)
             rows.append({"survey": s["survey_id"], "version": s["version"],
                          "title": s["definition"]["title"]["zh"],
                          "responses": sum(1 for r in answered if r["version"] == s["version"]),
@@ -53,15 +54,15 @@ class SurveyResults:
         from workbench.layers.current import current_community
 
         store = store or Store()
-        latest = {s["survey_id"]: s for s in store.latest_survey_versions()}
+        community = current_community(settings.get("layers_dir"), store)
+        latest = {s["survey_id"]: s for s in store.latest_survey_versions(community.id)}
         if survey_id not in latest:
             raise KeyError(f"no published survey {survey_id!r}; published: "
                            f"{', '.join(latest) or 'none (run workbench init)'}")
         found = latest[survey_id]
-        rows = store.survey_responses(survey_id)
+        rows = store.survey_responses(survey_id, community.id)
         if not all_versions:
             rows = [r for r in rows if r["version"] == found["version"]]
-        community = current_community(settings.get("layers_dir"), store)
         return cls(survey_view(found["definition"]), rows, lang=lang, layers=community.layers,
                    version=found["version"], areas=community.areas)
 

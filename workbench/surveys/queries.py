@@ -6,33 +6,47 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, true, update
 
 from workbench.proposals.rules import new_receipt_code
 from workbench.surveys.tables import survey_drafts, survey_responses, survey_versions
 
 
+def _published_in(community_id: str | None, exact: bool = False):
+    """Versions of ``community_id``'s surveys; with None, every version (``exact``: the
+    unassigned ones only). Unassigned versions (published before surveys had a community)
+    are every community's."""
+    column = survey_versions.c.community_id
+    if community_id is None:
+        return column.is_(None) if exact else true()
+    return column == community_id if exact else or_(column == community_id, column.is_(None))
+
+
 class SurveyStore:
     """Methods of :class:`workbench.store.Store` (which provides ``engine`` and ``write``)."""
 
-    def publish_survey(self, survey_id: str, version: str, definition: dict) -> int:
-        """Keep a survey version (idempotent); returns its row id. Old versions stay, so
-        answers always point at the questions they answered."""
+    def publish_survey(self, survey_id: str, version: str, definition: dict,
+                       community_id: str | None = None) -> int:
+        """Keep a survey version in ``community_id`` (idempotent); returns its row id. Old
+        versions stay, so answers always point at the questions they answered."""
         def work(conn):
             row = conn.execute(select(survey_versions.c.id).where(
                 survey_versions.c.survey_id == survey_id,
-                survey_versions.c.version == version)).first()
+                survey_versions.c.version == version,
+                _published_in(community_id, exact=True))).first()
             if row:
                 return row[0]
             return conn.execute(insert(survey_versions).values(
-                survey_id=survey_id, version=version,
+                survey_id=survey_id, version=version, community_id=community_id,
                 definition=json.dumps(definition, ensure_ascii=False, sort_keys=True),
                 created_at=datetime.now(timezone.utc))).inserted_primary_key[0]
         return self.write(work)
 
-    def latest_survey_versions(self) -> list[dict]:
-        """The newest version of every survey: id, survey_id, version, definition (dict)."""
+    def latest_survey_versions(self, community_id: str | None = None) -> list[dict]:
+        """The newest version of every survey (of ``community_id``'s, when given): id,
+        survey_id, version, definition (dict), community_id."""
         newest = (select(survey_versions.c.survey_id, func.max(survey_versions.c.id).label("id"))
+                  .where(_published_in(community_id))
                   .group_by(survey_versions.c.survey_id).subquery())
         query = (select(survey_versions).join(newest, newest.c.id == survey_versions.c.id)
                  .order_by(survey_versions.c.survey_id))
@@ -98,15 +112,17 @@ class SurveyStore:
             row = conn.execute(query).first()
         return dict(row._mapping, answers=json.loads(row.answers)) if row else None
 
-    def survey_responses(self, survey_id: str) -> list[dict]:
-        """Every response to every version of a survey: version, answers, dates; the
-        respondent key is left out."""
+    def survey_responses(self, survey_id: str, community_id: str | None = None
+                         ) -> list[dict]:
+        """Every response to every version of a survey (published in ``community_id``, when
+        given): version, answers, dates; the respondent key is left out."""
         query = (select(survey_versions.c.version, survey_responses.c.receipt_code,
                         survey_responses.c.answers, survey_responses.c.created_at,
                         survey_responses.c.updated_at)
                  .join(survey_versions,
                        survey_versions.c.id == survey_responses.c.survey_version_id)
-                 .where(survey_versions.c.survey_id == survey_id)
+                 .where(survey_versions.c.survey_id == survey_id,
+                        _published_in(community_id))
                  .order_by(survey_responses.c.id))
         with self.engine.connect() as conn:
             return [dict(r._mapping, answers=json.loads(r.answers)) for r in conn.execute(query)]

@@ -36,8 +36,10 @@ GROUPS_BY = ("single_choice", "multiple_choice", "likert")
 class SurveyResultsPanel:
     """The tool (``.widget``) over the published surveys of the settings' database."""
 
-    def __init__(self, store: Store, lang: str = "zh", time_zone: str = "Asia/Shanghai"):
+    def __init__(self, store: Store, lang: str = "zh", time_zone: str = "Asia/Shanghai",
+                 community_id: str | None = None):
         self.store = store
+        self.community_id = community_id  # its surveys only (None: every survey)
         self.lang = lang if lang in i18n.LANGUAGES else "zh"
         self.time_zone = time_zone
         self.results: SurveyResults | None = None
@@ -48,7 +50,7 @@ class SurveyResultsPanel:
         from workbench.layers.community import load_community
 
         community = load_community(settings.get("layers_dir"))
-        return cls(store or Store(), lang, community.time_zone)
+        return cls(store or Store(), lang, community.time_zone, community.id)
 
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)
@@ -63,7 +65,7 @@ class SurveyResultsPanel:
         t = self.t
         options = [(f"{results.text_of(s['definition']['title'], self.lang)} · "
                     f"{t('surveys.panel.n_responses', n=self._responses(s))}", s["survey_id"])
-                   for s in self.store.latest_survey_versions()]
+                   for s in self.store.latest_survey_versions(self.community_id)]
         self.survey_choice = w.Dropdown(options=options, description=t("surveys.panel.survey"),
                                         layout=w.Layout(width="min(100%, 640px)"),
                                         style={"description_width": "initial"})
@@ -118,7 +120,8 @@ class SurveyResultsPanel:
             self.status.value = f"<p class='wb-hint'>{esc(t('surveys.panel.none'))}</p>"
 
     def _responses(self, survey: dict) -> int:
-        return sum(1 for r in self.store.survey_responses(survey["survey_id"])
+        return sum(1 for r in self.store.survey_responses(survey["survey_id"],
+                                                          self.community_id)
                    if r["version"] == survey["version"])
 
     def _show_unexpected(self) -> None:

@@ -9,6 +9,8 @@ from workbench.store.tables import metadata
 
 # A survey's published versions: the exact questions residents answered, kept for as long
 # as answers to them exist. ``version`` is a hash of the validated file content.
+# ``community_id``: the community it was published into (NULL: published before surveys had
+# one, in a database of several communities; read as every community's).
 survey_versions = Table(
     "survey_versions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -16,7 +18,11 @@ survey_versions = Table(
     Column("version", String(32), nullable=False),
     Column("definition", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("survey_id", "version", name="uq_survey_versions_survey_version"),
+    Column("community_id", String(64),
+           ForeignKey("communities.id", name="fk_survey_versions_community"), nullable=True,
+           index=True),
+    UniqueConstraint("community_id", "survey_id", "version",
+                     name="uq_survey_versions_community_survey_version"),
 )
 
 # One response per respondent and survey version; answering again edits it. ``respondent``
