@@ -72,22 +72,8 @@ def test_a_page_open_before_the_import_offers_it_not(community, store):
     assert [t["id"] for t in app.open_section("statement_voting").topics] == [ours]
 
 
-def _alembic(store, action: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from workbench.store import MIGRATIONS_DIR
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", store.url.replace("%", "%%"))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
-
-
 def test_conversations_imported_before_become_drafts_on_upgrade(store):
-    _alembic(store, "downgrade", "0010")
+    store.downgrade("0010")
     rows = [("polis", "open"), ("polis", "closed"), ("planner", "open")]
     with store.engine.begin() as conn:
         for source, status in rows:

@@ -75,22 +75,8 @@ def test_the_agenda_reads_only_its_communitys_answers(store, community, neighbou
     assert read == [SURVEY.id]
 
 
-def _alembic(store, action: str, revision: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from workbench.store import MIGRATIONS_DIR
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", store.url.replace("%", "%%"))
-    with store.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        getattr(command, action)(config, revision)
-
-
 def test_surveys_published_before_are_the_one_communitys_on_upgrade(store, community):
-    _alembic(store, "downgrade", "0019")
+    store.downgrade("0019")
     with store.engine.begin() as conn:  # a survey of before, written as 0019 had it
         conn.exec_driver_sql(
             "INSERT INTO survey_versions (survey_id, version, definition, created_at) "
@@ -103,7 +89,7 @@ def test_surveys_published_before_are_the_one_communitys_on_upgrade(store, commu
 
 def test_with_several_communities_surveys_of_before_are_everyones(store, community,
                                                                   neighbour):
-    _alembic(store, "downgrade", "0019")
+    store.downgrade("0019")
     with store.engine.begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO survey_versions (survey_id, version, definition, created_at) "

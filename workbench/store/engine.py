@@ -76,6 +76,14 @@ class StoreCore:
     # -- schema -----------------------------------------------------------------------------
     def upgrade(self, revision: str = "head") -> None:
         """Create or upgrade the schema with the migrations."""
+        self._migrate("upgrade", revision)
+
+    def downgrade(self, revision: str) -> None:
+        """Take the schema back to ``revision`` (for tests of a migration on data written
+        before it; a community's database is only ever upgraded)."""
+        self._migrate("downgrade", revision)
+
+    def _migrate(self, action: str, revision: str) -> None:
         from alembic import command
         from alembic.config import Config
 
@@ -84,7 +92,7 @@ class StoreCore:
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            getattr(command, action)(config, revision)
 
     def schema_revision(self) -> str | None:
         if "alembic_version" not in inspect(self.engine).get_table_names():
