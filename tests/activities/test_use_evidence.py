@@ -35,7 +35,7 @@ def test_an_item_about_a_space_people_could_not_get_into_shows_it(store, communi
     assert needs_by_space(store, community) == {"P1": {}, "P2": {}, "P3": {}}  # no calendar
     fill_recent(store, community, "P1", "P3")
     # the surveys said something of squares (P2's kind): kept beside the use
-    monkeypatch.setattr(workflow, "survey_evidence", lambda store, lang: (
+    monkeypatch.setattr(workflow, "survey_evidence", lambda store, lang, community_id: (
         {}, {"square": {"satisfaction": 3.0, "needs": {"照明": 4}}}))
     needs = needs_by_space(store, community)
     # the chorus is full every week, one left waiting each time: a need of the park; the
