@@ -59,22 +59,24 @@ class WorkshopSection(PagePart):
             self.widget.children = [self.dots.widget]
         self.dots.refresh()
         self.dots.start_watching()
-        self.on_code()
+        self.attend(workshop)
         return True
 
     def on_code(self) -> None:
-        """A page in a workshop with a participation code (at joining, or typed in there):
-        the resident attended it, and earns its points once: while it is open (a code typed
-        in after the workshop ended attended nothing)."""
+        """A code typed in on a page already in a workshop: the workshop as it is now."""
         if self.session.workshop_id is not None and self.session.code_id is not None:
-            from workbench.points.hooks import earn
+            self.attend(self.store.workshop(self.session.workshop_id))
 
-            workshop = self.store.workshop(self.session.workshop_id)
-            if workshop is None or workshop["status"] != "open":
-                return
+    def attend(self, workshop: dict | None) -> None:
+        """A page in ``workshop`` with a participation code (at joining, or typed in there):
+        the resident attended it, and earns its points once, while it is open (a code typed
+        in after the workshop ended attended nothing)."""
+        if self.session.code_id is None or workshop is None or workshop["status"] != "open":
+            return
+        from workbench.points.hooks import earn
 
-            earn(self.store, self.session.community.id, self.session.code_id,
-                 "workshop_attended", self.session.workshop_id)
+        earn(self.store, self.session.community.id, self.session.code_id,
+             "workshop_attended", workshop["id"])
 
     def render(self) -> None:
         if self.dots is not None:
