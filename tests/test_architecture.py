@@ -16,7 +16,7 @@ PACKAGE = Path(registry.__file__).resolve().parent
 #: the shared pieces beside the domains (docs/architecture.md, "Shared pieces")
 SHARED = {"store", "page", "geo", "i18n", "data"}
 SQL = ("sqlalchemy", "alembic")
-WIDGETS = ("ipywidgets", "ipyleaflet")
+WIDGETS = ("ipywidgets", "ipyleaflet", "anywidget")
 
 
 def modules():

@@ -69,10 +69,11 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.template=workbench",
         "--VoilaConfiguration.show_tracebacks=False",
-        # only the front-end extensions the pages use (not every one installed: pygments...);
-        # Voilà's own widget manager is one of them
+        # only the front-end extensions the pages use (not every one installed: pygments,
+        # ipyleaflet's, which only the planners' map needs...); Voilà's own widget manager is
+        # one of them, anywidget draws the residents' map (workbench/layers/page_map_widget.py)
         "--VoilaConfiguration.extension_allowlist=['@voila-dashboards/widgets-manager8', "
-        "'@jupyter-widgets/jupyterlab-manager', 'jupyter-leaflet']",
+        "'@jupyter-widgets/jupyterlab-manager', 'anywidget']",
         r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|jpeg|gif|svg|webp)$",
         r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$",
         "--KernelManager.transport=ipc",

@@ -373,18 +373,19 @@ def gap_below(upper, lower) -> float:
 LEAFLET_LOADED = "() => !!(window.L && typeof window.L.map === 'function')"
 
 
-def test_the_map_code_loads_while_the_kernel_is_still_sending_the_widgets(phone):
-    """The resident notebook names the widget library it draws with (metadata
-    ``workbench.widget_modules``); the page fetches that library's code as soon as the front
-    end is up, not after the widgets arrive. With the kernel's websocket held (never connected:
-    no widget ever arrives), Leaflet is loaded all the same."""
+def test_the_map_code_loads_with_the_page_not_after_the_widgets(phone):
+    """The resident notebook says it draws the map (metadata ``workbench.map``); the template
+    loads Leaflet with the page, from the project's own copy, not after the widgets arrive.
+    With the kernel's websocket held (never connected: no widget ever arrives), Leaflet is
+    loaded all the same, and ipyleaflet's front end is not fetched at all."""
     page = phone.page
     held = []
     page.route_web_socket(re.compile(r".*/api/kernels/.*"), lambda ws: held.append(ws))
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(phone.server_url + "?lang=en", wait_until="commit")
-    assert page.locator('meta[name="wb-widget-modules"]').get_attribute(
-        "content", timeout=READY_TIMEOUT) == "jupyter-leaflet"
     page.wait_for_function(LEAFLET_LOADED, timeout=READY_TIMEOUT)
+    assert any(url.split("?")[0].endswith("/static/leaflet/leaflet.js") for url in fetched)
     assert page.locator(".leaflet-container").count() == 0  # fetched before any widget came
     for _ in range(100):  # the websocket was asked for, and held: no widget will come
         if held:
@@ -393,4 +394,5 @@ def test_the_map_code_loads_while_the_kernel_is_still_sending_the_widgets(phone)
     assert held, "the kernel's websocket was not held"
     page.wait_for_timeout(1000)
     assert page.locator(".leaflet-container").count() == 0
+    assert not [url for url in fetched if "jupyter-leaflet" in url]
     assert phone.page_errors == []

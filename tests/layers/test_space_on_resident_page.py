@@ -41,10 +41,11 @@ def test_edited_and_planned_spaces_on_the_next_load(store, community_dir):
             shape(editor.before["geometry"]), 1e-9)
         assert drawn["P1"]["properties"]["name_en"] == "Little Bridge Garden"
         planned = drawn[new_id]
-        style = app.map.public_spaces.style_callback(planned)
+        sent = {f["id"]: f for f in app.map.widget.public_spaces["features"]}  # the browser's
+        style = sent[planned["properties"]["id"]]["style"]
         assert style["dashArray"] and style["fillOpacity"] < 0.3
-        assert app.map.public_spaces.style_callback(drawn["P1"]).get("dashArray") is None
-        assert [m.title for m in app.map.status_labels.layers] == [
+        assert sent["P1"]["style"].get("dashArray") is None
+        assert [mark["title"] for mark in app.map.widget.labels] == [
             "Candidate Pocket Park · planned"]
         assert "Planned (dashed outline)" in app.legend.value
         assert "Candidate Pocket Park" in app.legend.value        # the map as a list

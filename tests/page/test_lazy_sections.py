@@ -93,7 +93,7 @@ def test_a_discussion_opens_the_list_it_stands_in(app):
 def test_a_proposal_marker_tapped_on_the_folded_list_shows_its_popup(app):
     listed = app.section("proposal_list")
     listed._on_proposal_click(properties={"id": listed.rows[0]["id"]})
-    assert "Bench" in listed.popup.child.value and not listed.built
+    assert "Bench" in app.map.widget.popup["html"] and not listed.built
 
 
 def test_a_tap_inside_a_space_still_places_the_pin(app):

@@ -43,7 +43,7 @@ def test_tap_inside_a_public_space_picks_it(app, store):
 
 def test_choosing_a_space_places_the_pin(app):
     app.space_input.value = "P4"
-    assert app.lon is not None and app.map.pin_group.layers
+    assert app.lon is not None and app.map.widget.pin == [app.lat, app.lon]
 
 
 @pytest.mark.parametrize("kwargs, field, message", [
@@ -103,7 +103,8 @@ def test_resident_text_is_escaped_in_list_and_popup(app, store, community):
     assert "<img" not in app.list_text() and "&lt;img src=x" in app.list_text()
     pid = app.rows[0]["id"]
     app._on_proposal_click(properties={"id": pid})
-    assert "&lt;script&gt;" in app.popup.child.value and "<script>" not in app.popup.child.value
+    popup = app.map.widget.popup["html"]
+    assert "&lt;script&gt;" in popup and "<script>" not in popup
 
 
 def test_a_failing_callback_shows_a_friendly_message(app, store, monkeypatch, capsys):

@@ -98,8 +98,7 @@ def test_the_page_never_raises_and_writes_a_proposal_once_or_not_at_all(
     app.description_input.value = description
     app.scenario_input.value = scenario
     # a tap as the map widget receives it from a client, with whatever the client put in it
-    app.map.widget._handle_leaflet_event(
-        None, {"event": "interaction", "type": "click", "coordinates": tap}, [])
+    app.map.widget.handle_message({"event": "interaction", "type": "click", "coordinates": tap})
     before = store.count_proposals("test")
     code = app.submit_proposal()
     after = store.count_proposals("test")

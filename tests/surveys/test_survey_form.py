@@ -6,7 +6,7 @@ import pytest
 from communities import INSIDE_OPEN, OUTSIDE
 from samples import SURVEY
 from workbench.surveys.answers import survey_view
-from workbench.layers.map_widget import CommunityMap
+from workbench.layers.page_map_widget import PageMap
 from workbench.surveys.page import SurveyForm
 
 
@@ -19,7 +19,7 @@ def version(store):
 def form(store, version, community):
     view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
     return SurveyForm(view, version, store, "device-1", "en", community,
-                      map_factory=lambda: CommunityMap(community, "en", height="240px"))
+                      map_factory=lambda: PageMap(community, "en", height="240px"))
 
 
 def answer_all(form):
@@ -31,8 +31,8 @@ def answer_all(form):
     b["minutes"].number.value = "12"
     b["top"].ranks[0].value = "z"
     b["top"].ranks[1].value = "x"
-    b["where"].map.widget._interaction_callbacks(type="click",
-                                                coordinates=[INSIDE_OPEN[1], INSIDE_OPEN[0]])
+    b["where"].map.widget.handle_message(
+        {"event": "interaction", "type": "click", "coordinates": [INSIDE_OPEN[1], INSIDE_OPEN[0]]})
     b["where"].follow_widget.value = "dark"
     b["ideas"].choice_a.click()
     b["ideas"].choice_b.click()
@@ -97,19 +97,19 @@ def test_chinese_labels(store, version, community):
 def test_a_draft_survives_a_reload(store, version, community):
     view = survey_view(SURVEY.model_dump(mode="json", by_alias=True))
     first = SurveyForm(view, version, store, "device-9", "en", community,
-                       map_factory=lambda: CommunityMap(community, "en"))
+                       map_factory=lambda: PageMap(community, "en"))
     answer_all(first)
     first.blocks["minutes"].number.value = "33"
     # the page is reloaded: a new form for the same device
     again = SurveyForm(view, version, store, "device-9", "en", community,
-                       map_factory=lambda: CommunityMap(community, "en"))
+                       map_factory=lambda: PageMap(community, "en"))
     assert again.answers() == first.answers()
     assert again.answers()["minutes"] == 33 and len(again.answers()["ideas"]) == 2
     code = again.save()
     assert store.draft_of(version, "device-9") is None
     # and later an edit starts from the saved answers
     third = SurveyForm(view, version, store, "device-9", "en", community,
-                       map_factory=lambda: CommunityMap(community, "en"))
+                       map_factory=lambda: PageMap(community, "en"))
     assert third.receipt == code and third.answers()["top"] == ["z", "x"]
 
 
@@ -139,7 +139,7 @@ def test_draft_writes_are_bounded(store, version, community, monkeypatch):
 def test_a_closed_survey_takes_no_more_answers(store, version, community):
     definition = dict(SURVEY.model_dump(mode="json", by_alias=True), closes="2020-01-01")
     form = SurveyForm(survey_view(definition), version, store, "device-c", "en", community,
-                      map_factory=lambda: CommunityMap(community, "en"))
+                      map_factory=lambda: PageMap(community, "en"))
     answer_all(form)
     assert form.save() is None and "has closed" in form.message.value
     assert store.response_of(version, "device-c") is None
@@ -166,7 +166,7 @@ def test_any_valid_survey_file_renders_and_saves(tmp_path, source, store):
     version = store.publish_survey(survey.id, "v", dict(definition, opens=None, closes=None))
     form = SurveyForm(survey_view(dict(definition, opens=None, closes=None)), version, store,
                       "device-any", "zh", demo,
-                      map_factory=lambda: CommunityMap(demo, "zh", height="200px"))
+                      map_factory=lambda: PageMap(demo, "zh", height="200px"))
     answers = generate_responses(survey, 1, demo, seed=7)[0]
     for qid, block in form.blocks.items():  # in order, so conditions open as on the page
         block.set_value(answers.get(qid))
@@ -178,14 +178,14 @@ def test_a_point_in_a_public_space_is_named_on_the_place_line(form, community):
     from communities import INSIDE_P1
 
     where = form.blocks["where"]
-    where.map.widget._interaction_callbacks(type="click",
-                                            coordinates=[INSIDE_P1[1], INSIDE_P1[0]])
+    where.map.widget.handle_message(
+        {"event": "interaction", "type": "click", "coordinates": [INSIDE_P1[1], INSIDE_P1[0]]})
     p = community.public_spaces["P1"]["properties"]
     assert p["name_en"] in where.point_text.value and "Point on the map" not in \
         where.point_text.value
     # a point on no space still says where it is
-    where.map.widget._interaction_callbacks(type="click",
-                                            coordinates=[INSIDE_OPEN[1], INSIDE_OPEN[0]])
+    where.map.widget.handle_message(
+        {"event": "interaction", "type": "click", "coordinates": [INSIDE_OPEN[1], INSIDE_OPEN[0]]})
     assert "Point on the map" in where.point_text.value
     # the answer stays the point (the check of the response is unchanged)
     assert where.value() == {"lon": INSIDE_OPEN[0], "lat": INSIDE_OPEN[1]}

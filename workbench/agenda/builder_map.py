@@ -89,7 +89,7 @@ class AgendaMap(Panel):
 
     def legend(self) -> str:
         """What the markers' colours and the spaces' colours mean."""
-        from workbench.layers.map_widget import DECISION_COLOURS
+        from workbench.layers.map_style import DECISION_COLOURS
 
         html, community = self.html, self.builder.community
         lang = self.builder.lang
@@ -116,7 +116,7 @@ class AgendaMap(Panel):
         self._key = key
         from ipyleaflet import DivIcon, Marker
 
-        from workbench.layers.map_widget import DECISION_COLOURS
+        from workbench.layers.map_style import DECISION_COLOURS
 
         points = [(float(builder.items[i]["lat"]), float(builder.items[i]["lon"]))
                   for i in placed]

@@ -20,7 +20,7 @@ from workbench.proposals.rules import normalise_receipt_code
 from workbench.page.access import chip, link_message, live, scroll_to
 from workbench.page.part import PagePart
 from workbench.escaping import esc
-from workbench.layers.map_widget import DECISION_COLOURS
+from workbench.layers.map_style import DECISION_COLOURS
 
 HISTORY_SHOWN = 5  # newest updates shown per item
 

@@ -29,7 +29,7 @@ from workbench.layers.importing import ImportOptions, ImportProblem, ImportRepor
 from workbench.layers.importing import drawn_boundary as drawn
 from workbench.layers.importing.preview import MAX_FEATURES, Preview, preview, view_of
 from workbench.layers.importing.report import render
-from workbench.layers.map_widget import ROAD_STYLE
+from workbench.layers.map_style import ROAD_STYLE
 from workbench.layers.space_panel import (FormMessages, draw_control, drawn_shape,
                                            editable_shape)
 from workbench.page.language import Bilingual

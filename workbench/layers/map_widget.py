@@ -2,27 +2,24 @@
 
 No web tiles by default: at a workshop or in a test there may be no internet, and the map
 must still make sense. The boundary, roads, buildings and public spaces (coloured by kind,
-with a legend) are drawn from the project's GeoJSON; tiles are a setting.
+with a legend) are drawn from the project's GeoJSON; tiles are a setting. The planners' map;
+the residents' pages draw the same layers with :mod:`.page_map_widget`.
 """
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 from ipyleaflet import (AttributionControl, CircleMarker, DivIcon, GeoJSON, LayerGroup, Map,
                         Marker, TileLayer, basemaps, basemap_to_tiles)
 
-from workbench import vocabulary
+from workbench.layers.map_style import (AGENDA_POINT, BUILDING_STYLE, PIN_STYLE,
+                                        PROPOSAL_POINT, SPACE_HOVER, SPACE_POINT, ZOOM_STEP,
+                                        agenda_features, boundary_style, community_span,
+                                        decision_fill, fit_zoom, legend_html,
+                                        proposal_features, road_style, scenario_fill,
+                                        space_style, status_marks)
 from workbench.layers.sources import attribution_text
-
-ROAD_STYLE = {
-    "primary": {"color": "#8d8d8d", "weight": 7},
-    "secondary": {"color": "#a5a5a5", "weight": 5},
-    "residential": {"color": "#b8b8b8", "weight": 3.5},
-    "footway": {"color": "#9e8a6a", "weight": 2, "dashArray": "4 4"},
-}
-LAND_COLOUR = "#f4f1e8"
 
 
 def basemap_layer(setting: str):
@@ -34,81 +31,6 @@ def basemap_layer(setting: str):
     return TileLayer(url=setting, max_zoom=19, name="basemap")
 
 
-def kind_colour(kinds: dict, kind: str) -> str:
-    return kinds.get(kind, {}).get("color", "#555555")
-
-
-#: how a space's status changes its drawing: a planned space has a dashed outline and a faint
-#: fill (it is not there yet), one under construction a dotted outline, a closed one is grey
-STATUS_STYLE = {
-    "existing": {},
-    "planned": {"dashArray": "7 5", "weight": 3, "fillOpacity": 0.18},
-    "under_construction": {"dashArray": "2 5", "weight": 3, "fillOpacity": 0.35},
-    "closed": {"color": "#757575", "fillColor": "#bdbdbd", "fillOpacity": 0.3},
-}
-#: the words for a status, on the map's labels and in the legend
-STATUS_KEYS = {status: f"space.status.{status}" for status in STATUS_STYLE}
-
-
-def space_style(kinds: dict, feature: dict) -> dict:
-    """A public space's style on the map: its kind's colour, changed by its status."""
-    p = feature["properties"]
-    colour = kind_colour(kinds, p.get("kind"))
-    return {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.55,
-            **STATUS_STYLE.get(p.get("status") or "existing", {})}
-
-
-def status_label(lang: str, properties: dict) -> str | None:
-    """"name · planned" for a space that is not simply there (planned, under construction,
-    closed); None for an existing one."""
-    from workbench.i18n import t
-
-    status = properties.get("status") or "existing"
-    if status == "existing" or status not in STATUS_KEYS:
-        return None
-    name = properties.get(f"name_{lang}") or properties.get("id", "")
-    return f"{name} · {t(lang, STATUS_KEYS[status])}"
-
-
-def proposal_features(rows: list[dict]) -> dict:
-    """Proposal rows as a GeoJSON FeatureCollection for the map (public fields only)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": row["id"],
-                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
-                "properties": {"id": row["id"], "title": row["title"],
-                               "scenario": row["scenario"]},
-            }
-            for row in rows
-        ],
-    }
-
-
-#: the finest zoom the map takes: the whole community fits a narrow phone without showing it
-#: at half the size a whole step would
-ZOOM_STEP = 0.25
-
-#: colours of agenda decisions, on the map and in the lists
-DECISION_COLOURS = {"adopt": "#2e7d32", "defer": "#f9a825", "decline": "#757575"}
-
-
-def agenda_features(items: list[dict]) -> dict:
-    """Located items of a published agenda as GeoJSON (rank, title, decision)."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": item["id"],
-             "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
-             "properties": {"id": item["id"], "rank": item["rank"], "title": item["title"],
-                            "decision": item["decision"]}}
-            for item in items if item.get("lon") is not None and item.get("lat") is not None
-        ],
-    }
-
-
 class CommunityMap:
     """The map widget and the layers the pages update (proposals, the resident's pin)."""
 
@@ -118,41 +40,31 @@ class CommunityMap:
         tiles = basemap_layer(basemap)
         kinds = community.kinds
 
-        self.boundary = GeoJSON(
-            data=community.layers["boundary"], name="boundary",
-            style={"color": "#5d4037", "weight": 2.5, "dashArray": "8 5",
-                   "fillColor": LAND_COLOUR, "fillOpacity": 0.0 if tiles else 1.0})
-        self.roads = GeoJSON(
-            data=community.layers["roads"], name="roads",
-            style_callback=lambda f: {"opacity": 1, **ROAD_STYLE.get(
-                f["properties"].get("class"), ROAD_STYLE["residential"])})
-        self.buildings = GeoJSON(
-            data=community.layers["buildings"], name="buildings",
-            style={"color": "#8d8171", "weight": 1, "fillColor": "#d7cfc2", "fillOpacity": 1})
+        self.boundary = GeoJSON(data=community.layers["boundary"], name="boundary",
+                                style=boundary_style(bool(tiles)))
+        self.roads = GeoJSON(data=community.layers["roads"], name="roads",
+                             style_callback=road_style)
+        self.buildings = GeoJSON(data=community.layers["buildings"], name="buildings",
+                                 style=BUILDING_STYLE)
         self.public_spaces = GeoJSON(
             data=community.layers["public_spaces"], name="public_spaces",
-            style_callback=lambda f: space_style(kinds, f),
-            point_style={"radius": 9, "fillOpacity": 0.9, "weight": 2},
-            hover_style={"fillOpacity": 0.8, "weight": 3})
+            style_callback=lambda f: space_style(kinds, f), point_style=SPACE_POINT,
+            hover_style=SPACE_HOVER)
         # planned, under construction or closed: said in words beside the space too
         self.status_labels = LayerGroup(layers=(), name="space_status")
         self.proposals = GeoJSON(
             data=proposal_features([]), name="proposals",
             # a tap on a proposal opens it and goes on to the map: proposals about a space sit
             # at its centre, where residents tap to propose about that space too
-            point_style={"radius": 7, "color": "#ffffff", "weight": 2, "fillOpacity": 0.95},
-            style_callback=lambda f: {"fillColor": next(
-                (s["color"] for s in vocabulary.scenarios()
-                 if s["code"] == f["properties"]["scenario"]), "#333333")})
+            point_style=PROPOSAL_POINT, style_callback=scenario_fill)
         # items of the published agenda: larger, dark-ringed, so they read apart from
         # the proposals they grew out of
-        self.agenda = GeoJSON(
-            data=agenda_features([]), name="agenda",
-            point_style={"radius": 12, "color": "#1a237e", "weight": 4, "fillOpacity": 0.9},
-            style_callback=lambda f: {"fillColor": DECISION_COLOURS.get(
-                f["properties"]["decision"], "#777777")})
-        self.pin = CircleMarker(location=community.center, radius=11, color="#000000",
-                                weight=3, fill_color="#ffeb3b", fill_opacity=0.9, name="pin")
+        self.agenda = GeoJSON(data=agenda_features([]), name="agenda",
+                              point_style=AGENDA_POINT, style_callback=decision_fill)
+        self.pin = CircleMarker(location=community.center, radius=PIN_STYLE["radius"],
+                                color=PIN_STYLE["color"], weight=PIN_STYLE["weight"],
+                                fill_color=PIN_STYLE["fillColor"],
+                                fill_opacity=PIN_STYLE["fillOpacity"], name="pin")
         self.pin_group = LayerGroup(layers=(), name="pin")
 
         layers = ([tiles] if tiles else []) + [
@@ -182,26 +94,15 @@ class CommunityMap:
         self.set_language(lang)
 
     def _fit_once(self, change) -> None:
-        bounds = change.get("new")
-        if self._fitted or not bounds or len(bounds) != 2:
+        if self._fitted:
             return
-        try:
-            (south, west), (north, east) = bounds
-            ratio = min((east - west) / self._span()[0], (north - south) / self._span()[1])
-        except (TypeError, ValueError, ZeroDivisionError):
-            return
-        if not (ratio > 0 and math.isfinite(ratio)):
+        zoom = fit_zoom(self.widget.zoom, change.get("new"), community_span(self.community),
+                        self.widget.min_zoom, self.widget.max_zoom)
+        if zoom is None:
             return
         self._fitted = True
-        zoom = self.widget.zoom + math.floor(math.log2(ratio) / ZOOM_STEP) * ZOOM_STEP
-        zoom = max(self.widget.min_zoom, min(self.widget.max_zoom, zoom))
         if zoom != self.widget.zoom:
             self.widget.zoom = zoom
-
-    def _span(self) -> tuple[float, float]:
-        """The community's width and height in degrees, with a margin around it."""
-        (south, west), (north, east) = self.community.bounds_latlon()
-        return (east - west) * 1.04, (north - south) * 1.04
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -214,57 +115,14 @@ class CommunityMap:
 
     def show_status_labels(self) -> None:
         """A label above each space that is planned, under construction or closed."""
-        from shapely.geometry import shape
-
-        markers = []
-        west, _south, east, _north = self.community.boundary.bounds
-        for feature in self.community.layers["public_spaces"]["features"]:
-            label = status_label(self.lang, feature["properties"])
-            if label is None:
-                continue
-            point = shape(feature["geometry"]).representative_point()
-            # Leaflet's own div icon (white, thin border) is the label's box; sized to the
-            # text (a Chinese character is about twice a Latin letter) and set above the
-            # space, so that the space itself still takes the tap. A space near the west
-            # edge has its label reach east, one near the east edge west: it stays on a
-            # phone's narrow map
-            width = sum(13 if ord(ch) > 0x2e80 else 7 for ch in label) + 10
-            share = min(1.0, max(0.0, (point.x - west) / ((east - west) or 1)))
-            icon = DivIcon(html=f"<span class='wb-status-label'>{escape(label)}</span>",
-                           icon_size=[width, 18], icon_anchor=[round(width * share), 30])
-            markers.append(Marker(location=(point.y, point.x), icon=icon, draggable=False,
-                                  keyboard=False, title=label))
-        self.status_labels.layers = tuple(markers)
+        self.status_labels.layers = tuple(
+            Marker(location=(m["lat"], m["lon"]), draggable=False, keyboard=False,
+                   title=m["title"], icon=DivIcon(html=m["html"], icon_size=m["size"],
+                                                  icon_anchor=m["anchor"]))
+            for m in status_marks(self.community, self.lang))
 
     def legend_html(self) -> str:
-        """The legend as compact HTML for below the map: a control on the map would cover
-        half of it on a phone."""
-        from workbench.i18n import t
-
-        lang = self.lang
-        kinds = self.community.kinds
-        present = {f["properties"]["kind"]
-                   for f in self.community.layers["public_spaces"]["features"]}
-        entries = [(kinds[k][lang], kinds[k]["color"], "square", "")
-                   for k in kinds if k in present]
-        statuses = {f["properties"].get("status") or "existing"
-                    for f in self.community.layers["public_spaces"]["features"]}
-        # a status's key is drawn as the map draws it: its outline (dashed, dotted) or grey
-        outlines = {"planned": ";border:2px dashed #555",
-                    "under_construction": ";border:2px dotted #555", "closed": ""}
-        entries += [(t(lang, f"map.status.{status}"),
-                     STATUS_STYLE[status].get("fillColor", "#ffffff"), "square",
-                     outlines[status]) for status in outlines if status in statuses]
-        entries.append((t(lang, "map.buildings"), "#d7cfc2", "square", ""))
-        entries.append((t(lang, "map.proposals"), "#e41a1c", "dot", ""))
-        entries.append((t(lang, "map.your_pin"), "#ffeb3b", "dot", ""))
-        if self.agenda.data["features"]:
-            entries.append((t(lang, "map.agenda"), DECISION_COLOURS["adopt"], "dot", ""))
-        items = "".join(
-            f"<span class='wb-key'><i class='wb-{shape}' style='background:{colour}{outline}'>"
-            f"</i>{escape(label)}</span>" for label, colour, shape, outline in entries)
-        return (f"<div class='wb-legend' aria-label='{escape(t(lang, 'map.legend'))}'>"
-                f"{items}</div>")
+        return legend_html(self.community, self.lang, bool(self.agenda.data["features"]))
 
     def show_proposals(self, rows: list[dict]) -> None:
         self.proposals.data = proposal_features(rows)

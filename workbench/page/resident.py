@@ -27,7 +27,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import i18n, registry, settings
 from workbench.layers.current import current_community, refresh_spaces
-from workbench.layers.map_widget import CommunityMap
+from workbench.layers.page_map_widget import PageMap
 from workbench.page import STARTED
 from workbench.page.access import document_note, name_note
 from workbench.page.fold import Fold, FoldLooks
@@ -83,7 +83,7 @@ class ResidentApp:
         self.language.add_class("wb-language")
         self.language.observe(safe(self._on_language), names="value")
         self.hint = self.text()
-        self.map = CommunityMap(self.community, self.lang, basemap=basemap)
+        self.map = PageMap(self.community, self.lang, basemap=basemap)
         self.map.public_spaces.on_click(safe(self._on_space_click))
         # the legend, and the map as a list for whoever cannot see or tap it
         self.legend = self.text()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 import ipywidgets as w
-from ipyleaflet import Popup
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import settings, vocabulary
@@ -383,7 +382,6 @@ class ProposalList(PagePart):
         #: (proposal id, widget) shown right below that proposal's row (its discussion)
         self.beside: tuple[int, w.Widget] | None = None
         self.page.map.proposals.on_click(self.page.safe(self._on_proposal_click))
-        self.popup: Popup | None = None  # made at the first tap on a proposal's marker
         self.photos = ListedPhotos(self)  # which rows have a photo; a photo read when opened
 
     def build(self) -> None:
@@ -526,20 +524,12 @@ class ProposalList(PagePart):
         if row is None:
             return
         supports_text = esc(self.t("support.count", count=self.counts.get(pid, 0)))
-        if self.popup is None:
-            self.popup = Popup(child=w.HTML(), close_button=True, auto_close=True,
-                               max_width=280)
         # the tap went on to the map too and put the resident's pin here (its space chosen)
-        self.popup.child.value = (
+        self.page.map.show_popup(row["lat"], row["lon"], (
             f"<b>{esc(row['title'])}</b><br>{supports_text}<br>"
             f"{esc(vocabulary.scenario_label(row['scenario'], self.lang))}<br>"
             f"{esc(row['description'][:280])}"
-            f"<p class='wb-hint'>{esc(self.t('map.pin_here_too'))}</p>")
-        self.popup.location = (row["lat"], row["lon"])
-        map_widget = self.page.map.widget
-        if self.popup not in map_widget.layers:
-            map_widget.add(self.popup)
-        self.popup.open_popup(location=(row["lat"], row["lon"]))
+            f"<p class='wb-hint'>{esc(self.t('map.pin_here_too'))}</p>"))
 
     # -- acting ---------------------------------------------------------------------------
     def toggle_support(self, proposal_id: int) -> None:

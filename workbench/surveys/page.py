@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from workbench import i18n
 from workbench.deliberation.statements import voter_key
-from workbench.layers.map_widget import CommunityMap
+from workbench.layers.page_map_widget import PageMap
 from workbench.surveys.answers import (check_response, is_visible, next_pairs, progress,
                                survey_is_open, survey_view, text_of)
 from workbench.page.access import link_message, live, name_note, scroll_to
@@ -501,8 +501,7 @@ class OpenSurveys(PagePart):
         community = self.session.community
         form = SurveyForm(survey_view(row["definition"]), row["id"], self.store, respondent,
                           self.lang, community,
-                          map_factory=lambda: CommunityMap(community, self.lang,
-                                                           height="300px"))
+                          map_factory=lambda: PageMap(community, self.lang, height="300px"))
         form.anonymous = anonymous
         form.code_id = None if anonymous else code_id
         form.survey_id = survey_id

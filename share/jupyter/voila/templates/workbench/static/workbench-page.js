@@ -13,10 +13,7 @@
    - which of a row of toggle buttons is chosen (aria-pressed, from their class);
    - a folded section (.wb-fold): its head is a heading, its button says whether it is open;
    - the "large text" switch (button.wb-large-toggle): html.wb-large-text, kept per browser
-     in localStorage and applied before the page draws;
-   - the widget libraries a page draws with (<meta name="wb-widget-modules">, from the
-     notebook's metadata) start loading as soon as the front end is up, while the kernel
-     sends the widgets, rather than after (the map's code is about 1 MiB).
+     in localStorage and applied before the page draws.
    Nothing here sends anything to the kernel. */
 (function () {
   "use strict";
@@ -152,25 +149,4 @@
   }
   if (document.body) { watch(); } else { document.addEventListener("DOMContentLoaded", watch); }
 
-  /* The same module the widget manager imports on the first widget of that library: its
-     federated container ("./index"), once Voilà has initialised the containers (it sets
-     window.jupyterapp after), so the shared packages resolve as they will for the manager.
-     A failure changes nothing: the manager loads the library itself, as without this. */
-  function warm(names) {
-    var waited = 0;
-    var timer = window.setInterval(function () {
-      waited += 25;
-      if (!window.jupyterapp && waited < 30000) { return; }
-      window.clearInterval(timer);
-      if (!window.jupyterapp) { return; }
-      names.forEach(function (name) {
-        var container = (window._JUPYTERLAB || {})[name];
-        if (!container || typeof container.get !== "function") { return; }
-        container.get("./index").then(function (factory) { factory(); })
-          .catch(function () { /* loaded later by the manager */ });
-      });
-    }, 25);
-  }
-  var modules = document.querySelector('meta[name="wb-widget-modules"]');
-  if (modules && modules.content.trim()) { warm(modules.content.trim().split(/\s+/)); }
 })();
