@@ -233,8 +233,7 @@ class Phone(threading.Thread):
         scenario = c.find("DropdownModel", description=i18n.t("zh", "form.scenario"))
         submit = c.find_class("wb-submit")[0]
         lon, lat = self.place
-        c.custom(c.find("LeafletMapModel"), {"event": "interaction", "type": "click",
-                                             "coordinates": [lat, lon]})
+        c.tap_map(lon, lat)
         c.set(title, value=f"工作坊提案 {self.number + 1}：口袋公园加长椅")
         c.set(scenario, index=c.states[scenario]["_options_labels"].index(self.scenario_label))
         c.click(submit)

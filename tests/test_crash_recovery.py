@@ -133,7 +133,7 @@ class Resident(threading.Thread):
         self.title = c.find("TextModel", description="Title")
         self.scenario = c.find("DropdownModel", description="Scenario")
         self.submit = c.find("ButtonModel", description="Submit proposal")
-        self.map = c.find("LeafletMapModel")
+        self.map = c.map_id()
         self.another = c.find_class("wb-another")[0]
         box = next(m for m, s in c.states.items()
                    if f"IPY_MODEL_{self.another}" in s.get("children", []))

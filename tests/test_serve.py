@@ -59,3 +59,21 @@ def test_serve_runs_both_servers_until_ctrl_c(workbench_env):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_each_page_loads_only_the_widget_front_ends_it_names(tmp_path):
+    """The residents' page loads anywidget (its map) and not ipyleaflet's 1 MiB of plugins; the
+    screen neither; a notebook that names nothing (a planner's, served as an app) gets all."""
+    from workbench import serve
+
+    base = serve.BASE_EXTENSIONS
+    assert serve.page_extensions(serve.RESIDENT_NOTEBOOK) == base + ["anywidget"]
+    assert serve.page_extensions(serve.WORKSHOP_NOTEBOOK) == base
+    plain = tmp_path / "plain.ipynb"
+    plain.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    assert serve.page_extensions(plain) == base + serve.WIDGET_EXTENSIONS
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{")
+    assert serve.page_extensions(broken) == base + serve.WIDGET_EXTENSIONS
+    command = serve.voila_command(serve.RESIDENT_NOTEBOOK, port=1, preheat=0)
+    assert f"--VoilaConfiguration.extension_allowlist={base + ['anywidget']!r}" in command

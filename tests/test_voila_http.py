@@ -81,6 +81,9 @@ TRAVERSAL_PATHS = [
     "/voila/files/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd",
     "/voila/labextensions/..%2F..%2Fworkbench%2Fcli.py",
     "/voila/api/themes/..%2F..%2Fplanner.ipynb",
+    "/wb-lib/leaflet/..%2F..%2F..%2F..%2F..%2Fworkbench%2Fcli.py",
+    "/wb-lib/leaflet/../__init__.py",
+    "/wb-lib/leaflet/%2E%2E/__init__.py",
 ]
 
 
@@ -151,6 +154,14 @@ def test_home_page_with_language_is_served(voila_server):
 @pytest.mark.parametrize("path", FORBIDDEN_PATHS)
 def test_private_files_are_not_served(voila_server, path):
     assert_not_served(raw_get(voila_server, path))
+
+
+def test_leaflet_is_served_for_the_residents_map(voila_server):
+    """The template links Leaflet for the residents' map from the XStatic-Leaflet package."""
+    for name, kind in (("leaflet.js", "javascript"), ("leaflet.css", "css")):
+        response = raw_get(voila_server, f"/wb-lib/leaflet/{name}")
+        assert response.status_code == 200 and kind in response.headers["Content-Type"]
+    assert "Leaflet 1.9" in raw_get(voila_server, "/wb-lib/leaflet/leaflet.js").text[:300]
 
 
 @pytest.mark.parametrize("path", TRAVERSAL_PATHS)

@@ -29,7 +29,7 @@ def form(client):
         "description": client.find("TextareaModel", description="Description"),
         "scenario": client.find("DropdownModel", description="Scenario"),
         "submit": client.find("ButtonModel", description="Submit proposal"),
-        "map": client.find("LeafletMapModel"),
+        "map": client.map_id(),
     }
 
 

@@ -7,6 +7,7 @@ what is tested is what runs.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import secrets
 import signal
@@ -31,6 +32,27 @@ SCREEN_PREHEAT = 1
 #: with a 60 s delay the refills still overlapped the proposals). With the pool sized for the
 #: meeting, the refills start once the arrivals and first proposals are over.
 WORKSHOP_FILL_DELAY = 120
+
+
+#: the front-end extensions every page loads: Voilà's widget manager and the widgets' own
+BASE_EXTENSIONS = ["@voila-dashboards/widgets-manager8", "@jupyter-widgets/jupyterlab-manager"]
+#: the widget libraries' front ends a page may need: ipyleaflet's (the planners' map, some
+#: 1 MiB of plugins) and anywidget (the residents' map, workbench/layers/page_map_widget.py)
+WIDGET_EXTENSIONS = ["jupyter-leaflet", "anywidget"]
+
+
+def page_extensions(notebook: Path) -> list[str]:
+    """The front-end extensions Voilà loads for ``notebook``: the base ones, and of the widget
+    libraries those it names in its metadata (``workbench.widget_libraries``); a notebook that
+    names none (a planner's notebook served as an app) gets them all."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        metadata = {}
+    named = (metadata.get("workbench") or {}).get("widget_libraries")
+    if not isinstance(named, list):
+        return BASE_EXTENSIONS + WIDGET_EXTENSIONS
+    return BASE_EXTENSIONS + [name for name in WIDGET_EXTENSIONS if name in named]
 
 
 def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None,
@@ -69,11 +91,8 @@ def voila_command(notebook: Path = RESIDENT_NOTEBOOK, *, port: int | None = None
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.template=workbench",
         "--VoilaConfiguration.show_tracebacks=False",
-        # only the front-end extensions the pages use (not every one installed: pygments,
-        # ipyleaflet's, which only the planners' map needs...); Voilà's own widget manager is
-        # one of them, anywidget draws the residents' map (workbench/layers/page_map_widget.py)
-        "--VoilaConfiguration.extension_allowlist=['@voila-dashboards/widgets-manager8', "
-        "'@jupyter-widgets/jupyterlab-manager', 'anywidget']",
+        # only the front-end extensions the page uses (not every one installed: pygments...)
+        f"--VoilaConfiguration.extension_allowlist={page_extensions(notebook)!r}",
         r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|jpeg|gif|svg|webp)$",
         r"--VoilaConfiguration.file_denylist=.*\.(ipynb|py|db|sqlite|yaml|yml|json|env|log)$",
         "--KernelManager.transport=ipc",

@@ -13,6 +13,10 @@ bilingual "try again in a minute" page (:mod:`workbench.busy_page`) instead of a
 admitted page's kernel learns its client as a keyed hash of the address, never the address
 (:mod:`workbench.participation.floods`: flood limits counted across pages).
 
+Leaflet, for the residents' map (:mod:`workbench.layers.page_map_widget`), is served from the
+installed XStatic-Leaflet package at ``wb-lib/leaflet/`` (``LEAFLET_PATH``): read-only files
+of a package, as the maps people take away read it (``layers/map_libraries.yaml``).
+
 A kernel is ended only for the browser its page was rendered for (the ``wb_page_owner``
 cookie, :meth:`workbench.resident_kernels.ResidentKernels.claim`): the page's goodbye and
 ``DELETE /api/kernels/<id>`` from anyone else are refused (403), whatever xsrf token they
@@ -27,6 +31,7 @@ from functools import partial
 
 from jupyter_server.log import log_request
 from jupyter_server.services.kernels.handlers import KernelHandler
+from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.web import HTTPError, RequestHandler
 from voila.app import Voila
@@ -67,6 +72,17 @@ class TemplateStatic(TemplateStaticFileHandler):
             return super().get_absolute_path(root, path)
         except ValueError:
             raise HTTPError(404) from None
+
+
+#: where the resident server serves Leaflet (the template links it: ``index.html.j2``)
+LEAFLET_PATH = "wb-lib/leaflet/"
+
+
+def leaflet_handler(base_url: str) -> tuple:
+    import xstatic.pkg.leaflet
+
+    return (url_path_join(base_url, LEAFLET_PATH, "(.*)"), web.StaticFileHandler,
+            {"path": xstatic.pkg.leaflet.BASE_DIR})
 
 
 class ResidentPage(TornadoVoilaHandler):
@@ -193,7 +209,7 @@ class ResidentVoila(Voila):
         config = self.voila_configuration
         config.http_header_envs = [*config.http_header_envs, CLIENT_HEADER]
         secret = client_secret()
-        handlers = [(REFUSED_PATHS, NotFound)]
+        handlers = [(REFUSED_PATHS, NotFound), leaflet_handler(self.base_url)]
         for pattern, handler, *options in super().init_handlers():
             if handler is TemplateStaticFileHandler:
                 handler = TemplateStatic

@@ -164,6 +164,18 @@ class WidgetClient:
         if wait:
             self._receive(self._idle_after(msg_id))
 
+    def map_id(self) -> str:
+        """The id of the page's map (class wb-map: ``layers/page_map_widget.py``)."""
+        found = self.find_class("wb-map")
+        if len(found) != 1:
+            raise LookupError(f"{len(found)} maps on the page")
+        return found[0]
+
+    def tap_map(self, lon: Any, lat: Any, wait: bool = True) -> None:
+        """A tap on the map at (lon, lat), as the map's script tells the kernel of it."""
+        self.custom(self.map_id(), {"event": "interaction", "type": "click",
+                                    "coordinates": [lat, lon]}, wait=wait)
+
     def click(self, model_id: str, wait: bool = True) -> None:
         self.custom(model_id, {"event": "click"}, wait=wait)
 

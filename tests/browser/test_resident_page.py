@@ -375,7 +375,7 @@ LEAFLET_LOADED = "() => !!(window.L && typeof window.L.map === 'function')"
 
 def test_the_map_code_loads_with_the_page_not_after_the_widgets(phone):
     """The resident notebook says it draws the map (metadata ``workbench.map``); the template
-    loads Leaflet with the page, from the project's own copy, not after the widgets arrive.
+    loads Leaflet with the page (XStatic-Leaflet's copy), not after the widgets arrive.
     With the kernel's websocket held (never connected: no widget ever arrives), Leaflet is
     loaded all the same, and ipyleaflet's front end is not fetched at all."""
     page = phone.page
@@ -385,7 +385,7 @@ def test_the_map_code_loads_with_the_page_not_after_the_widgets(phone):
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(phone.server_url + "?lang=en", wait_until="commit")
     page.wait_for_function(LEAFLET_LOADED, timeout=READY_TIMEOUT)
-    assert any(url.split("?")[0].endswith("/static/leaflet/leaflet.js") for url in fetched)
+    assert any(url.split("?")[0].endswith("/wb-lib/leaflet/leaflet.js") for url in fetched)
     assert page.locator(".leaflet-container").count() == 0  # fetched before any widget came
     for _ in range(100):  # the websocket was asked for, and held: no widget will come
         if held:

@@ -33,8 +33,7 @@ def propose_on_a_fresh_page(server, title, headers=None) -> list[str]:
     """Open a new page (a new kernel), submit one proposal; the page's messages."""
     with WidgetClient(server.url + "?lang=en", headers=headers) as page:
         lon, lat = load_community(DEMO_LAYERS).public_space_location("PS02")
-        page.custom(page.find("LeafletMapModel"), {
-            "event": "interaction", "type": "click", "coordinates": [lat, lon]})
+        page.tap_map(lon, lat)
         page.set(page.find("TextModel", description="Title"), value=title)
         scenario = page.find("DropdownModel", description="Scenario")
         page.set(scenario, index=page.states[scenario]["_options_labels"].index("Health"))

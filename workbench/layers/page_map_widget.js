@@ -10,7 +10,7 @@ const PANES = { base: 410, public_spaces: 420, proposals: 430, agenda: 440, pin:
 
 function leaflet() {
   if (window.L && window.L.map) { return Promise.resolve(window.L); }
-  const tag = document.querySelector("script[src*='leaflet/leaflet.js']");
+  const tag = document.querySelector("script[src*='wb-lib/leaflet/leaflet.js']");
   if (!tag) { return Promise.reject(new Error("Leaflet is not on this page")); }
   return new Promise((resolve, reject) => {
     tag.addEventListener("load", () => resolve(window.L));

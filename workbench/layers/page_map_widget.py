@@ -4,12 +4,14 @@ The planners' map (:class:`workbench.layers.map_widget.CommunityMap`) is ipyleaf
 every Leaflet plugin a planner may want. A resident's phone needs none of them: ipyleaflet's
 front end is about 1 MiB of scripts (drawing, editing, vector tiles, projections...) and its
 kernel side 9 MiB of each resident kernel (numpy's widgets, branca, jinja2, xyzservices).
-Measured with the machine loaded, a page with an ipyleaflet map took 0.4 s longer to be usable
-than a one-button page, one drawn by this widget 0.14 s (``python -m bench resident_page``).
+With the machine loaded, a one-button page with an ipyleaflet map beside the button took
+0.40 s longer to be usable than the button alone, one with an anywidget beside it 0.14 s
+(medians of 7 loads each, in one run); ``python -m bench resident_page`` measures the page.
 
 This widget draws the same layers with the same styles (the functions of ``map_widget``),
-from Leaflet 1.9 that the page's template loads with the page (``static/leaflet``, BSD-2):
-the resident's phone fetches it once and keeps it. Its script (``page_map_widget.js``) sends the
+from Leaflet 1.9 that the page's template loads with the page (the XStatic-Leaflet package,
+BSD-2, served by :mod:`workbench.voila_app`): the resident's phone fetches it once and keeps
+it. Its script (``page_map_widget.js``) sends the
 kernel three things, each checked here as any client's message is: a tap on the map, a tap on
 a feature (by id only: what the feature is, the kernel knows), and what the map shows.
 """
@@ -186,11 +188,6 @@ class PageMap:
         self.proposals = FeatureLayer(self.widget, "proposals", proposal_features([]))
         self.agenda = FeatureLayer(self.widget, "agenda", agenda_features([]))
         self.show_spaces()
-
-    @property
-    def pin_shown(self) -> tuple[float, float] | None:
-        """(lat, lon) of the resident's pin, or None."""
-        return tuple(self.widget.pin) if self.widget.pin else None
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
