@@ -396,3 +396,26 @@ def test_the_map_code_loads_with_the_page_not_after_the_widgets(phone):
     assert page.locator(".leaflet-container").count() == 0
     assert not [url for url in fetched if "jupyter-leaflet" in url]
     assert phone.page_errors == []
+
+
+def map_fills_its_place_and_shows_the_community(page) -> None:
+    """The map fills its widget (whose height the page's stylesheet may set) and the whole
+    community boundary is in view, as the map fits it when it first has a size."""
+    wait_for_map_to_settle(page)
+    widget = page.locator(".wb-map").bounding_box()
+    shown = page.locator(".wb-map .leaflet-container").bounding_box()
+    land = boundary_path(page).bounding_box()
+    assert abs(shown["height"] - widget["height"]) <= 1 and shown["height"] > 200
+    assert shown["x"] <= land["x"] and land["x"] + land["width"] <= shown["x"] + shown["width"]
+    assert shown["y"] <= land["y"] and land["y"] + land["height"] <= shown["y"] + shown["height"]
+
+
+def test_the_map_fills_its_place_and_shows_the_whole_community(phone):
+    page = phone.page
+    page.goto(phone.server_url + "?lang=en")
+    map_fills_its_place_and_shows_the_community(page)
+    page.set_viewport_size({"width": 1920, "height": 1080})  # the workshop's screen
+    page.wait_for_timeout(500)
+    map_fills_its_place_and_shows_the_community(page)
+    assert page.locator(".wb-map").bounding_box()["height"] > 0.6 * 1080  # taller there
+    assert phone.page_errors == []

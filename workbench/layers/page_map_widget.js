@@ -43,8 +43,10 @@ function drawn(L, spec, pane, renderer, onTap) {
 
 async function render({ model, el }) {
   const L = await leaflet();
+  /* the widget's element has the height (its layout; a page's stylesheet may set another:
+     the residents' page makes the map taller on a wide screen); the map fills it */
   const box = document.createElement("div");
-  box.style.height = model.get("height");
+  box.style.height = "100%";
   box.style.width = "100%";
   el.appendChild(box);
   const map = L.map(box, {
@@ -113,7 +115,13 @@ async function render({ model, el }) {
   model.on("change:popup", () => {
     const note = model.get("popup");
     if (note && note.html !== undefined) {
-      L.popup({ maxWidth: 280, autoClose: true, closeButton: true })
+      /* clear of the zoom buttons (top left, 44 px: resident.css), and narrow enough to
+         fit beside them on a phone (the text's width, less the popup's own 44 px of margin
+         and the padding kept on both sides): the map pans to show it whole */
+      const room = Math.max(140, box.clientWidth - 64 - 12 - 48);
+      L.popup({ maxWidth: Math.min(280, room), minWidth: Math.min(200, room),
+                autoClose: true, closeButton: true,
+                autoPanPaddingTopLeft: [64, 12], autoPanPaddingBottomRight: [12, 12] })
         .setLatLng([note.lat, note.lon]).setContent(note.html).openOn(map);
     }
   });

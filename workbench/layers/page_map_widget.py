@@ -90,7 +90,6 @@ class LeafletMap(anywidget.AnyWidget):
     fit = traitlets.List([]).tag(sync=True)
     #: what the map shows, as the browser says: (south, west), (north, east)
     bounds = traitlets.List([]).tag(sync=True)
-    height = traitlets.Unicode("48vh").tag(sync=True)
     tiles = traitlets.Dict({}).tag(sync=True)
     credit = traitlets.Unicode("").tag(sync=True)
     #: the community's own layers, drawn once: boundary, roads, buildings
@@ -178,7 +177,8 @@ class PageMap:
         layers = community.layers
         self.widget = LeafletMap(
             center=list(community.center), zoom=float(community.zoom),
-            fit=[list(corner) for corner in fit_box(community)], height=height, tiles=tiles,
+            fit=[list(corner) for corner in fit_box(community)], tiles=tiles,
+            layout={"height": height, "width": "100%"},
             credit=escape(attribution_text(getattr(community, "folder", None)) or ""),
             base=[layer_spec(layers["boundary"], boundary_style(bool(tiles))),
                   layer_spec(layers["roads"], road_style),
