@@ -133,7 +133,6 @@ class Resident(threading.Thread):
         self.title = c.find("TextModel", description="Title")
         self.scenario = c.find("DropdownModel", description="Scenario")
         self.submit = c.find("ButtonModel", description="Submit proposal")
-        self.map = c.map_id()
         self.another = c.find_class("wb-another")[0]
         box = next(m for m, s in c.states.items()
                    if f"IPY_MODEL_{self.another}" in s.get("children", []))
@@ -155,7 +154,7 @@ class Resident(threading.Thread):
         title = f"Crash {self.tag}-{n}"
         self.ledger.try_one("proposals")
         lon, lat = self.place
-        c.custom(self.map, {"event": "interaction", "type": "click", "coordinates": [lat, lon]})
+        c.tap_map(lon, lat)
         c.set(self.title, value=title)
         c.set(self.scenario, index=1 + n % 9)
         c.click(self.submit)

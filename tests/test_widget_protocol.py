@@ -29,7 +29,6 @@ def form(client):
         "description": client.find("TextareaModel", description="Description"),
         "scenario": client.find("DropdownModel", description="Scenario"),
         "submit": client.find("ButtonModel", description="Submit proposal"),
-        "map": client.map_id(),
     }
 
 
@@ -46,11 +45,6 @@ def count(server):
         store.dispose()
 
 
-def tap(client, model_id, lon, lat):
-    client.custom(model_id, {"event": "interaction", "type": "click",
-                             "coordinates": [lat, lon]})
-
-
 def test_a_huge_title_fired_fifty_times_saves_nothing(voila_server, page):
     before = count(voila_server)
     f = form(page)
@@ -65,7 +59,7 @@ def test_a_huge_title_fired_fifty_times_saves_nothing(voila_server, page):
 def test_a_protocol_client_can_submit_like_a_page(voila_server, page):
     f = form(page)
     lon, lat = load_community(DEMO_LAYERS).public_space_location("PS02")
-    tap(page, f["map"], lon, lat)
+    page.tap_map(lon, lat)
     page.set(f["title"], value="Drinking fountain")
     page.set(f["description"], value="Near the courts")
     options = page.states[f["scenario"]]["_options_labels"]
@@ -87,7 +81,7 @@ def test_submissions_per_page_are_limited(voila_server, page):
     before = count(voila_server)
     another = page.find("ButtonModel", description="Make another proposal")
     for i in range(15):
-        tap(page, f["map"], lon, lat)
+        page.tap_map(lon, lat)
         page.set(f["title"], value=f"Idea {i}")
         page.set(f["scenario"], index=2)
         page.click(f["submit"])

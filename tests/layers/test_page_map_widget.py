@@ -99,9 +99,8 @@ def test_layer_spec_takes_a_style_function_or_a_style():
     collection = {"features": [{"type": "Feature", "properties": {"id": "a", "k": 1},
                                 "geometry": {"type": "Point",
                                              "coordinates": [1.123456789, 2.0]}}]}
-    (f,) = layer_spec(collection, lambda feature: {"n": feature["properties"]["k"]},
-                      keep=("k",))["features"]
-    assert f == {"type": "Feature", "id": "a", "properties": {"k": 1}, "style": {"n": 1},
+    (f,) = layer_spec(collection, lambda feature: {"n": feature["properties"]["k"]})["features"]
+    assert f == {"type": "Feature", "id": "a", "properties": {}, "style": {"n": 1},
                  "geometry": {"type": "Point", "coordinates": [1.123457, 2.0]}}
     assert layer_spec(collection, {"n": 2})["features"][0]["style"] == {"n": 2}
 

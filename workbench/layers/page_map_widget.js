@@ -1,5 +1,5 @@
-/* The residents' map (workbench/layers/page_map_widget.py): Leaflet, which the page's template loads
-   with the page (window.L), drawing what the kernel puts in the model.
+/* The residents' map (workbench/layers/page_map_widget.py): Leaflet, which the page's template
+   loads with the page (window.L), drawing what the kernel puts in the model.
 
    Layers sit in panes of their own, in this order from the bottom: the community's layers,
    public spaces, proposals, the published agenda, the resident's pin; labels and notes above.
@@ -20,8 +20,9 @@ function leaflet() {
 }
 
 function drawn(L, spec, pane, renderer, onTap) {
-  /* a layer spec (layer_spec in page_map_widget.py) as a Leaflet GeoJSON layer; every layer takes
-     taps (and passes them on to the map), as ipyleaflet's do, but only some tell of them */
+  /* a layer spec (layer_spec in page_map_widget.py) as a Leaflet GeoJSON layer; every layer
+     takes taps (and passes them on to the map), as ipyleaflet's do, but only some tell of
+     them */
   const point = spec.point || {};
   const hover = spec.hover || {};
   const layer = L.geoJSON({ type: "FeatureCollection", features: spec.features || [] }, {
@@ -55,11 +56,16 @@ async function render({ model, el }) {
     zoomSnap: model.get("zoom_snap"), zoomDelta: 1, scrollWheelZoom: false,
     attributionControl: false,
   });
-  box.wbMap = map;  /* for the browser tests */
   const renderers = {};
   for (const [name, z] of Object.entries(PANES)) {
     map.createPane(name).style.zIndex = String(z);
     renderers[name] = L.svg({ pane: name });
+  }
+  /* what this view listens to on the model, let go with the view */
+  const listening = [];
+  function listen(event, callback) {
+    model.on(event, callback);
+    listening.push([event, callback]);
   }
   const tiles = model.get("tiles");
   const credit = model.get("credit");
@@ -84,7 +90,7 @@ async function render({ model, el }) {
   }
   for (const name of ["public_spaces", "proposals", "agenda"]) {
     show(name);
-    model.on(`change:${name}`, () => show(name));
+    listen(`change:${name}`, () => show(name));
   }
 
   let labels = null;
@@ -97,7 +103,7 @@ async function render({ model, el }) {
     }))).addTo(map);
   }
   showLabels();
-  model.on("change:labels", showLabels);
+  listen("change:labels", showLabels);
 
   let pin = null;
   function showPin() {
@@ -110,9 +116,9 @@ async function render({ model, el }) {
     }
   }
   showPin();
-  model.on("change:pin", showPin);
+  listen("change:pin", showPin);
 
-  model.on("change:popup", () => {
+  listen("change:popup", () => {
     const note = model.get("popup");
     if (note && note.html !== undefined) {
       /* clear of the zoom buttons (top left, 44 px: resident.css), and narrow enough to
@@ -128,14 +134,14 @@ async function render({ model, el }) {
 
   map.on("click", (event) => model.send({
     event: "interaction", type: "click", coordinates: [event.latlng.lat, event.latlng.lng] }));
-  function tell() {
-    const b = map.getBounds();
-    model.set("bounds", [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]]);
-    model.set("zoom", map.getZoom());
-    model.save_changes();
-  }
-  map.on("moveend", tell);
-  model.on("change:zoom", () => {
+  /* the kernel reads the zoom for how far a tap reaches (a marker's size on the ground) */
+  map.on("zoomend", () => {
+    if (model.get("zoom") !== map.getZoom()) {
+      model.set("zoom", map.getZoom());
+      model.save_changes();
+    }
+  });
+  listen("change:zoom", () => {
     if (model.get("zoom") !== map.getZoom()) { map.setZoom(model.get("zoom")); }
   });
 
@@ -151,11 +157,14 @@ async function render({ model, el }) {
       const fit = model.get("fit");
       const zoom = fit.length === 2 ? map.getBoundsZoom(fit, false) : map.getZoom();
       map.setView(model.get("center"), zoom, { animate: false });
-      tell();
     }
   });
   sized.observe(box);
-  return () => { sized.disconnect(); map.remove(); };
+  return () => {
+    listening.forEach(([event, callback]) => model.off(event, callback));
+    sized.disconnect();
+    map.remove();
+  };
 }
 
 export default { render };

@@ -56,28 +56,32 @@ def _rounded(coordinates):
     return [_rounded(c) for c in coordinates]
 
 
+def feature_id(feature: dict):
+    """A feature's id: its ``id`` property (the community's layers), else its own id."""
+    return (feature.get("properties") or {}).get("id", feature.get("id"))
+
+
 def layer_spec(collection: dict, style=None, point: dict | None = None,
-               hover: dict | None = None, keep: tuple[str, ...] = ()) -> dict:
-    """A GeoJSON layer as the browser draws it: each feature with its id, its style (``style``
-    a dict, or a function of the feature) and only the properties in ``keep``; coordinates
-    rounded to :data:`PLACES`."""
+               hover: dict | None = None) -> dict:
+    """A GeoJSON layer as the browser draws it: each feature with its id and its style
+    (``style`` a dict, or a function of the feature), no properties (what a feature is, the
+    kernel knows); coordinates rounded to :data:`PLACES`."""
     features = []
     for feature in collection.get("features", []):
-        properties = feature.get("properties") or {}
         geometry = feature["geometry"]
         features.append({
             "type": "Feature",
-            "id": properties.get("id", feature.get("id")),
+            "id": feature_id(feature),
             "geometry": {"type": geometry["type"],
                          "coordinates": _rounded(geometry["coordinates"])},
-            "properties": {key: properties[key] for key in keep if key in properties},
+            "properties": {},
             "style": style(feature) if callable(style) else (style or {})})
     return {"features": features, "point": point or {}, "hover": hover or {}}
 
 
 class LeafletMap(anywidget.AnyWidget):
     """The map as the browser sees it. Layers are set whole; the browser redraws the one that
-    changed. ``zoom`` and ``bounds`` come back from the browser."""
+    changed. ``zoom`` comes back from the browser (how far a tap reaches depends on it)."""
 
     _esm = Path(__file__).with_name("page_map_widget.js")
 
@@ -88,8 +92,6 @@ class LeafletMap(anywidget.AnyWidget):
     zoom_snap = traitlets.Float(ZOOM_STEP).tag(sync=True)
     #: what the map shows first, whole: (south, west), (north, east)
     fit = traitlets.List([]).tag(sync=True)
-    #: what the map shows, as the browser says: (south, west), (north, east)
-    bounds = traitlets.List([]).tag(sync=True)
     tiles = traitlets.Dict({}).tag(sync=True)
     credit = traitlets.Unicode("").tag(sync=True)
     #: the community's own layers, drawn once: boundary, roads, buildings
@@ -133,12 +135,12 @@ class LeafletMap(anywidget.AnyWidget):
             for callback in self._interaction_handlers:
                 callback(type="click", coordinates=content.get("coordinates"))
         elif content.get("event") == "feature":
-            layer, feature_id = content.get("layer"), content.get("id")
-            if isinstance(feature_id, bool) or not isinstance(feature_id, (str, int)):
+            layer, sent_id = content.get("layer"), content.get("id")
+            if not isinstance(layer, str) or isinstance(sent_id, bool) \
+                    or not isinstance(sent_id, (str, int)):
                 return
-            for callback in self._feature_handlers.get(layer, []) if isinstance(layer, str) \
-                    else []:
-                callback(feature_id)
+            for callback in self._feature_handlers.get(layer, []):
+                callback(sent_id)
 
 
 class FeatureLayer:
@@ -152,16 +154,16 @@ class FeatureLayer:
         """``callback(event="click", feature=..., properties=...)`` with the feature as the
         page drew it (all its properties), found by the id the browser sent; an id the page
         did not draw is no tap."""
-        def tapped(feature_id) -> None:
-            feature = self.feature(feature_id)
+        def tapped(sent_id) -> None:
+            feature = self.feature(sent_id)
             if feature is not None:
                 callback(event="click", feature=feature, properties=feature["properties"])
 
         self.widget.on_feature_click(self.name, tapped)
 
-    def feature(self, feature_id) -> dict | None:
+    def feature(self, wanted) -> dict | None:
         for feature in self.data.get("features", []):
-            if (feature.get("properties") or {}).get("id", feature.get("id")) == feature_id:
+            if feature_id(feature) == wanted:
                 return feature
         return None
 
