@@ -90,9 +90,11 @@ def test_the_groups_do_not_move_with_the_seed_or_the_row_order(figures):
 def test_the_table_lists_every_conversation_and_the_mean():
     rows = [{"conversation": c, "participants": 10, "statements": 5, "clustered": 9,
              "polis_grouped": 9, "sizes": [5, 4], "polis_sizes": [6, 3], "ari": a,
-             "plain_ari": 0.5, "spearman": 0.97, "plain_spearman": 0.9, "seed_ari": 1.0,
-             "shuffled_ari": 1.0} for c, a in (("one", 0.8), ("two", 0.6))]
+             "plain_ari": 0.5, "settled_ari": 0.9, "spearman": 0.97, "plain_spearman": 0.9,
+             "settled_spearman": 0.99, "seed_ari": 1.0, "shuffled_ari": 1.0}
+            for c, a in (("one", 0.8), ("two", 0.6))]
     table = bench_opinion_groups.polis_table(rows).splitlines()
     assert len(table) == 2 + 2 + 1
-    assert table[2].startswith("| one | 10 × 5 | 9 (9) | [5, 4] ([6, 3]) | 0.800 | 0.500 |")
+    assert table[2].startswith("| one | 10 × 5 | 9 (9) | [5, 4] ([6, 3]) | 0.800 | 0.500 | "
+                               "0.900 | 0.970 | 0.900 | 0.990 |")
     assert "**0.700**" in table[-1] and "**0.500**" in table[-1]

@@ -28,7 +28,8 @@
   farthest, and when none keeps every group at the floor, no larger k is possible. No
   randomness: neither a seed nor the order of the rows changes the groups.
 
-Plain numpy and scikit-learn; imported by :mod:`.opinion_groups` only.
+Plain numpy and scikit-learn; imported by :mod:`.opinion_groups`, and by
+:mod:`.polis_comparison` to settle Pol.is's own groups on our map.
 """
 
 from __future__ import annotations
