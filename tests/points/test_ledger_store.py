@@ -174,6 +174,15 @@ def test_a_resident_of_another_community_is_not_credited_here(store, community):
     assert store.points_credits(community.id, None) == []
 
 
+def test_a_revoked_code_earns_nothing(store, community):
+    kept, lost = residents(store, community.id, 2)
+    assert store.revoke_code(lost)
+    with pytest.raises(PointsRefused, match="code_revoked"):
+        store.award_points(community.id, lost, "need:1", "elderly_care", 5, 30, "steward")
+    store.award_points(community.id, kept, "need:1", "elderly_care", 5, 30, "steward")
+    assert [c["code_id"] for c in store.points_credits(community.id, None)] == [kept]
+
+
 def test_transfers_both_ways_at_once_neither_deadlock_nor_go_below_zero(store, community):
     one, other = residents(store, community.id, 2, household="5-1-301")
     credited(store, community.id, one, 30, "need:1")

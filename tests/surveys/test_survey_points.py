@@ -43,6 +43,14 @@ def test_answering_with_a_code_earns_once(app, community, store):
     assert again.save() and len(store.points_credits(community.id)) == 1
 
 
+def test_a_code_revoked_while_the_form_is_open_earns_nothing(app, community, store):
+    form = answered(app, community, anonymous=False, version="v-named")
+    assert store.revoke_code(app.code_id)   # the slip was reported lost meanwhile
+    receipt = form.save()
+    assert receipt and receipt in form.receipt_html.value   # the answers are kept
+    assert store.points_credits(community.id) == []
+
+
 def test_an_anonymous_survey_earns_nothing(app, community, store):
     assert answered(app, community, anonymous=True, version="v-anon").save()
     assert store.points_credits(community.id) == []

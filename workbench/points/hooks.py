@@ -5,7 +5,8 @@ their page takes part in a workshop with it, or an agenda adopts their proposal.
 Earning never gets in the way of the action: the action is done (committed) first, then the
 credit is made, waiting for review as every credit does. A community without a rule file,
 a rule file with an error or without a rule for the event gives nothing, and a credit that
-cannot be made (a busy database, a code of another community) is logged and left. A credit
+cannot be made (a busy database, a code of another community, a code revoked while its page
+was open) is logged and left. A credit
 is keyed by the event, the thing and the person (``survey_completed:<survey id>:<code id>``,
 :func:`workbench.points.workflow.credit_event`), so an action repeated, retried or raced
 earns once; a credit lost to a failure is made when the action is done again.
@@ -21,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from workbench import settings
+from workbench.points.ledger import PointsRefused
 
 log = logging.getLogger("workbench.points")
 
@@ -63,6 +65,10 @@ def earn(store, community_id: str, code_id: int, event: str, ref: str | int
         if rules is None:
             return None
         return credit_event(store, rules, community_id, code_id, event, ref, AWARDED_BY)
+    except PointsRefused as refused:  # e.g. the code was revoked while the page was open
+        log.info("no points awarded for %s %s (code %s): %s", event, ref, code_id,
+                 refused.key)
+        return None
     except Exception:  # noqa: BLE001 - the action is done; a lost credit is made next time
         log.exception("no points awarded for %s %s (code %s)", event, ref, code_id)
         return None

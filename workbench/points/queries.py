@@ -158,12 +158,18 @@ class PointsStore:
                      points: int, minutes: int, awarded_by: str) -> tuple[int, bool]:
         """A credit waiting for review, once per ``event_key``: (its id, whether it is new).
         A repeated or simultaneous award of the same event gets the first one's id. Only a
-        resident of ``community_id`` is credited there: each community lists its own."""
+        resident of ``community_id`` is credited there: each community lists its own. A
+        code revoked or replaced (a lost slip) earns nothing more: a page that took the code
+        before it was revoked may still be open, so the write itself asks."""
         self.open_points_account(code_id)
         if self.points_account(code_id)["community_id"] != community_id:
             raise PointsRefused("points.refused.no_code")
 
         def work(conn):
+            status = conn.execute(select(participation_codes.c.status).where(
+                participation_codes.c.id == code_id)).scalar()
+            if status != "active":
+                raise PointsRefused("points.refused.code_revoked")
             return conn.execute(insert(points_credits).values(
                 community_id=community_id, code_id=code_id, event_key=event_key,
                 rule_id=rule_id, minutes=minutes, points=points, status="pending",
