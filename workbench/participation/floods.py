@@ -12,7 +12,9 @@ minutes, the last day), so every page and every server sharing the database coun
   carrier's NAT) count as one client, so these limits are sized for a full meeting room;
 - per **participation code**: one person, so these limits are tight. Comments and statements
   need a code; proposals do not (anyone may propose), so a per-code limit on them would be
-  escaped by leaving the code out: proposals are held per client.
+  escaped by leaving the code out: proposals are held per client. So are survey responses:
+  an anonymous survey's respondent is the page (or the phone), so each fresh page could add
+  one more response; a response edited again is not a new one and is not counted.
 
 A submission over a limit raises :class:`FloodLimited` inside the write: nothing is stored, and
 the page shows its message beside the field. Planners hide what got through in one action, by
@@ -38,6 +40,7 @@ LIMIT_SETTINGS = {
     ("proposal", "client"): "flood_proposals_per_client",
     ("comment", "client"): "flood_comments_per_client",
     ("statement", "client"): "flood_statements_per_client",
+    ("survey_response", "client"): "flood_survey_responses_per_client",
     ("comment", "code"): "flood_comments_per_code",
     ("statement", "code"): "flood_statements_per_code",
 }

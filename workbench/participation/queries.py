@@ -15,6 +15,7 @@ from workbench.participation import floods
 from workbench.participation.tables import (community_secrets, flood_hide_items, flood_hides,
                                             participation_codes, residents_personal)
 from workbench.proposals.tables import proposals
+from workbench.surveys.tables import survey_responses
 
 
 def refuse_flood(conn, kind: str, table, *, client: str | None, code_id: int | None,
@@ -363,7 +364,7 @@ class ParticipationStore:
         how many submissions were cleared."""
         def work(conn):
             cleared = 0
-            for table in _FLOOD_TABLES.values():
+            for table in _CLIENT_KEYED:
                 cleared += conn.execute(update(table).where(
                     table.c.client_key.is_not(None), table.c.created_at < utc(before))
                     .values(client_key=None)).rowcount
@@ -406,6 +407,9 @@ def utc(moment: datetime) -> datetime:
 
 #: what a flood hide hides, by kind
 _FLOOD_TABLES = {"proposal": proposals, "comment": comments, "statement": statements}
+#: every table keeping a client key: the above, which a planner can hide, and survey responses,
+#: which are only limited (a survey's results are read by planners, not shown to residents)
+_CLIENT_KEYED = (*_FLOOD_TABLES.values(), survey_responses)
 
 
 def _status_columns(kind: str, table):

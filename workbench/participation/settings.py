@@ -21,6 +21,9 @@ SETTINGS = [
     Setting("flood_statements_per_client", "100/10min, 400/day",
             "Most statements proposed from one client (all its pages together). " + _FORMAT
             + _ROOM, parse_limits),
+    Setting("flood_survey_responses_per_client", "200/10min, 800/day",
+            "Most new survey responses from one client (all its pages together; a response "
+            "answered again is an edit, not counted). " + _FORMAT + _ROOM, parse_limits),
     Setting("flood_comments_per_code", "30/10min, 120/day",
             "Most comments and replies with one participation code, whatever the pages and "
             "addresses: one person. " + _FORMAT, parse_limits),

@@ -20,6 +20,8 @@ import ipywidgets as w
 from workbench import i18n
 from workbench.deliberation.statements import voter_key
 from workbench.layers.page_map_widget import PageMap
+from workbench.participation.floods import FloodLimited
+from workbench.store import StoreBusy
 from workbench.surveys.answers import (check_response, is_visible, next_pairs, progress,
                                survey_is_open, survey_view, text_of)
 from workbench.page.access import link_message, live, name_note, scroll_to
@@ -403,7 +405,14 @@ class SurveyForm:
                 self.blocks[first].inputs[0].focus()
             return None
         self.message.value = ""
-        self.receipt = self.store.save_response(self.version_id, self.respondent, clean)
+        try:
+            self.receipt = self.store.save_response(self.version_id, self.respondent, clean)
+        except StoreBusy:
+            self.message.value = esc(i18n.t(self.lang, "survey.busy"))
+            return None
+        except FloodLimited as flood:  # too many new responses from this client: none saved
+            self.message.value = esc(i18n.t(self.lang, flood.message[0], **flood.message[1]))
+            return None
         self.log.info("survey %s answered, receipt %s", self.survey.id, self.receipt)
         if self.code_id is not None:  # answered with a participation code: points
             from workbench.points.hooks import earn

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import delete, func, insert, or_, select, true, update
 
+from workbench.participation.floods import page_client
+from workbench.participation.queries import refuse_flood
 from workbench.proposals.rules import new_receipt_code
 from workbench.surveys.tables import survey_drafts, survey_responses, survey_versions
 
@@ -54,11 +56,16 @@ class SurveyStore:
             return [dict(r._mapping, definition=json.loads(r.definition))
                     for r in conn.execute(query)]
 
-    def save_response(self, survey_version_id: int, respondent: str, answers: dict) -> str:
+    def save_response(self, survey_version_id: int, respondent: str, answers: dict,
+                      client: str | None = None) -> str:
         """Store a respondent's validated answers, or replace their earlier ones (answering
-        again edits the response); returns the response's receipt code once committed."""
+        again edits the response); returns the response's receipt code once committed. A new
+        response counts against its ``client``'s flood limit (default: the page's,
+        :func:`~workbench.participation.floods.page_client`): over it,
+        :class:`~workbench.participation.floods.FloodLimited` and nothing is written."""
         body = json.dumps(answers, ensure_ascii=False, sort_keys=True)
         now = datetime.now(timezone.utc)
+        client = client or page_client()
 
         def work(conn):
             row = conn.execute(select(survey_responses.c.id, survey_responses.c.receipt_code)
@@ -72,10 +79,13 @@ class SurveyStore:
                 conn.execute(update(survey_responses).where(survey_responses.c.id == row.id)
                              .values(answers=body, updated_at=now))
                 return row.receipt_code
+            refuse_flood(conn, "survey_response", survey_responses, client=client,
+                         code_id=None, now=now)
             code = new_receipt_code()
             conn.execute(insert(survey_responses).values(
                 survey_version_id=survey_version_id, respondent=respondent,
-                receipt_code=code, answers=body, created_at=now, updated_at=now))
+                receipt_code=code, answers=body, created_at=now, updated_at=now,
+                client_key=client))
             return code
         # two tabs saving at once: the loser's insert hits the unique respondent constraint
         # and, run again, becomes an edit; a receipt collision draws a new code

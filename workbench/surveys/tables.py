@@ -3,7 +3,8 @@
 SQLAlchemy Core on the one metadata of :mod:`workbench.store.tables`; the migrations in
 ``workbench/store/migrations/versions`` create them. Change both together."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (Column, DateTime, ForeignKey, Index, Integer, String, Table, Text,
+                        UniqueConstraint)
 
 from workbench.store.tables import metadata
 
@@ -27,6 +28,8 @@ survey_versions = Table(
 
 # One response per respondent and survey version; answering again edits it. ``respondent``
 # is an opaque key (a device key for anonymous surveys, a participation code's hash later).
+# ``client_key``: the keyed hash of the client that made the response, for the flood limit
+# counted across pages (workbench.participation.floods); cleared after client_key_days.
 survey_responses = Table(
     "survey_responses", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -36,7 +39,9 @@ survey_responses = Table(
     Column("answers", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("client_key", String(32), nullable=True),
     UniqueConstraint("survey_version_id", "respondent", name="uq_survey_responses_respondent"),
+    Index("ix_survey_responses_client_key", "client_key", "created_at"),
 )
 
 # Unfinished answers, so that a page reload keeps them; deleted when the response is saved.
