@@ -35,6 +35,9 @@ def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_se
     db = Store(voila_server.database_url)
     title = f"Broken swing {uuid.uuid4().hex[:6]}"
     page = phone.page
+    fonts = []
+    page.on("request", lambda request: fonts.append(request.url)
+            if request.resource_type == "font" else None)
     try:
         page.goto(voila_server.url + "?lang=en", wait_until="domcontentloaded", timeout=READY)
         expect(page.locator(".wb-submit")).to_be_visible(timeout=READY)
@@ -59,6 +62,9 @@ def test_a_photo_from_the_phone_is_shown_stored_clean_and_listed(phone, voila_se
         expect(page.get_by_role("button", name=en("photo.change"), exact=True)).to_be_visible()
         assert preview.evaluate("img => img.naturalWidth") == 240  # the thumbnail, upright
         screenshots(page, "1-photo-chosen", page.locator(".wb-photo-field"))
+        # the upload button has no icon: a phone downloads no font (Font Awesome's is 78 KiB);
+        # the page's text is in the phone's own fonts
+        assert fonts == []
         axe(page, "photo chosen")
 
         page.get_by_role("button", name=en("form.submit")).click()

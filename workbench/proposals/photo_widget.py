@@ -54,7 +54,8 @@ class PhotoField:
         self.limiter = form.session.limiter("photos", PHOTOS_PER_PAGE, SECONDS_BETWEEN_PHOTOS)
         safe = form.page.safe
         self.label = w.HTML()
-        self.upload = w.FileUpload(accept="image/*", multiple=False)
+        # no icon: its glyph would make every phone download Font Awesome (78 KiB)
+        self.upload = w.FileUpload(accept="image/*", multiple=False, icon="")
         self.upload.add_class("wb-photo-upload")
         self.upload.observe(safe(self._on_upload), names="value")
         self.preview = w.HTML()
