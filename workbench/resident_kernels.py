@@ -1,6 +1,6 @@
 """How many resident pages the server holds at once, and how many one client may open.
 
-Every resident page runs its own kernel (about 100 MiB). Without limits one client opening
+Every resident page runs its own kernel (about 90 MiB). Without limits one client opening
 pages in a loop fills the machine's memory: a closed page's kernel used to live on until the
 idle cull ten minutes later. Three things keep the server whole:
 

@@ -66,8 +66,9 @@ SETTINGS = [
             "it gets a 'busy, try again in a minute' page. 0: sized from memory when the "
             "server starts, (available memory - memory_reserve_mib) / kernel_memory_mib.", int),
     Setting("kernel_memory_mib", 110,
-            "Memory one resident page's kernel takes (measured about 100 MiB), for sizing "
-            "max_kernels.", int),
+            "Memory one resident page's kernel takes, with headroom (measured 83 MiB on a busy "
+            "page and up to 91 MiB in a workshop: python -m bench resident_page, workshop), "
+            "for sizing max_kernels.", int),
     Setting("memory_reserve_mib", 2048,
             "Memory kept for the system, the database and the servers themselves when "
             "max_kernels is sized from memory.", int),
