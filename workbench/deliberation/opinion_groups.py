@@ -72,8 +72,6 @@ BASE_CLUSTERS_PER_K = 12
 K_MARGIN = 0.05
 #: Smallest group, as a share of the clustered participants (ours, see the module doc).
 MIN_GROUP_SHARE = 0.02
-#: Fonts for the opinion map: Chinese first, DejaVu Sans for anything they lack.
-MAP_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "DejaVu Sans"]
 GROUP_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02",
                  "#a6761d", "#666666")
 
@@ -268,9 +266,10 @@ def opinion_map(groups: OpinionGroups, *, title: str = "",
     sizes. ``labels`` names groups (default A, B, C … as Pol.is does). Returns a
     :class:`matplotlib.figure.Figure` (no pyplot: safe in a kernel and with the Agg backend)."""
     from matplotlib.figure import Figure
-    from matplotlib.font_manager import FontProperties
 
-    font = FontProperties(family=MAP_FONTS)
+    from workbench.surveys.charts import use_cjk_font
+
+    use_cjk_font()          # the machine's Chinese font, as every chart (Windows, macOS too)
     fig = Figure(figsize=(6.4, 5.2), layout="constrained")
     ax = fig.add_subplot()
     sizes = groups.sizes()
@@ -287,9 +286,9 @@ def opinion_map(groups: OpinionGroups, *, title: str = "",
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if len(groups.participants):
-        ax.legend(prop=font, loc="best", frameon=False)
+        ax.legend(loc="best", frameon=False)
     if title:
-        ax.set_title(title, fontproperties=font, loc="left")
+        ax.set_title(title, loc="left")
     return fig
 
 
