@@ -122,3 +122,40 @@ def test_a_published_agenda_credits_each_adopted_proposals_author_once(store, co
     assert hooks.earn_for_adopted(store, community.id, snapshot, authors) == 0  # republished
     assert sorted(c["code_id"] for c in credits(store)) == [authors[11], authors[12]]
     assert {c["points"] for c in credits(store)} == {20}
+
+
+def test_an_edited_rule_file_earns_its_new_points(store, community, rule_file, workbench_env):
+    (code,) = residents(store, community.id, 1)
+    assert hooks.earn(store, community.id, code, "survey_completed", "first")[1]
+    stat = rule_file.stat()
+    rule_file.write_text(rule_file.read_text(encoding="utf-8").replace("points: 2", "points: 3"),
+                         encoding="utf-8")
+    os.utime(rule_file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert hooks.earn(store, community.id, code, "survey_completed", "second")[1]
+    assert [c["points"] for c in credits(store)] == [2, 3]
+    # what each content earns is kept for the other kernels, one file per content
+    assert len(list((workbench_env / "cache").glob("points-rules-*.json"))) == 2
+
+
+def test_a_kernel_earning_by_a_kept_rule_file_loads_no_pydantic(store, community, rule_file,
+                                                                 workbench_env):
+    # a resident's kernel earns on joining a workshop with a code; pydantic was 8 MiB of it
+    import subprocess
+    import sys
+
+    one, two = residents(store, community.id, 2)
+    code = ("import sys\n"
+            "from workbench.store import Store\n"
+            "from workbench.points.hooks import earn\n"
+            f"made = earn(Store({str(store.engine.url)!r}), {community.id!r}, int(sys.argv[1]), "
+            "'workshop_attended', 7)\n"
+            "print(made[1], 'pydantic' in sys.modules)")
+    env = dict(os.environ, WORKBENCH_HOME=str(workbench_env),
+               WORKBENCH_POINTS_RULES=str(rule_file))
+
+    def kernel(code_id: int) -> str:
+        return subprocess.run([sys.executable, "-c", code, str(code_id)], env=env,
+                              capture_output=True, text=True, check=True).stdout.split()
+    assert kernel(one) == ["True", "True"]      # the first to read this content validates it
+    assert kernel(two) == ["True", "False"]     # the next ones read what it kept
+    assert {c["code_id"]: c["points"] for c in credits(store)} == {one: 5, two: 5}

@@ -141,6 +141,16 @@ class PointsRules(Strict):
     def rule(self, rule_id: str) -> EarnRule | None:
         return next((r for r in self.earn if r.id == rule_id), None)
 
+    def event_rules(self) -> dict[str, tuple[str, int]]:
+        """What each event other than volunteer hours earns: {event: (rule id, points)}, by
+        the first rule for it. Plain values, so that a resident's kernel can keep them
+        without pydantic (:func:`workbench.points.hooks.event_rule`)."""
+        found: dict[str, tuple[str, int]] = {}
+        for rule in self.earn:
+            if rule.event != "volunteer_hours":
+                found.setdefault(rule.event, (rule.id, rule.points_for(0)))
+        return found
+
     def item(self, item_id: str) -> CatalogueItem | None:
         return next((i for i in self.catalogue if i.id == item_id), None)
 

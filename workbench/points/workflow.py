@@ -8,10 +8,13 @@ params) when the rules refuse, having written nothing.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from workbench.points.ledger import PointsRefused, check_adjustment, check_points, expires_on, \
     may_spend_in
-from workbench.points.rule_file import PointsRules
+
+if TYPE_CHECKING:  # the rules come validated; a resident's kernel crediting never loads pydantic
+    from workbench.points.rule_file import PointsRules
 
 #: the longest service one task may be credited with, minutes (a day)
 MAX_MINUTES = 24 * 60
@@ -58,12 +61,20 @@ def credit_event(store, rules: PointsRules, community_id: str, code_id: int, eve
     """:func:`award_event` without the awarder's role: the credit the workbench itself makes
     when the event happens (:mod:`workbench.points.hooks`); it waits for review all the
     same. Keyed ``event:ref:code``, as an award by hand of the same event."""
-    rule = next((r for r in rules.earn if r.event == event and event != "volunteer_hours"),
-                None)
+    rule = rules.event_rules().get(event)
     if rule is None:
         return None
-    return store.award_points(community_id, code_id, f"{event}:{ref}:{code_id}", rule.id,
-                              rule.points_for(0), 0, awarded_by)
+    return credit(store, community_id, code_id, event, ref, rule, awarded_by)
+
+
+def credit(store, community_id: str, code_id: int, event: str, ref: str | int,
+           rule: tuple[str, int], awarded_by: str) -> tuple[int, bool]:
+    """The credit of ``event`` of ``ref`` to ``code_id`` by ``rule`` (its id and points, as
+    :meth:`~workbench.points.rule_file.PointsRules.event_rules` gives them), keyed
+    ``event:ref:code`` so that the same participation never earns twice."""
+    rule_id, points = rule
+    return store.award_points(community_id, code_id, f"{event}:{ref}:{code_id}", rule_id,
+                              points, 0, awarded_by)
 
 
 def review(store, rules: PointsRules, credit_id: int, reviewer: str, approve: bool,
