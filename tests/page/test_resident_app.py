@@ -226,7 +226,7 @@ def test_code_from_the_slip_link(app, store):
 def test_support_clicks_are_limited(community, store, monkeypatch):
     from workbench.participation.codes import issue_codes
 
-    monkeypatch.setattr("workbench.proposals.page.SUPPORT_CLICKS", 3)
+    monkeypatch.setattr("workbench.proposals.list_page.SUPPORT_CLICKS", 3)
     app = ResidentApp(community, store, lang="en")
     fill(app)
     app.submit_proposal()

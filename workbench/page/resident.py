@@ -37,7 +37,7 @@ from workbench.escaping import esc
 from workbench.page.safety import guarded, keep_output_off_the_wire
 from workbench.page.session import ParticipantSession
 from workbench.page.voila_request import preheated
-from workbench.proposals.page import LIST_PAGE  # noqa: F401  (the page's size, for tests)
+from workbench.proposals.list_page import LIST_PAGE  # noqa: F401  (the page's size, for tests)
 from workbench.store import Store
 
 

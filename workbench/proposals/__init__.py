@@ -10,8 +10,8 @@
   EXIF, GPS, XMP or ICC); :mod:`.photo_widget`: its field in the form and the list's photos,
   read when a resident opens one
 - :mod:`.analysis`: counts by scenario and by public space for the planner
-- :mod:`.page`: the form and the list on the resident page; :mod:`.tables`, :mod:`.queries`
-  (proposals, authors' names kept apart, supports, photos); :mod:`.commands`:
+- :mod:`.page`: the form (:mod:`.form_page`) and the list (:mod:`.list_page`) on the
+  resident page; :mod:`.tables`, :mod:`.queries` (proposals, authors' names kept apart, supports, photos); :mod:`.commands`:
   ``import-proposals``; :mod:`.settings`: the limits every proposal and photo is checked
   against
 """
