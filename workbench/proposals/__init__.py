@@ -11,7 +11,7 @@
   read when a resident opens one
 - :mod:`.analysis`: counts by scenario and by public space for the planner
 - :mod:`.page`: the form (:mod:`.form_page`) and the list (:mod:`.list_page`) on the
-  resident page; :mod:`.tables`, :mod:`.queries` (proposals, authors' names kept apart, supports, photos); :mod:`.commands`:
-  ``import-proposals``; :mod:`.settings`: the limits every proposal and photo is checked
-  against
+  resident page; :mod:`.tables`, :mod:`.queries` (proposals, authors' names kept apart,
+  supports, photos); :mod:`.commands`: ``import-proposals``; :mod:`.settings`: the limits
+  every proposal and photo is checked against
 """
