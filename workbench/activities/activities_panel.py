@@ -18,6 +18,7 @@ from workbench.activities.rules import ActivityInvalid, SignupRefused, occurrenc
 from workbench.assets import style_tag
 from workbench.escaping import esc
 from workbench.layers.space_panel import FormMessages
+from workbench.page.choices import offer
 from workbench.page.download import DownloadLink
 from workbench.page.language import Bilingual
 from workbench.page.safety import guarded
@@ -216,19 +217,14 @@ class PostActivity(FormMessages):
         self._show_until()
 
     def refresh(self) -> None:
-        chosen = self.space.value
-        self.space.options = self.panel.space_options()
-        self.space.value = chosen if chosen in self.panel.space_names() else NOT_CHOSEN
+        offer(self.space, self.panel.space_options(), NOT_CHOSEN)
         self._show_rooms()
 
     def _show_rooms(self) -> None:
         rooms = self.panel.store.rooms(self.panel.community.id, self.space.value) \
             if self.space.value else []
-        chosen = self.room.value
-        self.room.options = [(self.t("activities.panel.room.whole"), NOT_CHOSEN)] + [
-            (f"{r['name']} ({r['opens']}–{r['closes']})", r["id"]) for r in rooms]
-        # options set anew leave no choice shown: the room kept if it is still there
-        self.room.value = chosen if chosen in [r["id"] for r in rooms] else NOT_CHOSEN
+        offer(self.room, [(self.t("activities.panel.room.whole"), NOT_CHOSEN)] + [
+            (f"{r['name']} ({r['opens']}–{r['closes']})", r["id"]) for r in rooms], NOT_CHOSEN)
         self.room.disabled = not rooms
 
     def _show_until(self) -> None:

@@ -38,6 +38,7 @@ from workbench.activities.rules import (
 from workbench.activities.wording import day_text, place_text, span_text
 from workbench.escaping import esc
 from workbench.page.access import link_message, live, scroll_to
+from workbench.page.choices import offer
 from workbench.page.part import PagePart
 from workbench.page.safety import server_log
 from workbench.store.engine import StoreBusy
@@ -203,11 +204,8 @@ class RoomBooking(PagePart):
             for n in range(BOOKING_HORIZON.days)]
         self._relabelling = True  # new labels, the same choice: not a new choice
         try:
-            for field, options in ((self.room_input, rooms), (self.day_input, days)):
-                if list(field.options) != options:
-                    chosen = field.value
-                    field.options = options
-                    field.value = chosen if chosen in [v for _, v in options] else ""
+            offer(self.room_input, rooms)
+            offer(self.day_input, days)
         finally:
             self._relabelling = False
         self.room_input.description = t("activities.booking.room")

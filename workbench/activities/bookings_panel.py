@@ -20,6 +20,7 @@ from workbench.activities.activities_panel import (
 from workbench.activities.rules import ActivityInvalid, SignupRefused, validate_room
 from workbench.escaping import esc
 from workbench.layers.space_panel import FormMessages
+from workbench.page.choices import offer
 from workbench.page.download import DownloadLink
 from workbench.page.formats import NO_VALUE, frame_html, local_time
 from workbench.proposals.rules import check_text
@@ -108,18 +109,13 @@ class RoomsAndBookings(FormMessages):
     # -- what is shown ---------------------------------------------------------------------------
     def refresh(self) -> None:
         panel = self.panel
-        options = panel.space_options()
         for dropdown in (self.space, self.ics_space):
-            chosen = dropdown.value
-            dropdown.options = options
-            dropdown.value = chosen if chosen in panel.space_names() else NOT_CHOSEN
+            offer(dropdown, panel.space_options(), NOT_CHOSEN)
         self.rooms_html.value = self.rooms_table()
         ahead = self.bookings_ahead()
         self.bookings_html.value = self.bookings_table(ahead)
-        chosen = self.booking.value
-        self.booking.options = [(self._booking_label(b), b["id"]) for b in ahead]
-        ids = [b["id"] for b in ahead]
-        self.booking.value = chosen if chosen in ids else (ids[0] if ids else None)
+        offer(self.booking, [(self._booking_label(b), b["id"]) for b in ahead],
+              ahead[0]["id"] if ahead else None)
         self.decide_box.layout.display = None if ahead else "none"
         self._show_ics()
 

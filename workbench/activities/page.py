@@ -26,6 +26,7 @@ from workbench.activities.rules import SignupRefused
 from workbench.activities.wording import place_text, space_name, when_text
 from workbench.escaping import esc
 from workbench.page.access import live, scroll_to
+from workbench.page.choices import offer
 from workbench.page.part import PagePart
 
 #: the calendar shows the meetings of the coming four weeks, at most MOST_SHOWN of them
@@ -143,14 +144,11 @@ class ActivityCalendar(PagePart):
         names = sorted(((space_name(community, self.lang, sid), sid)
                         for sid in community.public_spaces), key=lambda o: o[0])
         options = [(t("activities.all_spaces"), "")] + names
-        if list(self.space_input.options) != options:
-            chosen = self.space_input.value
-            self._relabelling = True  # new labels, the same choice: not a new choice
-            try:
-                self.space_input.options = options
-                self.space_input.value = chosen if chosen in [v for _, v in options] else ""
-            finally:
-                self._relabelling = False
+        self._relabelling = True  # new labels, the same choice: not a new choice
+        try:
+            offer(self.space_input, options)
+        finally:
+            self._relabelling = False
         self.space_input.description = t("activities.space_label")
         if not self.meetings:
             self.calendar_note.value = f"<p>{esc(t('activities.none', weeks=CALENDAR_WEEKS))}</p>"

@@ -21,6 +21,7 @@ from workbench.deliberation.discussion import (STANCES, DiscussionInvalid, stanc
                                        validate_comment, validate_reason)
 from workbench.deliberation.statements import voter_key
 from workbench.page.access import chip, link_message, live, name_note, scroll_to
+from workbench.page.choices import offer
 from workbench.page.part import PagePart
 from workbench.escaping import esc
 
@@ -215,11 +216,9 @@ class ProposalDiscussion(PagePart):
         self.thread_html.value = ("".join(shown) if shown else
                                   f"<p class='wb-hint'>{esc(t('discuss.none'))}</p>")
         top = [c for c in self.comments if c["parent_id"] is None and not c["hidden_reason"]]
-        chosen = self.reply_input.value
-        self.reply_input.options = [(t("discuss.reply_none"), 0)] + [
+        offer(self.reply_input, [(t("discuss.reply_none"), 0)] + [
             (t("discuss.reply_option", number=numbers[c["id"]], text=c["body"][:24]), c["id"])
-            for c in reversed(top)]
-        self.reply_input.value = chosen if chosen in {c["id"] for c in top} else 0
+            for c in reversed(top)], 0)
         chosen = self.report_target.value
         visible = [c for c in self.comments if not c["hidden_reason"]]
         photo = ([(t("report.target_photo"), f"photo:{self.photo['id']}")]

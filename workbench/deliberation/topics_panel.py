@@ -17,6 +17,7 @@ import ipywidgets as w
 from workbench import i18n, settings
 from workbench.deliberation.discussion import DiscussionInvalid
 from workbench.deliberation.statements import VOTES, validate_topic, vote_value, voter_key
+from workbench.page.choices import offer
 from workbench.participation.codes import AttemptLimiter, check_code
 from workbench.store import Store, StoreBusy
 from workbench.escaping import esc
@@ -162,13 +163,10 @@ class TopicsPanel:
     def refresh(self) -> None:
         """Read the topics and the chosen topic's statements again."""
         self.topics = self.store.topics(self.community_id)
-        chosen = self.picker.value
-        ids = [tp["id"] for tp in self.topics]
         options = [(self._topic_label(tp), tp["id"]) for tp in reversed(self.topics)]
         self._picking = True
         try:
-            self.picker.options = options
-            self.picker.value = chosen if chosen in ids else (ids[-1] if ids else None)
+            offer(self.picker, options, self.topics[-1]["id"] if self.topics else None)
         finally:
             self._picking = False
         self._show_topic()

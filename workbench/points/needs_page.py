@@ -19,6 +19,7 @@ import ipywidgets as w
 from workbench import settings
 from workbench.escaping import esc
 from workbench.page.access import link_message, scroll_to
+from workbench.page.choices import offer
 from workbench.points.ledger import PointsRefused
 from workbench.points.needs import (NeedInvalid, check_availability, check_skills, skills_of,
                                      validate_need)
@@ -178,14 +179,10 @@ class NeedsSection(PointsPart):
         self.space_input.description = t("needs.page.space")
         self.start_input.description = t("needs.page.start")
         self.end_input.description = t("needs.page.end")
-        chosen_skill, chosen_space = self.skill_input.value, self.space_input.value
-        self.skill_input.options = [(t("needs.page.choose"), "")] + [
-            (self.skill_title(s), s) for s in self.skills]
-        self.skill_input.value = chosen_skill if chosen_skill in self.skills else ""
-        spaces = list(self.community.public_spaces)
-        self.space_input.options = [(t("needs.page.no_space"), "")] + [
-            (self.place_name(s), s) for s in spaces]
-        self.space_input.value = chosen_space if chosen_space in spaces else ""
+        offer(self.skill_input, [(t("needs.page.choose"), "")] + [
+            (self.skill_title(s), s) for s in self.skills])
+        offer(self.space_input, [(t("needs.page.no_space"), "")] + [
+            (self.place_name(s), s) for s in self.community.public_spaces])
         self.post_button.description = t("needs.page.post")
         for name, line in self.field_errors.items():
             line.value = self.message_html(self.errors.get(name))

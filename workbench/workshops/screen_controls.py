@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.escaping import esc
+from workbench.page.choices import offer
 from workbench.page.safety import guarded
 from workbench.workshops.rules import (SHORTLIST_MAX, WorkshopInvalid, close_round, end_workshop,
                                        open_round, shortlist_candidates)
@@ -90,10 +91,7 @@ class FacilitatorControls:
         t = self.t
         self.ctl_label.value = esc(t("workshop.ctl.heading"))
         options = [(t("workshop.ctl.minutes", minutes=m), m) for m in TIMER_MINUTES]
-        if list(self.minutes.options) != options:
-            chosen = self.minutes.value
-            self.minutes.options = options
-            self.minutes.value = chosen if chosen in TIMER_MINUTES else 5
+        offer(self.minutes, options, 5)
         self.timer_start.description = t("workshop.ctl.start_timer")
         self.timer_stop.description = t("workshop.ctl.stop_timer")
         self.timer_stop.disabled = self.workshop.get("timer_ends_at") is None
