@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from servers import DEMO_LAYERS, VoilaServer
+from test_accessibility import LAYOUT_PROBLEMS
 from test_resident_page import open_fold
 from workbench import i18n
 from workbench.layers.community import load_community
@@ -80,6 +81,14 @@ def test_a_flood_of_answers_is_told_beside_submit(browser, voila_server, phone, 
             screenshots(page, f"flood-{lang}-{width}", survey.get_by_role(
                 "button", name=WORDS[lang][2]))
             axe(page, f"survey flood message ({lang}, {width} px wide)")
+            if width == 390:      # the page's large-text switch (200 %): the message whole
+                page.locator(".wb-large-toggle").click()
+                expect(page.locator(".wb-large-toggle")).to_have_attribute("aria-pressed",
+                                                                           "true")
+                page.wait_for_timeout(800)
+                assert page.evaluate(LAYOUT_PROBLEMS) == []
+                screenshots(page, f"flood-{lang}-large", survey.get_by_role(
+                    "button", name=WORDS[lang][2]))
         finally:
             context.close()
     assert len(db.survey_responses(QUICK.id)) == 1
